@@ -1,0 +1,73 @@
+#pragma once
+// The engine running inside this process: one worker thread per mapping, a schedule per
+// mapping, coalesced requests, and batched status snapshots.
+
+#include "api/engine.h"
+#include "project/projectconfig.h"
+#include "run/operationqueue.h"
+#include "run/workerthread.h"
+#include "sync/statusprobe.h"
+
+#include <QMap>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+namespace tidemark {
+
+class MappingWorker;
+
+struct EngineOptions
+{
+    bool schedule = true;          // run each mapping's sync on its interval
+    int snapshotIntervalMs = 250;  // how often batched status goes out
+    bool prepareMissing = true;    // create a missing mirror/state table on first run
+};
+
+class EmbeddedEngine final : public Engine
+{
+    Q_OBJECT
+public:
+    explicit EmbeddedEngine(Project project, EngineOptions options = {}, QObject *parent = nullptr);
+    ~EmbeddedEngine() override;
+
+    void start() override;
+    void stop() override;
+    QList<MappingStatus> mappings() const override;
+    QList<ConnectionStatus> connections() const override;
+    quint64 request(const QString &mapping, OperationKind kind,
+                    const OperationOptions &options = {}) override;
+    void cancel(const QString &mapping) override;
+    void setPaused(const QString &mapping, bool paused) override;
+
+    const Project &project() const { return m_project; }
+    // True when nothing is queued or running (tests wait for this).
+    bool idle() const;
+
+private:
+    struct Slot;
+    void dispatch(Slot &slot);
+    void handleStarted(quint64 id, const QString &mapping, OperationKind kind);
+    void handleProgress(const QString &mapping, const Progress &progress);
+    void handleFinished(quint64 id, const QString &mapping, const OperationResult &result);
+    void handleMeasured(const QString &mapping, const StatusMeasurement &m);
+    void handleMeasureFailed(const QString &mapping, const QString &error, bool transient);
+    void handleConnection(const QString &connection, bool up, const QString &error);
+    void scheduleTick();
+    void markDirty() { m_dirty = true; }
+    void publish();
+
+    Project m_project;
+    EngineOptions m_options;
+    std::map<QString, std::unique_ptr<Slot>> m_slots;   // by mapping name
+    QMap<QString, ConnectionStatus> m_connections;
+    QTimer m_scheduleTimer;
+    QTimer m_publishTimer;
+    bool m_dirty = false;
+    bool m_connectionsDirty = false;
+    bool m_started = false;
+    bool m_stopped = false;
+};
+
+} // namespace tidemark

@@ -1,0 +1,44 @@
+#pragma once
+// The facade the GUI and the CLI's watch mode use: requests in, value snapshots out. The GUI
+// never reaches past it, so a UI test can drive a fake engine, and a remote engine (talking to
+// `tidemark-cli serve`) can take the embedded one's place later.
+
+#include "api/types.h"
+
+#include <QObject>
+
+namespace tidemark {
+
+class Engine : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~Engine() override;
+
+    virtual void start() = 0;
+    // Asks every worker to stop after the batch in hand (rolled back if not committed) and
+    // waits for them. Idempotent.
+    virtual void stop() = 0;
+
+    virtual QList<MappingStatus> mappings() const = 0;
+    virtual QList<ConnectionStatus> connections() const = 0;
+
+    // Queues an operation; returns its request id. If the same operation (kind and options)
+    // is already queued or running for the mapping, the request joins it and the id of that
+    // one is returned: two backfill requests run once.
+    virtual quint64 request(const QString &mapping, OperationKind kind,
+                            const OperationOptions &options = {}) = 0;
+    virtual void cancel(const QString &mapping) = 0;
+    // Empty mapping: every mapping.
+    virtual void setPaused(const QString &mapping, bool paused) = 0;
+
+Q_SIGNALS:
+    // Batched: at most a few times a second, with every mapping's current snapshot.
+    void statusChanged(const QList<tidemark::MappingStatus> &mappings);
+    void connectionsChanged(const QList<tidemark::ConnectionStatus> &connections);
+    void operationFinished(quint64 requestId, const QString &mapping,
+                           const tidemark::OperationResult &result);
+};
+
+} // namespace tidemark

@@ -1,0 +1,69 @@
+#pragma once
+// Value types the engine hands out: snapshots, never pointers to engine state. They cross
+// threads by copy through queued signals.
+
+#include "sync/checkpoint.h"
+#include "sync/mappingcontext.h"
+#include "sync/operations.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+namespace tidemark {
+
+enum class MappingState { Idle, Running, Waiting, Paused, Error };
+QString mappingStateName(MappingState state);   // SPEC spelling: "idle", "running", ...
+
+enum class ConnectionState { NeverConnected, Connected, Disconnected, Reconnecting };
+QString connectionStateName(ConnectionState state);  // "never connected", "connected", ...
+
+struct MappingStatus
+{
+    QString name;
+    QString source;               // "src:orders"
+    QString mirror;               // "pg:orders"
+    MappingState state = MappingState::Idle;
+    QString operation;            // the operation running, empty when none
+    Progress progress;            // of the running operation
+    qint64 sourceRows = -1;       // -1: not measured yet
+    qint64 mirrorRows = -1;
+    qint64 backlog = -1;
+    qint64 nullCursorRows = 0;
+    std::optional<qint64> orphans;
+    Checkpoint checkpoint;
+    std::optional<RunRecord> lastRun;
+    QDateTime lastSyncAt;         // last successful sync or backfill
+    double rowsPerSecond = 0;     // of the last run that wrote rows
+    QString lastError;
+    QDateTime nextRunAt;
+    bool hasCursor = false;
+
+    // SPEC "status --json" object for one mapping.
+    QJsonObject toJson() const;
+};
+
+struct ConnectionStatus
+{
+    QString name;
+    QString description;
+    ConnectionState state = ConnectionState::NeverConnected;
+    QString lastError;
+    QDateTime lastErrorAt;
+    QDateTime nextAttemptAt;
+};
+
+QJsonObject runRecordToJson(const RunRecord &run);
+
+} // namespace tidemark
+
+Q_DECLARE_METATYPE(tidemark::MappingStatus)
+Q_DECLARE_METATYPE(tidemark::ConnectionStatus)
+Q_DECLARE_METATYPE(tidemark::OperationResult)
+Q_DECLARE_METATYPE(tidemark::OperationKind)
+Q_DECLARE_METATYPE(tidemark::OperationOptions)
+Q_DECLARE_METATYPE(tidemark::Progress)

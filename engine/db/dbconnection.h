@@ -1,0 +1,82 @@
+#pragma once
+// A database connection owned by one thread. QtSql connections may only be used by the thread
+// that opened them (Qt 6.4 has no QSqlDatabase::moveToThread), so each worker opens its own,
+// under a unique name, and removes it in the same thread when the object is destroyed.
+
+#include "db/dialect.h"
+#include "project/projectconfig.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QThread>
+#include <QVariantList>
+
+#include <functional>
+#include <memory>
+
+namespace tidemark {
+
+class DbConnection
+{
+public:
+    // Does not connect; call open(). `purpose` ends up in the connection name for debugging.
+    DbConnection(ConnectionConfig config, const QString &purpose);
+    ~DbConnection();
+    DbConnection(const DbConnection &) = delete;
+    DbConnection &operator=(const DbConnection &) = delete;
+
+    // Connects and pins the session (Dialect::configureSession). Throws DbError.
+    void open();
+    void close();
+    bool isOpen() const;
+
+    const ConnectionConfig &config() const { return m_config; }
+    const Dialect &dialect() const { return *m_dialect; }
+    QSqlDatabase &database();
+    QString describe() const { return m_config.describe(); }
+
+    // Prepares and runs `sql` with positional `binds`; throws DbError on failure. The query is
+    // returned positioned before the first row. `forwardOnly` keeps memory bounded on reads.
+    QSqlQuery exec(const QString &sql, const QVariantList &binds = {}, bool forwardOnly = true);
+    // Runs a statement expected to return one value (COUNT(*), MAX(...)); NULL when no row.
+    QVariant scalar(const QString &sql, const QVariantList &binds = {});
+
+    void begin();
+    void commit();
+    void rollback();   // never throws: used on error paths
+
+    // Test hook: called before every statement this connection runs (including BEGIN and
+    // COMMIT) with the statement's text; it may throw DbError to inject a failure.
+    using StatementHook = std::function<void(const QString &sql)>;
+    void setStatementHook(StatementHook hook) { m_hook = std::move(hook); }
+    qint64 statementCount() const { return m_statements; }
+
+private:
+    void assertThread() const;
+    void runHook(const QString &sql);
+
+    ConnectionConfig m_config;
+    std::unique_ptr<Dialect> m_dialect;
+    QString m_name;
+    QThread *m_thread = nullptr;
+    StatementHook m_hook;
+    qint64 m_statements = 0;
+};
+
+// Rolls back unless commit() was called: the batch in hand and its checkpoint go together or
+// not at all.
+class Transaction
+{
+public:
+    explicit Transaction(DbConnection &conn);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+    void commit();
+
+private:
+    DbConnection &m_conn;
+    bool m_done = false;
+};
+
+} // namespace tidemark

@@ -1,0 +1,81 @@
+#pragma once
+// One Dialect per database kind: quoting, the SQL shapes the passes need, catalog
+// introspection, and session setup. Passes build SQL only through this interface, so adding
+// PostgreSQL and MariaDB means adding a dialect, not touching the passes.
+//
+// Every generated statement uses positional `?` placeholders.
+
+#include "db/tableschema.h"
+#include "project/projectconfig.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QSqlDatabase;
+
+namespace tidemark {
+
+class DbConnection;
+
+class Dialect
+{
+public:
+    virtual ~Dialect();
+
+    virtual DriverKind kind() const = 0;
+    virtual QString qtDriverName() const = 0;
+
+    // Quotes an identifier safely (see db/identifier.h). Throws DbError on NUL or empty.
+    virtual QString quote(const QString &identifier) const = 0;
+    QStringList quoteAll(const QStringList &identifiers) const;
+    QString columnList(const QStringList &identifiers) const;   // "a", "b", "c"
+
+    // (c1, c2) > (?, ?) for keyset paging. Dialects whose optimiser cannot use an index for
+    // row values expand it to  c1 > ? OR (c1 = ? AND c2 > ?) ; `bindCount` tells how many
+    // values the caller binds, and bindRowValues() repeats them in that order.
+    virtual QString rowGreaterThan(const QStringList &columns) const;
+    virtual QString rowLessOrEqual(const QStringList &columns) const;
+    virtual QVariantList bindRowValues(const QVariantList &values) const;
+
+    // Key membership for a page of keys: "k IN (?,?,?)" or "(k1,k2) IN ((?,?),(?,?))".
+    virtual QString keyIn(const QStringList &keyColumns, int keyCount) const;
+
+    virtual QString limit(int rows) const;    // " LIMIT n"
+
+    // INSERT ... ON CONFLICT/ON DUPLICATE KEY UPDATE for `rowCount` rows in one statement.
+    virtual QString upsert(const QString &table, const QStringList &columns,
+                           const QStringList &keyColumns, int rowCount) const = 0;
+
+    // The largest number of bound values one statement may carry.
+    virtual int maxBindValues() const = 0;
+
+    // An SQL expression for "value `bound` minus `amount`" in the cursor's domain: seconds
+    // for a timestamp cursor, units for a numeric one. The comparison stays in the source's
+    // SQL so the checkpoint is never reinterpreted by C++.
+    virtual QString cursorLowerBound(bool timestampCursor, qint64 amount) const = 0;
+
+    // Catalog introspection; an empty TableSchema when the table does not exist.
+    virtual TableSchema describeTable(DbConnection &conn, const QString &table) const = 0;
+    virtual bool tableExists(DbConnection &conn, const QString &table) const;
+
+    // CREATE TABLE for a mirror of `source` (read through `sourceDialect`), keeping
+    // `columns` and declaring `key` as the primary key.
+    virtual QString createMirrorTable(const QString &table, const TableSchema &source,
+                                      const QStringList &columns, const QStringList &key) const = 0;
+
+    // Pins session settings right after connect (UTC, strict mode, timeouts).
+    virtual void configureSession(DbConnection &conn) const = 0;
+
+    // Does a mirror column of class `mirror` hold every value of `source` exactly?
+    // Returns an empty string when it does, else why not (validate reports it).
+    virtual QString lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const;
+
+    // The state table that holds checkpoints, in the mirror database.
+    virtual QString createStateTable(const QString &table) const = 0;
+
+    static std::unique_ptr<Dialect> create(DriverKind kind);
+};
+
+} // namespace tidemark

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "db/dialect.h"
+
+namespace tidemark {
+
+class SqliteDialect final : public Dialect
+{
+public:
+    DriverKind kind() const override { return DriverKind::Sqlite; }
+    QString qtDriverName() const override;
+    QString quote(const QString &identifier) const override;
+    QString upsert(const QString &table, const QStringList &columns,
+                   const QStringList &keyColumns, int rowCount) const override;
+    int maxBindValues() const override { return 32766; }
+    QString cursorLowerBound(bool timestampCursor, qint64 amount) const override;
+    TableSchema describeTable(DbConnection &conn, const QString &table) const override;
+    QString createMirrorTable(const QString &table, const TableSchema &source,
+                              const QStringList &columns, const QStringList &key) const override;
+    void configureSession(DbConnection &conn) const override;
+    QString createStateTable(const QString &table) const override;
+
+    static ValueClass classify(const QString &declaredType);
+};
+
+} // namespace tidemark

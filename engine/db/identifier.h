@@ -1,0 +1,14 @@
+#pragma once
+// Our own identifier quoting. QtSql's escapeIdentifier() does not double embedded quote
+// characters, so a table named  a"b  would break out of the quotes; we never use it.
+
+#include <QString>
+#include <QStringList>
+
+namespace tidemark {
+
+// Wraps `name` in `quote` and doubles every `quote` inside it. Throws DbError(Permanent)
+// for an empty name or one containing NUL, which no dialect can carry safely.
+QString quoteIdentifierWith(const QString &name, QChar quote);
+
+} // namespace tidemark

@@ -1,0 +1,32 @@
+#pragma once
+// Carries values exactly: to and from the typed JSON the checkpoint store keeps, and into a
+// canonical form used to compare a source value with a mirror value across dialects.
+
+#include <QJsonArray>
+#include <QJsonValue>
+#include <QVariant>
+#include <QVariantList>
+
+#include <optional>
+
+namespace tidemark {
+
+// {"t":"int","v":"123"}: the type tag keeps an integer an integer and a text a text, so a
+// checkpoint bound back into the source compares exactly as the value that was read.
+QJsonValue encodeTypedValue(const QVariant &value);
+QVariant decodeTypedValue(const QJsonValue &json);   // invalid QVariant on a malformed value
+QJsonArray encodeTypedList(const QVariantList &values);
+QVariantList decodeTypedList(const QJsonArray &json);
+
+// Plain JSON for status output: numbers stay numbers where exact, otherwise text.
+QJsonValue displayJson(const QVariant &value);
+QString displayText(const QVariant &value);
+
+// Are a source value and a mirror value the same datum? Handles NULL, integer widths,
+// text/bytes and numeric text; cross-dialect rules grow with the dialects.
+bool sameValue(const QVariant &source, const QVariant &mirror);
+
+// Orders two values of one column if they are comparable (same class), else nullopt.
+std::optional<int> compareValues(const QVariant &a, const QVariant &b);
+
+} // namespace tidemark

@@ -1,0 +1,87 @@
+#pragma once
+// Immutable configuration values read from a project file (SPEC.md, "Project file").
+// Nothing outside engine/project reads JSON; everything else works on these types.
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace tidemark {
+
+enum class DriverKind { Sqlite, Postgres, MariaDb };
+
+// "sqlite", "postgres", "mariadb" ("mysql" is an alias); nullopt for anything else.
+std::optional<DriverKind> driverKindFromName(const QString &name);
+QString driverKindName(DriverKind kind);
+
+struct ConnectionConfig
+{
+    QString name;                // the key in "connections"
+    DriverKind driver = DriverKind::Sqlite;
+    QString database;            // SQLite: an absolute path (resolved against the project folder)
+    QString host;
+    int port = 0;                // 0: the driver's default
+    QString user;
+    QString passwordEnv;         // the environment variable that holds the password
+    bool passwordKeychain = false;
+    QString options;             // driver connect options, "k=v;k=v"
+
+    // A human name for messages: "connection 'pg' (postgres 127.0.0.1:5432/mirror)".
+    QString describe() const;
+};
+
+struct TableRef
+{
+    QString connection;
+    QString table;
+};
+
+enum class DeletePolicy { Sweep, None };
+
+struct MappingConfig
+{
+    QString name;
+    TableRef source;
+    TableRef mirror;
+    QStringList key;             // empty: the source table's primary key
+    QStringList columns;         // empty: every column of the source table
+    QString cursorColumn;        // empty: no cursor, keyset passes only
+    DeletePolicy deletes = DeletePolicy::Sweep;
+    int intervalS = 5;
+    int batchRows = 1000;
+    // Timestamp cursor: seconds; integer cursor: cursor units (SPEC "lookback_s").
+    qint64 lookback = 30;
+    double maxSweepFraction = 0.5;
+
+    bool hasCursor() const { return !cursorColumn.isEmpty(); }
+};
+
+struct Project
+{
+    QString filePath;            // absolute path of the project file
+    QString folder;              // the folder relative SQLite paths are resolved against
+    QMap<QString, ConnectionConfig> connections;
+    QList<MappingConfig> mappings;
+
+    const MappingConfig *mapping(const QString &name) const;
+    const ConnectionConfig &connection(const QString &name) const; // must exist (validated)
+};
+
+// One problem found in a project. `where` is the JSON path ("mappings[0].source.table") or
+// a connection/table name for live checks; line/column are set for malformed JSON.
+struct ProjectError
+{
+    QString file;
+    QString where;
+    QString message;
+    int line = 0;
+    int column = 0;
+
+    // "tidemark.json: mappings[0].key: column 'idd' is not in table 'orders'"
+    QString toString() const;
+};
+
+} // namespace tidemark

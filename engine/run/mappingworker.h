@@ -1,0 +1,59 @@
+#pragma once
+// Runs one mapping's operations on its own thread, with its own database connections (opened
+// and removed in that thread). One slow or hanging mapping therefore never stalls another.
+// It talks to the engine only through queued signals carrying values.
+
+#include "api/types.h"
+#include "db/connectionset.h"
+#include "project/projectconfig.h"
+#include "sync/resolvedmapping.h"
+#include "sync/statusprobe.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+namespace tidemark {
+
+class MappingWorker : public QObject
+{
+    Q_OBJECT
+public:
+    MappingWorker(Project project, QString mapping, std::shared_ptr<std::atomic<bool>> cancel);
+    ~MappingWorker() override;
+
+    // Invoked through QMetaObject::invokeMethod in the worker thread.
+    Q_INVOKABLE void runOperation(quint64 requestId, tidemark::OperationKind kind,
+                                  tidemark::OperationOptions options);
+    Q_INVOKABLE void measure();
+    // Closes the connections in this thread; call before the thread is stopped.
+    Q_INVOKABLE void shutdown();
+
+Q_SIGNALS:
+    void operationStarted(quint64 requestId, const QString &mapping, tidemark::OperationKind kind);
+    void progressed(const QString &mapping, const tidemark::Progress &progress);
+    void operationFinished(quint64 requestId, const QString &mapping,
+                           const tidemark::OperationResult &result);
+    void measured(const QString &mapping, const tidemark::StatusMeasurement &measurement);
+    void measureFailed(const QString &mapping, const QString &error, bool transient);
+    void connectionObserved(const QString &connection, bool up, const QString &error);
+
+private:
+    // Opens connections and resolves the mapping (preparing the mirror when `prepare`).
+    // Throws DbError.
+    MappingContext &context(bool prepare);
+    void forgetConnections();
+
+    Project m_project;
+    QString m_mapping;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    std::unique_ptr<ConnectionSet> m_connections;     // created and destroyed in this thread
+    std::optional<ResolvedMapping> m_resolved;
+    std::unique_ptr<MappingContext> m_context;
+};
+
+} // namespace tidemark
+
+Q_DECLARE_METATYPE(tidemark::StatusMeasurement)

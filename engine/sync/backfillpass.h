@@ -1,0 +1,31 @@
+#pragma once
+// A full keyset pass over the source by key: each page is compared with what the mirror holds
+// for the same keys and only missing or different rows are upserted, one transaction per page.
+// Rows the incremental passes cannot see (NULL cursor, or a late commit older than the
+// lookback window) are found and reported here.
+
+#include "sync/checkpoint.h"
+#include "sync/mappingcontext.h"
+
+namespace tidemark {
+
+struct BackfillResult
+{
+    qint64 rowsRead = 0;
+    qint64 inserted = 0;       // missing from the mirror
+    qint64 updated = 0;        // present but different
+    qint64 nullCursorRows = 0; // rows with a NULL cursor that the pass read
+    Checkpoint checkpoint;     // after the pass
+};
+
+class BackfillPass
+{
+public:
+    explicit BackfillPass(MappingContext &ctx);
+    BackfillResult run();
+
+private:
+    MappingContext &m_ctx;
+};
+
+} // namespace tidemark

@@ -1,0 +1,43 @@
+#pragma once
+// Tidemark's state table in the mirror database: one row per mapping with its checkpoint, the
+// last run, and the last orphan count. The checkpoint is written inside the same transaction
+// as the batch it covers, so a crash between the two cannot happen: either both are there or
+// neither is, and the next pass resumes exactly.
+
+#include "sync/checkpoint.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace tidemark {
+
+class DbConnection;
+
+class CheckpointStore
+{
+public:
+    static QString tableName();   // "_tidemark_state"
+
+    explicit CheckpointStore(DbConnection &mirror);
+
+    bool exists();
+    void ensureTable();           // CREATE TABLE IF NOT EXISTS (prepare)
+
+    Checkpoint load(const QString &mapping);
+    // Caller holds the mirror transaction that also writes the batch.
+    void save(const QString &mapping, const Checkpoint &checkpoint);
+    void clear(const QString &mapping);
+
+    void recordRun(const QString &mapping, const RunRecord &run);
+    std::optional<RunRecord> lastRun(const QString &mapping);
+
+    void recordOrphans(const QString &mapping, qint64 orphans);
+    std::optional<qint64> orphans(const QString &mapping);
+
+private:
+    void ensureRow(const QString &mapping);
+    DbConnection &m_mirror;
+};
+
+} // namespace tidemark

@@ -1,0 +1,39 @@
+#pragma once
+// The operations an operator or the scheduler asks for, built from the passes. Both the CLI and
+// the engine's workers run these; each records its run in the state table.
+//
+// Manual operations fail loud: a precondition that fails is an error with its reason, never a
+// silent skip followed by a destructive step.
+
+#include "sync/checkpoint.h"
+#include "sync/mappingcontext.h"
+
+namespace tidemark {
+
+enum class OperationKind { Prepare, Sync, Backfill, Sweep, Resync };
+
+QString operationName(OperationKind kind);
+std::optional<OperationKind> operationFromName(const QString &name);
+
+struct OperationOptions
+{
+    bool force = false;     // pass the sweep's safety refusal
+    bool noGate = false;    // backfill even when the in-sync gate says in sync
+    bool dryRun = false;    // sweep: count only
+};
+
+struct OperationResult
+{
+    RunRecord run;          // result: ok / skipped / refused / error / cancelled
+    qint64 orphansFound = -1;
+    bool transient = false; // the error was a lost connection or timeout
+    bool ok() const { return run.result == u"ok" || run.result == u"skipped"; }
+    bool refused() const { return run.result == u"refused"; }
+};
+
+// Runs `kind` for the mapping in `ctx`. Never throws: errors come back in the result and are
+// logged; the run is recorded in the state table when the mirror is reachable.
+OperationResult runOperation(OperationKind kind, MappingContext &ctx,
+                             const OperationOptions &options = {});
+
+} // namespace tidemark

@@ -1,0 +1,23 @@
+#pragma once
+// Live validation: connects to every connection the project uses and checks tables, keys and
+// columns. Writes nothing: `validate`, and every command before it writes anything, run it.
+
+#include "db/connectionset.h"
+#include "project/projectconfig.h"
+#include "sync/resolvedmapping.h"
+
+namespace tidemark {
+
+struct ProjectCheck
+{
+    QList<ProjectError> errors;
+    QList<ResolvedMapping> mappings;   // those that resolved
+    bool ok() const { return errors.isEmpty(); }
+};
+
+// `onlyMapping`: check just that mapping (and the connections it uses); empty for all.
+// `requireMirrorTables`: false for `prepare`, which creates them.
+ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
+                          const QString &onlyMapping, bool requireMirrorTables);
+
+} // namespace tidemark
