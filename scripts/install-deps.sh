@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Tidemark needs to build and run (and, with --test, to run its
+# test suite against real PostgreSQL and MariaDB servers). Shared by run.sh and test.sh.
+#
+# Only missing packages are installed, and `apt-get update` runs only when something is
+# missing, so a second run on a prepared machine costs a few dpkg-query calls and touches
+# nothing.
+#
+#   scripts/install-deps.sh            build + run dependencies
+#   scripts/install-deps.sh --test     ... plus the test servers and a virtual X display
+#   scripts/install-deps.sh --check    only report what is missing (exit 1 if anything is)
+set -euo pipefail
+
+BUILD_PACKAGES=(
+    cmake ninja-build g++
+    qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
+    # QtSql finds its drivers as plugins at run time: without these the build succeeds and
+    # every connection fails with "Driver not loaded".
+    libqt6sql6-psql libqt6sql6-mysql libqt6sql6-sqlite
+    libspdlog-dev qtkeychain-qt6-dev
+    # The xcb/wayland/offscreen platform plugins; without them the GUI cannot open a window.
+    qt6-qpa-plugins libgl-dev
+    sqlite3
+)
+TEST_PACKAGES=(postgresql mariadb-server xvfb xauth)
+
+want=("${BUILD_PACKAGES[@]}")
+check_only=0
+for arg in "$@"; do
+    case "$arg" in
+        --test) want+=("${TEST_PACKAGES[@]}") ;;
+        --check) check_only=1 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+is_installed() {
+    # "install ok installed" is the only state in which a package's files are all there;
+    # "deinstall ok config-files" (removed, config kept) must count as missing.
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+missing=()
+for pkg in "${want[@]}"; do
+    is_installed "$pkg" || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+echo "install-deps: missing packages: ${missing[*]}"
+if ((check_only)); then
+    exit 1
+fi
+
+as_root=()
+if ((EUID != 0)); then
+    if command -v sudo >/dev/null 2>&1; then
+        as_root=(sudo)
+    else
+        echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get -q update
+"${as_root[@]}" apt-get -q install -y --no-install-recommends "${missing[@]}"
+
+still_missing=()
+for pkg in "${missing[@]}"; do
+    is_installed "$pkg" || still_missing+=("$pkg")
+done
+if ((${#still_missing[@]})); then
+    echo "install-deps: still not installed after apt-get: ${still_missing[*]}" >&2
+    exit 1
+fi
