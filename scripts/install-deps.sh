@@ -14,6 +14,9 @@ set -euo pipefail
 BUILD_PACKAGES=(
     cmake ninja-build g++
     qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
+    # Qt6ChartsConfig.cmake needs Qt6OpenGL's CMake files, which Debian 12's qt6-charts-dev
+    # does not pull in: without this, find_package(Qt6 COMPONENTS Charts) fails.
+    libqt6opengl6-dev
     # QtSql finds its drivers as plugins at run time: without these the build succeeds and
     # every connection fails with "Driver not loaded".
     libqt6sql6-psql libqt6sql6-mysql libqt6sql6-sqlite

@@ -79,9 +79,12 @@ random_password() {
 alive() {
     local pid="$1"
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-    local state
-    state="$(ps -o stat= -p "$pid" 2>/dev/null || true)"
-    [[ -n "$state" && "$state" != Z* ]]
+    # A stopped server whose parent is gone stays a zombie until init reaps it: it counts as
+    # gone. (Read from /proc: a minimal Debian has no `ps`.)
+    local stat
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
+    stat="${stat##*) }"
+    [[ -n "$stat" && "${stat:0:1}" != Z ]]
 }
 
 # Waits up to `seconds` for `pid` to exit; returns 1 if it is still there.
