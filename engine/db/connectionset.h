@@ -17,7 +17,7 @@ public:
     ConnectionSet(const Project &project, QString purpose);
 
     // Opens the connection if needed; throws DbError when it cannot.
-    DbConnection &get(const QString &connectionName);
+    DbConnection &get(const QString &connectionName, bool createIfMissing = false);
     // Without opening: nullptr when unknown.
     DbConnection *peek(const QString &connectionName);
     void drop(const QString &connectionName);   // after a lost connection: reopen next time

@@ -26,13 +26,22 @@ public:
     DbConnection &operator=(const DbConnection &) = delete;
 
     // Connects and pins the session (Dialect::configureSession). Throws DbError.
+    // A SQLite file that does not exist is an error (QSQLITE would silently create an empty
+    // database, and an empty source looks like "every row was deleted") unless
+    // setCreateIfMissing(true) was called, as `prepare` does for mirrors.
     void open();
+    void setCreateIfMissing(bool create) { m_createIfMissing = create; }
+
+    // Where passwords come from besides `password_env` (the GUI's keychain or prompt). Called
+    // in the connecting thread; returns a null QString when it has none.
+    using PasswordProvider = std::function<QString(const ConnectionConfig &)>;
+    static void setPasswordProvider(PasswordProvider provider);
     void close();
     bool isOpen() const;
 
     const ConnectionConfig &config() const { return m_config; }
     const Dialect &dialect() const { return *m_dialect; }
-    QSqlDatabase &database();
+    QSqlDatabase &database() { return m_db; }
     QString describe() const { return m_config.describe(); }
 
     // Prepares and runs `sql` with positional `binds`; throws DbError on failure. The query is
@@ -58,7 +67,9 @@ private:
     ConnectionConfig m_config;
     std::unique_ptr<Dialect> m_dialect;
     QString m_name;
+    QSqlDatabase m_db;
     QThread *m_thread = nullptr;
+    bool m_createIfMissing = false;
     StatementHook m_hook;
     qint64 m_statements = 0;
 };

@@ -10,6 +10,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 
 #include <memory>
 
@@ -51,16 +52,18 @@ public:
     // The largest number of bound values one statement may carry.
     virtual int maxBindValues() const = 0;
 
-    // An SQL expression for "value `bound` minus `amount`" in the cursor's domain: seconds
-    // for a timestamp cursor, units for a numeric one. The comparison stays in the source's
-    // SQL so the checkpoint is never reinterpreted by C++.
-    virtual QString cursorLowerBound(bool timestampCursor, qint64 amount) const = 0;
+    // An SQL expression, with one `?` for the checkpoint's cursor value, for "that value minus
+    // `amount`": seconds for a timestamp cursor, units for a numeric one. The subtraction and
+    // the comparison stay in the source's SQL, so the checkpoint is never reinterpreted by
+    // C++. When in doubt the bound must come out lower (re-reading more), never higher.
+    virtual QString cursorLowerBound(const ColumnInfo &cursor, const QVariant &checkpointCursor,
+                                     qint64 amount) const = 0;
 
     // Catalog introspection; an empty TableSchema when the table does not exist.
     virtual TableSchema describeTable(DbConnection &conn, const QString &table) const = 0;
     virtual bool tableExists(DbConnection &conn, const QString &table) const;
 
-    // CREATE TABLE for a mirror of `source` (read through `sourceDialect`), keeping
+    // CREATE TABLE for a mirror of `source` (source.sourceKind says which dialect read it), keeping
     // `columns` and declaring `key` as the primary key.
     virtual QString createMirrorTable(const QString &table, const TableSchema &source,
                                       const QStringList &columns, const QStringList &key) const = 0;

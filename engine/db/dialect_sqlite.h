@@ -13,7 +13,9 @@ public:
     QString upsert(const QString &table, const QStringList &columns,
                    const QStringList &keyColumns, int rowCount) const override;
     int maxBindValues() const override { return 32766; }
-    QString cursorLowerBound(bool timestampCursor, qint64 amount) const override;
+    QString cursorLowerBound(const ColumnInfo &cursor, const QVariant &checkpointCursor,
+                             qint64 amount) const override;
+    QString keyIn(const QStringList &keyColumns, int keyCount) const override;
     TableSchema describeTable(DbConnection &conn, const QString &table) const override;
     QString createMirrorTable(const QString &table, const TableSchema &source,
                               const QStringList &columns, const QStringList &key) const override;

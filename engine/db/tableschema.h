@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "project/projectconfig.h"
+
 namespace tidemark {
 
 // A portable classification of a column's type; each dialect maps its own types onto it and
@@ -37,6 +39,7 @@ struct ColumnInfo
 struct TableSchema
 {
     QString table;
+    DriverKind sourceKind = DriverKind::Sqlite;   // the dialect that read this schema
     QList<ColumnInfo> columns;
     QStringList primaryKey;      // in key order; empty when the table has none
 

@@ -17,11 +17,15 @@
 
 namespace tidemark {
 
+class DbError;
+
 class MappingWorker : public QObject
 {
     Q_OBJECT
 public:
-    MappingWorker(Project project, QString mapping, std::shared_ptr<std::atomic<bool>> cancel);
+    // `prepareMissing`: create a missing mirror table and state table before the first run.
+    MappingWorker(Project project, QString mapping, std::shared_ptr<std::atomic<bool>> cancel,
+                  bool prepareMissing);
     ~MappingWorker() override;
 
     // Invoked through QMetaObject::invokeMethod in the worker thread.
@@ -43,8 +47,10 @@ Q_SIGNALS:
 private:
     // Opens connections and resolves the mapping (preparing the mirror when `prepare`).
     // Throws DbError.
-    MappingContext &context(bool prepare);
+    MappingContext &context();
     void forgetConnections();
+    void observeFailure(const DbError &error);
+    void reportProgress(const Progress &progress);
 
     Project m_project;
     QString m_mapping;
@@ -52,6 +58,8 @@ private:
     std::unique_ptr<ConnectionSet> m_connections;     // created and destroyed in this thread
     std::optional<ResolvedMapping> m_resolved;
     std::unique_ptr<MappingContext> m_context;
+    bool m_prepareMissing;
+    qint64 m_lastProgressMs = 0;
 };
 
 } // namespace tidemark

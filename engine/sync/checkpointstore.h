@@ -36,7 +36,6 @@ public:
     std::optional<qint64> orphans(const QString &mapping);
 
 private:
-    void ensureRow(const QString &mapping);
     DbConnection &m_mirror;
 };
 

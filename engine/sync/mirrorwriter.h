@@ -11,12 +11,25 @@ namespace tidemark {
 
 class DbConnection;
 
+struct WriteCounts
+{
+    qint64 inserted = 0;   // keys the mirror did not have
+    qint64 updated = 0;    // keys whose row differed
+    qint64 unchanged = 0;  // already equal: not written
+    qint64 written() const { return inserted + updated; }
+};
+
 class MirrorWriter
 {
 public:
     MirrorWriter(DbConnection &mirror, QString table, QStringList columns, QStringList key);
 
+    // Upserts every row.
     void upsert(const QList<QVariantList> &rows);
+    // Reads what the mirror holds for these rows' keys and upserts only the rows that are
+    // missing or different (backfill, lookback re-reads): a pass over an in-sync table writes
+    // nothing, and its counts say exactly what was wrong.
+    WriteCounts upsertChanged(const QList<QVariantList> &rows);
     qint64 deleteKeys(const QList<QVariantList> &keys);
 
 private:

@@ -1,0 +1,7 @@
+#include "api/engine.h"
+
+namespace tidemark {
+
+Engine::~Engine() = default;
+
+} // namespace tidemark

@@ -1,0 +1,94 @@
+#include "api/types.h"
+
+#include "db/valuecodec.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+QString mappingStateName(MappingState state)
+{
+    switch (state) {
+    case MappingState::Idle: return u"idle"_s;
+    case MappingState::Running: return u"running"_s;
+    case MappingState::Waiting: return u"waiting"_s;
+    case MappingState::Paused: return u"paused"_s;
+    case MappingState::Error: return u"error"_s;
+    }
+    return {};
+}
+
+QString connectionStateName(ConnectionState state)
+{
+    switch (state) {
+    case ConnectionState::NeverConnected: return u"never connected"_s;
+    case ConnectionState::Connected: return u"connected"_s;
+    case ConnectionState::Disconnected: return u"disconnected"_s;
+    case ConnectionState::Reconnecting: return u"reconnecting"_s;
+    }
+    return {};
+}
+
+namespace {
+
+QJsonValue countOrNull(qint64 n)
+{
+    return n < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(n));
+}
+
+QJsonValue timeOrNull(const QDateTime &t)
+{
+    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs))
+                       : QJsonValue(QJsonValue::Null);
+}
+
+} // namespace
+
+QJsonObject runRecordToJson(const RunRecord &run)
+{
+    return QJsonObject{
+            {u"kind"_s, run.kind},
+            {u"started_at"_s, timeOrNull(run.startedAt)},
+            {u"finished_at"_s, timeOrNull(run.finishedAt)},
+            {u"rows_written"_s, double(run.rowsWritten)},
+            {u"rows_deleted"_s, double(run.rowsDeleted)},
+            {u"result"_s, run.result},
+            {u"error"_s, run.error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.error)},
+            {u"note"_s, run.note.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.note)},
+    };
+}
+
+QJsonObject MappingStatus::toJson() const
+{
+    QJsonObject o;
+    o[u"name"_s] = name;
+    o[u"state"_s] = mappingStateName(state);
+    o[u"source_rows"_s] = countOrNull(sourceRows);
+    o[u"mirror_rows"_s] = countOrNull(mirrorRows);
+    o[u"backlog"_s] = countOrNull(backlog);
+    o[u"orphans"_s] = orphans ? QJsonValue(double(*orphans)) : QJsonValue(QJsonValue::Null);
+    if (checkpoint.isNull()) {
+        o[u"checkpoint"_s] = QJsonValue::Null;
+    } else {
+        QJsonArray key;
+        for (const QVariant &k : checkpoint.key)
+            key.append(displayJson(k));
+        o[u"checkpoint"_s] = QJsonObject{{u"cursor"_s, displayJson(checkpoint.cursor)},
+                                         {u"key"_s, key}};
+    }
+    o[u"last_run"_s] = lastRun ? QJsonValue(runRecordToJson(*lastRun))
+                               : QJsonValue(QJsonValue::Null);
+    // Extensions beyond SPEC's minimum.
+    o[u"source"_s] = source;
+    o[u"mirror"_s] = mirror;
+    o[u"null_cursor_rows"_s] = hasCursor ? QJsonValue(double(nullCursorRows))
+                                         : QJsonValue(QJsonValue::Null);
+    o[u"rows_per_second"_s] = rowsPerSecond;
+    o[u"last_error"_s] = lastError.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                             : QJsonValue(lastError);
+    return o;
+}
+
+} // namespace tidemark

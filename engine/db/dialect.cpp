@@ -1,0 +1,118 @@
+#include "db/dialect.h"
+
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+#include "db/dialect_sqlite.h"
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+Dialect::~Dialect() = default;
+
+QStringList Dialect::quoteAll(const QStringList &identifiers) const
+{
+    QStringList quoted;
+    quoted.reserve(identifiers.size());
+    for (const QString &id : identifiers)
+        quoted << quote(id);
+    return quoted;
+}
+
+QString Dialect::columnList(const QStringList &identifiers) const
+{
+    return quoteAll(identifiers).join(u", "_s);
+}
+
+namespace {
+
+QString placeholders(qsizetype n)
+{
+    QString s;
+    s.reserve(n * 3);
+    for (qsizetype i = 0; i < n; ++i)
+        s += i == 0 ? u"?"_s : u", ?"_s;
+    return s;
+}
+
+} // namespace
+
+QString Dialect::rowGreaterThan(const QStringList &columns) const
+{
+    if (columns.size() == 1)
+        return quote(columns.first()) + u" > ?"_s;
+    return u"("_s + columnList(columns) + u") > ("_s + placeholders(columns.size()) + u")"_s;
+}
+
+QString Dialect::rowLessOrEqual(const QStringList &columns) const
+{
+    if (columns.size() == 1)
+        return quote(columns.first()) + u" <= ?"_s;
+    return u"("_s + columnList(columns) + u") <= ("_s + placeholders(columns.size()) + u")"_s;
+}
+
+QVariantList Dialect::bindRowValues(const QVariantList &values) const
+{
+    return values;
+}
+
+QString Dialect::keyIn(const QStringList &keyColumns, int keyCount) const
+{
+    Q_ASSERT(keyCount > 0);
+    if (keyColumns.size() == 1)
+        return quote(keyColumns.first()) + u" IN ("_s + placeholders(keyCount) + u')';
+    const QString tuple = u"("_s + placeholders(keyColumns.size()) + u')';
+    QStringList tuples;
+    tuples.reserve(keyCount);
+    for (int i = 0; i < keyCount; ++i)
+        tuples << tuple;
+    return u"("_s + columnList(keyColumns) + u") IN ("_s + tuples.join(u", "_s) + u')';
+}
+
+QString Dialect::limit(int rows) const
+{
+    return u" LIMIT "_s + QString::number(rows);
+}
+
+bool Dialect::tableExists(DbConnection &conn, const QString &table) const
+{
+    return describeTable(conn, table).exists();
+}
+
+QString Dialect::lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const
+{
+    // SQLite keeps whatever it is given in a column without a strict type, so only the
+    // affinities that convert values on the way in can lose anything.
+    const ValueClass s = source.valueClass;
+    const ValueClass m = mirror.valueClass;
+    if (s == m || s == ValueClass::Unknown || m == ValueClass::Unknown || m == ValueClass::Blob)
+        return {};
+    if (m == ValueClass::Text && s != ValueClass::Blob)
+        return {};
+    if ((m == ValueClass::Integer || m == ValueClass::Boolean)
+        && (s == ValueClass::Integer || s == ValueClass::Boolean))
+        return {};
+    if (m == ValueClass::Real && (s == ValueClass::Integer || s == ValueClass::Decimal))
+        return u"mirror column '%1' is %2 (binary floating point); source column '%3' (%4) "
+               "would lose exactness"_s
+                .arg(mirror.name, mirror.declaredType, source.name, source.declaredType);
+    if (m == ValueClass::Integer && (s == ValueClass::Real || s == ValueClass::Decimal))
+        return u"mirror column '%1' is %2; fractions in source column '%3' (%4) would be lost"_s
+                .arg(mirror.name, mirror.declaredType, source.name, source.declaredType);
+    return {};
+}
+
+std::unique_ptr<Dialect> Dialect::create(DriverKind kind)
+{
+    switch (kind) {
+    case DriverKind::Sqlite:
+        return std::make_unique<SqliteDialect>();
+    case DriverKind::Postgres:
+    case DriverKind::MariaDb:
+        break;
+    }
+    throw DbError(DbError::Kind::Permanent,
+                  u"the %1 driver is not available in this build yet"_s.arg(driverKindName(kind)));
+}
+
+} // namespace tidemark

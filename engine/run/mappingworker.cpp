@@ -1,0 +1,149 @@
+#include "run/mappingworker.h"
+
+#include "db/dberror.h"
+#include "log/logging.h"
+#include "sync/checkpointstore.h"
+#include "sync/mirrorpreparer.h"
+#include "sync/projectchecker.h"
+
+#include <QDateTime>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+MappingWorker::MappingWorker(Project project, QString mapping,
+                             std::shared_ptr<std::atomic<bool>> cancel, bool prepareMissing)
+    : m_project(std::move(project))
+    , m_mapping(std::move(mapping))
+    , m_cancel(std::move(cancel))
+    , m_prepareMissing(prepareMissing)
+{
+}
+
+MappingWorker::~MappingWorker()
+{
+    // shutdown() ran in the worker thread; if it did not, the connections die here, which is
+    // only safe because the thread has finished by now.
+    m_context.reset();
+    m_connections.reset();
+}
+
+void MappingWorker::forgetConnections()
+{
+    m_context.reset();
+    m_resolved.reset();
+    m_connections.reset();
+}
+
+void MappingWorker::shutdown()
+{
+    forgetConnections();
+}
+
+void MappingWorker::reportProgress(const Progress &progress)
+{
+    // At most ten progress signals a second: the GUI needs a moving bar, not one event per page.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - m_lastProgressMs < 100 && progress.rowsDone != progress.rowsTotal)
+        return;
+    m_lastProgressMs = now;
+    Q_EMIT progressed(m_mapping, progress);
+}
+
+MappingContext &MappingWorker::context()
+{
+    if (m_context)
+        return *m_context;
+    const MappingConfig *config = m_project.mapping(m_mapping);
+    Q_ASSERT(config);
+    if (!m_connections)
+        m_connections = std::make_unique<ConnectionSet>(m_project, u"worker:"_s + m_mapping);
+
+    // Open both endpoints first so a failure names the connection and keeps its kind
+    // (transient: retry on schedule; permanent: an operator must act).
+    for (const auto &[name, create] : {std::pair{config->source.connection, false},
+                                       std::pair{config->mirror.connection, m_prepareMissing}}) {
+        try {
+            m_connections->get(name, create);
+            Q_EMIT connectionObserved(name, true, {});
+        } catch (const DbError &e) {
+            Q_EMIT connectionObserved(name, false, e.message());
+            throw;
+        }
+    }
+    DbConnection &source = m_connections->get(config->source.connection);
+    DbConnection &mirror = m_connections->get(config->mirror.connection);
+
+    ProjectCheck check = checkProject(m_project, *m_connections, m_mapping, !m_prepareMissing);
+    if (check.ok() && m_prepareMissing
+        && (!check.mappings.first().mirrorSchema.exists() || !CheckpointStore(mirror).exists())) {
+        MappingContext setup{check.mappings.first(), source, mirror, m_cancel.get(), {}};
+        prepareMirror(setup);
+        check = checkProject(m_project, *m_connections, m_mapping, true);
+    }
+    if (!check.ok()) {
+        QStringList problems;
+        for (const ProjectError &e : check.errors)
+            problems << e.message;
+        throw DbError(DbError::Kind::Permanent, problems.join(u"; "_s));
+    }
+    m_resolved = check.mappings.first();
+    m_context.reset(new MappingContext{*m_resolved, source, mirror, m_cancel.get(),
+                                       [this](const Progress &p) { reportProgress(p); }});
+    return *m_context;
+}
+
+void MappingWorker::observeFailure(const DbError &error)
+{
+    if (!error.isTransient())
+        return;
+    const MappingConfig *config = m_project.mapping(m_mapping);
+    for (const QString &name : {config->source.connection, config->mirror.connection}) {
+        const ConnectionConfig &c = m_project.connection(name);
+        if (error.message().startsWith(c.describe()))
+            Q_EMIT connectionObserved(name, false, error.message());
+    }
+}
+
+void MappingWorker::runOperation(quint64 requestId, OperationKind kind, OperationOptions options)
+{
+    Q_EMIT operationStarted(requestId, m_mapping, kind);
+    OperationResult result;
+    try {
+        MappingContext &ctx = context();
+        result = tidemark::runOperation(kind, ctx, options);
+        if (result.transient) {
+            observeFailure(DbError(DbError::Kind::Transient, result.run.error));
+            forgetConnections();   // reconnect on the next attempt
+        } else if (result.run.result == u"error") {
+            m_context.reset();     // re-read the catalog next time: the schema may have changed
+            m_resolved.reset();
+        }
+    } catch (const DbError &e) {
+        result.run.kind = operationName(kind);
+        result.run.startedAt = result.run.finishedAt = QDateTime::currentDateTimeUtc();
+        result.run.result = u"error"_s;
+        result.run.error = e.message();
+        result.transient = e.isTransient();
+        logger("run.worker")->error("mapping '{}': {} could not start: {}", m_mapping,
+                                    result.run.kind, e.message());
+        forgetConnections();
+    }
+    Q_EMIT operationFinished(requestId, m_mapping, result);
+    measure();
+}
+
+void MappingWorker::measure()
+{
+    try {
+        MappingContext &ctx = context();
+        Q_EMIT measured(m_mapping, measureStatus(ctx));
+    } catch (const DbError &e) {
+        Q_EMIT measureFailed(m_mapping, e.message(), e.isTransient());
+        if (e.isTransient())
+            forgetConnections();
+    }
+}
+
+} // namespace tidemark

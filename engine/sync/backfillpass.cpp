@@ -1,0 +1,127 @@
+#include "sync/backfillpass.h"
+
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+#include "db/valuecodec.h"
+#include "log/logging.h"
+#include "sync/checkpointstore.h"
+#include "sync/keysetpager.h"
+#include "sync/mirrorwriter.h"
+
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+QString placeholders(qsizetype n)
+{
+    QStringList p;
+    for (qsizetype i = 0; i < n; ++i)
+        p << u"?"_s;
+    return p.join(u", "_s);
+}
+
+// The source's newest (cursor, key), read before the pass starts. Every row at or below it was
+// committed before the pass began and is covered by the pass; anything that changes later gets
+// a larger cursor and is the incremental passes' job.
+std::optional<Checkpoint> newestPosition(MappingContext &ctx)
+{
+    const ResolvedMapping &m = ctx.mapping;
+    const Dialect &d = ctx.source.dialect();
+    QStringList desc;
+    for (const QString &c : m.cursorKeyColumns())
+        desc << d.quote(c) + u" DESC"_s;
+    QSqlQuery q = ctx.source.exec(u"SELECT "_s + d.columnList(m.cursorKeyColumns()) + u" FROM "_s
+                                  + d.quote(ctx.sourceTable()) + u" WHERE "_s
+                                  + d.quote(m.config.cursorColumn) + u" IS NOT NULL ORDER BY "_s
+                                  + desc.join(u", "_s) + d.limit(1));
+    if (!q.next())
+        return std::nullopt;
+    Checkpoint cp;
+    cp.cursor = q.value(0);
+    for (qsizetype i = 0; i < m.key.size(); ++i)
+        cp.key << q.value(int(i + 1));
+    return cp;
+}
+
+// Is position `a` past position `b`? Asked of the source, whose ordering defines positions.
+bool sourceSaysGreater(MappingContext &ctx, const Checkpoint &a, const Checkpoint &b)
+{
+    const qsizetype n = 1 + a.key.size();
+    QVariantList binds{a.cursor};
+    binds << a.key << b.cursor << b.key;
+    return ctx.source
+                   .scalar(u"SELECT CASE WHEN ("_s + placeholders(n) + u") > ("_s + placeholders(n)
+                                   + u") THEN 1 ELSE 0 END"_s,
+                           binds)
+                   .toInt()
+            == 1;
+}
+
+} // namespace
+
+BackfillPass::BackfillPass(MappingContext &ctx)
+    : m_ctx(ctx)
+{
+}
+
+BackfillResult BackfillPass::run()
+{
+    const ResolvedMapping &m = m_ctx.mapping;
+    auto log = logger("sync.backfill");
+    const Dialect &src = m_ctx.source.dialect();
+    BackfillResult result;
+
+    const std::optional<Checkpoint> newest =
+            m.hasCursor() ? newestPosition(m_ctx) : std::optional<Checkpoint>();
+    const qint64 total =
+            m_ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src.quote(m_ctx.sourceTable()))
+                    .toLongLong();
+    m_ctx.report(Progress{u"backfill"_s, 0, total});
+
+    KeysetPager pager(m_ctx.source, m_ctx.sourceTable(), m.columns, m.key, m.config.batchRows);
+    MirrorWriter writer(m_ctx.mirror, m_ctx.mirrorTable(), m.columns, m.key);
+    QList<QVariantList> page;
+    for (;;) {
+        m_ctx.checkCancelled();
+        if (!pager.next(page))
+            break;
+        if (m.hasCursor())
+            for (const QVariantList &row : page)
+                if (row.at(m.cursorIndex).isNull())
+                    ++result.nullCursorRows;
+        Transaction tx(m_ctx.mirror);
+        const WriteCounts counts = writer.upsertChanged(page);
+        tx.commit();
+        result.rowsRead += page.size();
+        result.inserted += counts.inserted;
+        result.updated += counts.updated;
+        m_ctx.report(Progress{u"backfill"_s, result.rowsRead, std::max(total, result.rowsRead)});
+    }
+
+    CheckpointStore store(m_ctx.mirror);
+    result.checkpoint = store.load(m.name());
+    if (newest && (result.checkpoint.isNull() || sourceSaysGreater(m_ctx, *newest,
+                                                                   result.checkpoint))) {
+        Transaction tx(m_ctx.mirror);
+        store.save(m.name(), *newest);
+        tx.commit();
+        result.checkpoint = *newest;
+    }
+
+    log->info("mapping '{}': backfill read {} rows from '{}': {} missing from the mirror, {} "
+              "different, written",
+              m.name(), result.rowsRead, m_ctx.sourceTable(), result.inserted, result.updated);
+    if (m.hasCursor() && result.inserted + result.updated > 0)
+        log->warn("mapping '{}': the backfill found {} rows the incremental passes had not "
+                  "delivered ({} of the rows read have a NULL cursor); if rows keep turning up "
+                  "here, their transactions commit later than lookback_s ({}) allows",
+                  m.name(), result.inserted + result.updated, result.nullCursorRows,
+                  m.config.lookback);
+    return result;
+}
+
+} // namespace tidemark

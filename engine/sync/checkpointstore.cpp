@@ -1,0 +1,148 @@
+#include "sync/checkpointstore.h"
+
+#include "db/dbconnection.h"
+#include "db/valuecodec.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+QString isoNow()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QString isoOrNull(const QDateTime &dt)
+{
+    return dt.isValid() ? dt.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+QVariant textOrNull(const QString &s)
+{
+    return s.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
+}
+
+} // namespace
+
+QString CheckpointStore::tableName()
+{
+    return u"_tidemark_state"_s;
+}
+
+CheckpointStore::CheckpointStore(DbConnection &mirror)
+    : m_mirror(mirror)
+{
+}
+
+bool CheckpointStore::exists()
+{
+    return m_mirror.dialect().tableExists(m_mirror, tableName());
+}
+
+void CheckpointStore::ensureTable()
+{
+    m_mirror.exec(m_mirror.dialect().createStateTable(tableName()));
+}
+
+Checkpoint CheckpointStore::load(const QString &mapping)
+{
+    const Dialect &d = m_mirror.dialect();
+    QSqlQuery q = m_mirror.exec(u"SELECT cursor_value, key_value FROM "_s + d.quote(tableName())
+                                        + u" WHERE mapping = ?"_s,
+                                {mapping});
+    Checkpoint cp;
+    if (q.next() && !q.value(0).isNull()) {
+        cp.cursor = decodeTypedValue(QJsonDocument::fromJson(q.value(0).toString().toUtf8())
+                                             .object());
+        cp.key = decodeTypedList(QJsonDocument::fromJson(q.value(1).toString().toUtf8()).array());
+    }
+    return cp;
+}
+
+void CheckpointStore::save(const QString &mapping, const Checkpoint &checkpoint)
+{
+    const QStringList columns{u"mapping"_s, u"cursor_value"_s, u"key_value"_s,
+                              u"checkpoint_at"_s};
+    QVariantList values{mapping};
+    if (checkpoint.isNull()) {
+        values << textOrNull({}) << textOrNull({});
+    } else {
+        values << QString::fromUtf8(
+                QJsonDocument(encodeTypedValue(checkpoint.cursor).toObject()).toJson(
+                        QJsonDocument::Compact));
+        values << QString::fromUtf8(
+                QJsonDocument(encodeTypedList(checkpoint.key)).toJson(QJsonDocument::Compact));
+    }
+    values << isoNow();
+    m_mirror.exec(m_mirror.dialect().upsert(tableName(), columns, {u"mapping"_s}, 1), values);
+}
+
+void CheckpointStore::clear(const QString &mapping)
+{
+    save(mapping, Checkpoint{});
+}
+
+void CheckpointStore::recordRun(const QString &mapping, const RunRecord &run)
+{
+    const QStringList columns{u"mapping"_s,          u"last_kind"_s,         u"last_started_at"_s,
+                              u"last_finished_at"_s, u"last_rows_written"_s, u"last_rows_deleted"_s,
+                              u"last_result"_s,      u"last_error"_s,        u"last_note"_s};
+    const QVariantList values{mapping,
+                              run.kind,
+                              isoOrNull(run.startedAt),
+                              isoOrNull(run.finishedAt),
+                              run.rowsWritten,
+                              run.rowsDeleted,
+                              run.result,
+                              textOrNull(run.error.isEmpty() ? QString() : run.error),
+                              textOrNull(run.note.isEmpty() ? QString() : run.note)};
+    m_mirror.exec(m_mirror.dialect().upsert(tableName(), columns, {u"mapping"_s}, 1), values);
+}
+
+std::optional<RunRecord> CheckpointStore::lastRun(const QString &mapping)
+{
+    QSqlQuery q = m_mirror.exec(
+            u"SELECT last_kind, last_started_at, last_finished_at, last_rows_written, "
+            "last_rows_deleted, last_result, last_error, last_note FROM "_s
+                    + m_mirror.dialect().quote(tableName()) + u" WHERE mapping = ?"_s,
+            {mapping});
+    if (!q.next() || q.value(0).isNull())
+        return std::nullopt;
+    RunRecord run;
+    run.kind = q.value(0).toString();
+    run.startedAt = QDateTime::fromString(q.value(1).toString(), Qt::ISODateWithMs);
+    run.finishedAt = QDateTime::fromString(q.value(2).toString(), Qt::ISODateWithMs);
+    run.rowsWritten = q.value(3).toLongLong();
+    run.rowsDeleted = q.value(4).toLongLong();
+    run.result = q.value(5).toString();
+    run.error = q.value(6).toString();
+    run.note = q.value(7).toString();
+    return run;
+}
+
+void CheckpointStore::recordOrphans(const QString &mapping, qint64 orphans)
+{
+    m_mirror.exec(m_mirror.dialect().upsert(tableName(),
+                                            {u"mapping"_s, u"orphans"_s, u"orphans_at"_s},
+                                            {u"mapping"_s}, 1),
+                  {mapping, orphans, isoNow()});
+}
+
+std::optional<qint64> CheckpointStore::orphans(const QString &mapping)
+{
+    const QVariant v = m_mirror.scalar(u"SELECT orphans FROM "_s
+                                               + m_mirror.dialect().quote(tableName())
+                                               + u" WHERE mapping = ?"_s,
+                                       {mapping});
+    if (v.isNull())
+        return std::nullopt;
+    return v.toLongLong();
+}
+
+} // namespace tidemark

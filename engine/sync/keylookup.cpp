@@ -1,0 +1,95 @@
+#include "sync/keylookup.h"
+
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+#include "db/valuecodec.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+QString keyIdentity(const QVariantList &key)
+{
+    QString id;
+    for (const QVariant &v : key) {
+        if (!id.isEmpty())
+            id += QChar(0x1f);
+        if (!v.isValid() || v.isNull()) {
+            id += u"n"_s;
+            continue;
+        }
+        switch (v.metaType().id()) {
+        case QMetaType::Int: case QMetaType::LongLong: case QMetaType::Long:
+        case QMetaType::Short: case QMetaType::UInt: case QMetaType::ULongLong:
+        case QMetaType::ULong: case QMetaType::UShort: case QMetaType::Bool:
+            id += u"i:"_s + v.toString();
+            break;
+        case QMetaType::Double: case QMetaType::Float: {
+            const double d = v.toDouble();
+            // 7.0 read from one database and 7 from another are the same key.
+            if (std::trunc(d) == d && std::fabs(d) < 9e15)
+                id += u"i:"_s + QString::number(qlonglong(d));
+            else
+                id += u"r:"_s + displayText(v);
+            break;
+        }
+        case QMetaType::QByteArray:
+            id += u"b:"_s + QString::fromLatin1(v.toByteArray().toHex());
+            break;
+        default:
+            id += u"s:"_s + v.toString();
+        }
+    }
+    return id;
+}
+
+QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const QString &table,
+                                             const QStringList &selectColumns,
+                                             const QStringList &keyColumns,
+                                             const QList<QVariantList> &keys)
+{
+    QHash<QString, QVariantList> rows;
+    if (keys.isEmpty())
+        return rows;
+    const Dialect &d = conn.dialect();
+    QList<int> keyIndexes;
+    for (const QString &k : keyColumns) {
+        Q_ASSERT(selectColumns.contains(k));
+        keyIndexes << int(selectColumns.indexOf(k));
+    }
+    // Keep each statement well inside the bind limit and small enough for the parser.
+    const int perChunk = std::max(1, std::min(500, d.maxBindValues() / int(keyColumns.size())));
+    const int width = int(selectColumns.size());
+    const QString head = u"SELECT "_s + d.columnList(selectColumns) + u" FROM "_s + d.quote(table)
+            + u" WHERE "_s;
+    for (qsizetype start = 0; start < keys.size(); start += perChunk) {
+        const qsizetype n = std::min<qsizetype>(perChunk, keys.size() - start);
+        QVariantList binds;
+        binds.reserve(n * keyColumns.size());
+        for (qsizetype i = start; i < start + n; ++i)
+            binds << keys.at(i);
+        const QString sql = head + d.keyIn(keyColumns, int(n));
+        QSqlQuery q = conn.exec(sql, binds);
+        while (q.next()) {
+            QVariantList row;
+            row.reserve(width);
+            for (int i = 0; i < width; ++i)
+                row << q.value(i);
+            QVariantList key;
+            for (int i : keyIndexes)
+                key << row.at(i);
+            rows.insert(keyIdentity(key), std::move(row));
+        }
+        if (q.lastError().isValid())
+            throw DbError::fromSql(conn.describe() + u" (key lookup in '"_s + table + u"')"_s,
+                                   q.lastError(), sql);
+    }
+    return rows;
+}
+
+} // namespace tidemark

@@ -1,0 +1,86 @@
+#include "sync/keysetpager.h"
+
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+KeysetPager::KeysetPager(DbConnection &conn, QString table, QStringList selectColumns,
+                         QStringList orderColumns, int pageRows, QString filter,
+                         QVariantList filterBinds)
+    : m_conn(conn)
+    , m_table(std::move(table))
+    , m_select(std::move(selectColumns))
+    , m_order(std::move(orderColumns))
+    , m_pageRows(pageRows)
+    , m_filter(std::move(filter))
+    , m_filterBinds(std::move(filterBinds))
+{
+    Q_ASSERT(m_pageRows > 0);
+    for (const QString &c : m_order) {
+        Q_ASSERT(m_select.contains(c));
+        m_orderIndexes << int(m_select.indexOf(c));
+    }
+}
+
+void KeysetPager::startAfter(const QVariantList &position)
+{
+    Q_ASSERT(position.isEmpty() || position.size() == m_order.size());
+    m_position = position;
+    m_done = false;
+}
+
+bool KeysetPager::next(QList<QVariantList> &page)
+{
+    page.clear();
+    if (m_done)
+        return false;
+    const Dialect &d = m_conn.dialect();
+    QStringList conditions;
+    QVariantList binds;
+    if (!m_filter.isEmpty()) {
+        conditions << u"("_s + m_filter + u')';
+        binds << m_filterBinds;
+    }
+    if (!m_position.isEmpty()) {
+        conditions << d.rowGreaterThan(m_order);
+        binds << d.bindRowValues(m_position);
+    }
+    QString sql = u"SELECT "_s + d.columnList(m_select) + u" FROM "_s + d.quote(m_table);
+    if (!conditions.isEmpty())
+        sql += u" WHERE "_s + conditions.join(u" AND "_s);
+    sql += u" ORDER BY "_s + d.columnList(m_order) + d.limit(m_pageRows);
+
+    QSqlQuery q = m_conn.exec(sql, binds);
+    const int width = int(m_select.size());
+    while (q.next()) {
+        QVariantList row;
+        row.reserve(width);
+        for (int i = 0; i < width; ++i)
+            row << q.value(i);
+        page.append(std::move(row));
+    }
+    // next() also answers false when the read broke off; that must never look like the end of
+    // the table, or the rows after the break would be skipped.
+    if (q.lastError().isValid())
+        throw DbError::fromSql(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
+                               q.lastError(), sql);
+    if (page.size() < m_pageRows)
+        m_done = true;
+    if (page.isEmpty())
+        return false;
+    QVariantList position;
+    for (int i : m_orderIndexes)
+        position << page.last().at(i);
+    m_position = position;
+    m_rowsRead += page.size();
+    return true;
+}
+
+} // namespace tidemark

@@ -1,0 +1,118 @@
+#include "sync/mirrorwriter.h"
+
+#include "db/dbconnection.h"
+#include "db/valuecodec.h"
+#include "sync/keylookup.h"
+
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+// Rough size of a value as bound: enough to keep one statement's payload bounded when rows
+// carry megabyte texts or blobs.
+qsizetype approximateBytes(const QVariant &v)
+{
+    switch (v.metaType().id()) {
+    case QMetaType::QString: return v.toString().size() * 2;
+    case QMetaType::QByteArray: return v.toByteArray().size();
+    default: return 16;
+    }
+}
+
+constexpr qsizetype kStatementByteBudget = 8 * 1024 * 1024;
+constexpr int kMaxRowsPerStatement = 500;
+
+} // namespace
+
+MirrorWriter::MirrorWriter(DbConnection &mirror, QString table, QStringList columns,
+                           QStringList key)
+    : m_mirror(mirror)
+    , m_table(std::move(table))
+    , m_columns(std::move(columns))
+    , m_key(std::move(key))
+{
+    for (const QString &k : m_key)
+        m_keyIndexes << int(m_columns.indexOf(k));
+}
+
+void MirrorWriter::upsert(const QList<QVariantList> &rows)
+{
+    const Dialect &d = m_mirror.dialect();
+    const int width = int(m_columns.size());
+    const int maxRows = std::max(1, std::min(kMaxRowsPerStatement, d.maxBindValues() / width));
+    qsizetype i = 0;
+    while (i < rows.size()) {
+        QVariantList binds;
+        qsizetype bytes = 0;
+        int n = 0;
+        while (i < rows.size() && n < maxRows && (n == 0 || bytes < kStatementByteBudget)) {
+            for (const QVariant &v : rows.at(i)) {
+                binds << v;
+                bytes += approximateBytes(v);
+            }
+            ++i;
+            ++n;
+        }
+        m_mirror.exec(d.upsert(m_table, m_columns, m_key, n), binds);
+    }
+}
+
+WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows)
+{
+    WriteCounts counts;
+    QList<QVariantList> keys;
+    keys.reserve(rows.size());
+    for (const QVariantList &row : rows) {
+        QVariantList key;
+        for (int k : m_keyIndexes)
+            key << row.at(k);
+        keys << key;
+    }
+    const QHash<QString, QVariantList> existing =
+            fetchRowsByKeys(m_mirror, m_table, m_columns, m_key, keys);
+    QList<QVariantList> changed;
+    for (qsizetype r = 0; r < rows.size(); ++r) {
+        const auto it = existing.constFind(keyIdentity(keys.at(r)));
+        if (it == existing.constEnd()) {
+            ++counts.inserted;
+            changed << rows.at(r);
+            continue;
+        }
+        bool same = true;
+        for (qsizetype c = 0; c < m_columns.size() && same; ++c)
+            same = sameValue(rows.at(r).at(c), it->at(c));
+        if (same) {
+            ++counts.unchanged;
+        } else {
+            ++counts.updated;
+            changed << rows.at(r);
+        }
+    }
+    if (!changed.isEmpty())
+        upsert(changed);
+    return counts;
+}
+
+qint64 MirrorWriter::deleteKeys(const QList<QVariantList> &keys)
+{
+    const Dialect &d = m_mirror.dialect();
+    const int perChunk = std::max(1, std::min(500, d.maxBindValues() / int(m_key.size())));
+    qint64 deleted = 0;
+    for (qsizetype start = 0; start < keys.size(); start += perChunk) {
+        const qsizetype n = std::min<qsizetype>(perChunk, keys.size() - start);
+        QVariantList binds;
+        for (qsizetype i = start; i < start + n; ++i)
+            binds << keys.at(i);
+        QSqlQuery q = m_mirror.exec(u"DELETE FROM "_s + d.quote(m_table) + u" WHERE "_s
+                                            + d.keyIn(m_key, int(n)),
+                                    binds);
+        deleted += std::max(0, q.numRowsAffected());
+    }
+    return deleted;
+}
+
+} // namespace tidemark

@@ -1,0 +1,167 @@
+#include "sync/operations.h"
+
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+#include "log/logging.h"
+#include "sync/backfillpass.h"
+#include "sync/checkpointstore.h"
+#include "sync/incrementalpass.h"
+#include "sync/mirrorpreparer.h"
+#include "sync/orphansweep.h"
+#include "sync/syncgate.h"
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+QString operationName(OperationKind kind)
+{
+    switch (kind) {
+    case OperationKind::Prepare: return u"prepare"_s;
+    case OperationKind::Sync: return u"sync"_s;
+    case OperationKind::Backfill: return u"backfill"_s;
+    case OperationKind::Sweep: return u"sweep"_s;
+    case OperationKind::Resync: return u"resync"_s;
+    }
+    return {};
+}
+
+std::optional<OperationKind> operationFromName(const QString &name)
+{
+    for (OperationKind k : {OperationKind::Prepare, OperationKind::Sync, OperationKind::Backfill,
+                            OperationKind::Sweep, OperationKind::Resync})
+        if (operationName(k) == name)
+            return k;
+    return std::nullopt;
+}
+
+namespace {
+
+void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord &run)
+{
+    if (!options.noGate) {
+        const GateVerdict gate = evaluateSyncGate(ctx);
+        if (gate.inSync) {
+            run.result = u"skipped"_s;
+            run.note = u"in-sync gate: "_s + gate.reason + u"; backfill skipped"_s;
+            return;
+        }
+        run.note = u"in-sync gate: "_s + gate.reason;
+    }
+    const BackfillResult b = BackfillPass(ctx).run();
+    run.rowsWritten += b.inserted + b.updated;
+    const QString counts = u"read %1 rows; %2 missing and %3 different in the mirror were "
+                           "written"_s.arg(b.rowsRead)
+                                   .arg(b.inserted)
+                                   .arg(b.updated);
+    run.note = run.note.isEmpty() ? counts : run.note + u"; "_s + counts;
+}
+
+void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &run,
+              OperationResult &result)
+{
+    const SweepResult s = OrphanSweep(ctx).run(options.force, options.dryRun);
+    result.orphansFound = s.orphans;
+    run.rowsDeleted += s.deleted;
+    if (s.refused)
+        throw DbError(DbError::Kind::Refused, s.refusal);
+    run.note = options.dryRun ? u"%1 orphan rows (dry run, nothing deleted)"_s.arg(s.orphans)
+                              : u"%1 orphan rows found, %2 deleted"_s.arg(s.orphans).arg(s.deleted);
+}
+
+void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &options,
+             RunRecord &run, OperationResult &result)
+{
+    const ResolvedMapping &m = ctx.mapping;
+    switch (kind) {
+    case OperationKind::Prepare: {
+        const PrepareResult p = prepareMirror(ctx);
+        run.note = p.createdMirrorTable ? u"created mirror table '%1'"_s.arg(ctx.mirrorTable())
+                                        : u"mirror table '%1' exists"_s.arg(ctx.mirrorTable());
+        if (p.createdStateTable)
+            run.note += u"; created state table"_s;
+        return;
+    }
+    case OperationKind::Sync:
+        if (m.hasCursor()) {
+            const IncrementalResult r = IncrementalPass(ctx).run();
+            run.rowsWritten = r.rowsWritten;
+            run.note = u"%1 rows written in %2 batches"_s.arg(r.rowsWritten).arg(r.batches);
+            if (r.lookbackRows > 0)
+                run.note += u" (%1 rows re-read in the lookback window)"_s.arg(r.lookbackRows);
+        } else {
+            // "Without a cursor a mapping is synced by full keyset passes only."
+            OperationOptions full = options;
+            full.noGate = true;
+            runBackfill(ctx, full, run);
+        }
+        return;
+    case OperationKind::Backfill:
+        runBackfill(ctx, options, run);
+        return;
+    case OperationKind::Sweep:
+        if (m.config.deletes == DeletePolicy::None && !options.dryRun)
+            throw DbError(DbError::Kind::Permanent,
+                          u"mapping '%1' has \"deletes\": \"none\"; set it to \"sweep\" to "
+                          "remove orphan rows"_s.arg(m.name()));
+        runSweep(ctx, options, run, result);
+        return;
+    case OperationKind::Resync: {
+        // Sweep first, so the gate compares counts without orphans in them. A refused sweep
+        // stops the whole resync: nothing is done that the operator did not see.
+        if (m.config.deletes == DeletePolicy::Sweep)
+            runSweep(ctx, options, run, result);
+        const QString sweepNote = run.note;
+        runBackfill(ctx, options, run);
+        if (!sweepNote.isEmpty())
+            run.note = sweepNote + u"; "_s + run.note;
+        return;
+    }
+    }
+}
+
+} // namespace
+
+OperationResult runOperation(OperationKind kind, MappingContext &ctx,
+                             const OperationOptions &options)
+{
+    auto log = logger("sync.operations");
+    OperationResult result;
+    RunRecord &run = result.run;
+    run.kind = operationName(kind);
+    run.startedAt = QDateTime::currentDateTimeUtc();
+    run.result = u"ok"_s;
+    try {
+        execute(kind, ctx, options, run, result);
+    } catch (const DbError &e) {
+        switch (e.kind()) {
+        case DbError::Kind::Cancelled: run.result = u"cancelled"_s; break;
+        case DbError::Kind::Refused: run.result = u"refused"_s; break;
+        default: run.result = u"error"_s; break;
+        }
+        run.error = e.message();
+        result.transient = e.isTransient();
+    }
+    run.finishedAt = QDateTime::currentDateTimeUtc();
+
+    if (run.result == u"error")
+        log->error("mapping '{}': {} failed: {}{}", ctx.mapping.name(), run.kind, run.error,
+                   result.transient ? u"; will retry on schedule"_s : QString());
+    else
+        log->info("mapping '{}': {} {} in {:.2f} s: {}", ctx.mapping.name(), run.kind, run.result,
+                  run.durationS(), run.error.isEmpty() ? run.note : run.error);
+
+    // Record the run where `status` (possibly another process) can see it. The mirror may be
+    // the very thing that failed; then the record is only in the log.
+    try {
+        CheckpointStore store(ctx.mirror);
+        if (ctx.mirror.isOpen() && store.exists())
+            store.recordRun(ctx.mapping.name(), run);
+    } catch (const DbError &e) {
+        log->warn("mapping '{}': could not record the run in the state table: {}",
+                  ctx.mapping.name(), e.message());
+    }
+    return result;
+}
+
+} // namespace tidemark

@@ -1,0 +1,55 @@
+#include "sync/syncgate.h"
+
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+#include "db/valuecodec.h"
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+GateVerdict evaluateSyncGate(MappingContext &ctx)
+{
+    const ResolvedMapping &m = ctx.mapping;
+    if (!m.hasCursor())
+        return {false, u"no cursor column, so the gate cannot tell; running the full pass"_s};
+    try {
+        const Dialect &sd = ctx.source.dialect();
+        const Dialect &md = ctx.mirror.dialect();
+        const QString src = sd.quote(ctx.sourceTable());
+        const QString mir = md.quote(ctx.mirrorTable());
+        const qint64 sourceRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src).toLongLong();
+        const qint64 mirrorRows = ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + mir).toLongLong();
+        if (sourceRows != mirrorRows)
+            return {false, u"row counts differ (source %1, mirror %2)"_s.arg(sourceRows)
+                                   .arg(mirrorRows)};
+        // A row whose cursor is NULL can change without the cursor showing it.
+        const qint64 nullCursors =
+                ctx.source
+                        .scalar(u"SELECT COUNT(*) FROM "_s + src + u" WHERE "_s
+                                + sd.quote(m.config.cursorColumn) + u" IS NULL"_s)
+                        .toLongLong();
+        if (nullCursors > 0)
+            return {false, u"%1 source rows have a NULL cursor"_s.arg(nullCursors)};
+        const QVariant sourceMax = ctx.source.scalar(
+                u"SELECT MAX("_s + sd.quote(m.config.cursorColumn) + u") FROM "_s + src);
+        const QVariant mirrorMax = ctx.mirror.scalar(
+                u"SELECT MAX("_s + md.quote(m.config.cursorColumn) + u") FROM "_s + mir);
+        if (sourceMax.isNull() && mirrorMax.isNull() && sourceRows == 0)
+            return {true, u"both tables are empty"_s};
+        const std::optional<int> order = compareValues(mirrorMax, sourceMax);
+        if (!order)
+            return {false, u"cannot compare the newest cursors (source %1, mirror %2)"_s.arg(
+                                   displayText(sourceMax), displayText(mirrorMax))};
+        if (*order < 0)
+            return {false, u"the mirror's newest cursor %1 is older than the source's %2"_s.arg(
+                                   displayText(mirrorMax), displayText(sourceMax))};
+        return {true, u"row counts match (%1) and the mirror's newest cursor %2 is not older "
+                      "than the source's %3"_s.arg(sourceRows)
+                              .arg(displayText(mirrorMax), displayText(sourceMax))};
+    } catch (const DbError &e) {
+        return {false, u"could not check (%1)"_s.arg(e.message())};
+    }
+}
+
+} // namespace tidemark
