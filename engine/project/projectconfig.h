@@ -19,24 +19,29 @@ QString driverKindName(DriverKind kind);
 
 struct ConnectionConfig
 {
-    QString name;                // the key in "connections"
+    QString name; // the key in "connections"
     DriverKind driver = DriverKind::Sqlite;
-    QString database;            // SQLite: an absolute path (resolved against the project folder)
+    QString database; // SQLite: an absolute path (resolved against the project folder)
     QString host;
-    int port = 0;                // 0: the driver's default
+    int port = 0; // 0: the driver's default
     QString user;
-    QString passwordEnv;         // the environment variable that holds the password
+    QString passwordEnv; // the environment variable that holds the password
     bool passwordKeychain = false;
-    QString options;             // driver connect options, "k=v;k=v"
+    QString options; // driver connect options, "k=v;k=v"
 
-    // A human name for messages: "connection 'pg' (postgres 127.0.0.1:5432/mirror)".
+    // A human name for messages: "connection 'pg' (postgres tidemark@127.0.0.1:5432/mirror)",
+    // "connection 'src' (sqlite /abs/path/source.db)". Never includes a password.
     QString describe() const;
+
+    bool operator==(const ConnectionConfig &) const = default;
 };
 
 struct TableRef
 {
     QString connection;
     QString table;
+
+    bool operator==(const TableRef &) const = default;
 };
 
 enum class DeletePolicy { Sweep, None };
@@ -46,9 +51,9 @@ struct MappingConfig
     QString name;
     TableRef source;
     TableRef mirror;
-    QStringList key;             // empty: the source table's primary key
-    QStringList columns;         // empty: every column of the source table
-    QString cursorColumn;        // empty: no cursor, keyset passes only
+    QStringList key;      // empty: the source table's primary key
+    QStringList columns;  // empty: every column of the source table
+    QString cursorColumn; // empty: no cursor, keyset passes only
     DeletePolicy deletes = DeletePolicy::Sweep;
     int intervalS = 5;
     int batchRows = 1000;
@@ -57,17 +62,22 @@ struct MappingConfig
     double maxSweepFraction = 0.5;
 
     bool hasCursor() const { return !cursorColumn.isEmpty(); }
+
+    bool operator==(const MappingConfig &) const = default;
 };
 
 struct Project
 {
-    QString filePath;            // absolute path of the project file
-    QString folder;              // the folder relative SQLite paths are resolved against
+    QString filePath; // absolute path of the project file
+    QString folder;   // the folder relative SQLite paths are resolved against
     QMap<QString, ConnectionConfig> connections;
     QList<MappingConfig> mappings;
 
     const MappingConfig *mapping(const QString &name) const;
     const ConnectionConfig &connection(const QString &name) const; // must exist (validated)
+
+    // Field by field; a project that survives ProjectLoader::toJson and back compares equal.
+    bool operator==(const Project &) const = default;
 };
 
 // One problem found in a project. `where` is the JSON path ("mappings[0].source.table") or
