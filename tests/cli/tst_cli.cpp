@@ -281,6 +281,9 @@ private Q_SLOTS:
     void validateGoodProject_data();
     void validateGoodProject();
 
+    void readOnlyCommandsWriteNothing_data();
+    void readOnlyCommandsWriteNothing();
+
     void sweepRefuses_data();
     void sweepRefuses();
     void sweepDeletesExactlyTheDeletedRows();
@@ -601,15 +604,49 @@ void TestCli::validateGoodProject()
     QVERIFY2(r.out.contains(u"2 mappings"_s), qPrintable(r.out));
     QCOMPARE(r.out.contains(u"prepare creates it"_s), !prepared);
 
-    // validate is a check: it must not create or change the mirror either.
-    // (Bug while this fails: validate opens the mirror with createIfMissing, see
-    // engine/sync/projectchecker.cpp, so a project whose mirror does not exist yet gets an
-    // empty mirror.db from a read-only command.)
+    // Without --project, ./tidemark.json is read.
+    const CliResult byDefault = runCli({u"validate"_s}, f.home(), f.dir());
+    CLI_EXIT(byDefault, 0);
+    QCOMPARE(byDefault.out, r.out);
+}
+
+// validate and status only look: they must not create or change the mirror.
+void TestCli::readOnlyCommandsWriteNothing_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("prepared");
+    for (const QStringList &args : {QStringList{u"validate"_s}, QStringList{u"status"_s},
+                                    QStringList{u"status"_s, u"--json"_s}})
+        for (bool prepared : {false, true})
+            QTest::addRow("%s / %s", qPrintable(args.join(u' ')),
+                          prepared ? "after prepare" : "mirror absent")
+                    << args << prepared;
+}
+
+void TestCli::readOnlyCommandsWriteNothing()
+{
+    QFETCH(QStringList, args);
+    QFETCH(bool, prepared);
+    Fixture f;
+    QVERIFY(f.isValid());
+    SQL_OK(f.createSource());
+    QVERIFY(f.writeProject(baseProject()));
+    if (prepared)
+        CLI_EXIT(f.cli(u"prepare"_s), 0);
+
+    const MirrorSnapshot before = MirrorSnapshot::take(f.mirror());
+    const CliResult r = f.cli(args.first(), args.mid(1));
+    CLI_EXIT(r, 0);
+    // Bug while the "mirror absent" rows fail: validate and status call checkProject() with
+    // requireMirrorTables = false, which opens the mirror with createIfMissing, so SQLite
+    // creates an empty mirror.db from a read-only command.
     if (!before.exists)
         QVERIFY2(!QFileInfo::exists(f.mirror()),
-                 qPrintable(u"`validate` created the mirror database "_s + f.mirror()));
+                 qPrintable(u"`%1` created the mirror database %2"_s.arg(args.join(u' '),
+                                                                         f.mirror())));
     else
-        QVERIFY2(fileHash(f.mirror()) == before.hash, "`validate` changed the mirror file");
+        QVERIFY2(fileHash(f.mirror()) == before.hash,
+                 qPrintable(u"`%1` changed the mirror file"_s.arg(args.join(u' '))));
 }
 
 // ---------------------------------------------------------------------------------------------
