@@ -1,0 +1,160 @@
+// tidemark: the desktop sync monitor. Parses arguments, loads the project, runs the engine
+// and shows the window; nothing here knows how a mapping is synced.
+
+#include "api/embeddedengine.h"
+#include "log/logging.h"
+#include "mainwindow.h"
+#include "project/projectloader.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QPixmap>
+#include <QTimer>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString DefaultHint = u"Open a project (File > Open) or run ./run.sh for the demo"_s;
+
+// Owns the running engine and swaps it when the operator opens another project.
+class ProjectSession
+{
+public:
+    explicit ProjectSession(tidemark::MainWindow &window) : m_window(window) {}
+    ~ProjectSession() { close(); }
+
+    ProjectSession(const ProjectSession &) = delete;
+    ProjectSession &operator=(const ProjectSession &) = delete;
+
+    // Loads `path` and, when it loads, replaces the running engine with one for it. A file
+    // with errors leaves the current project running: a typo in another file should not stop
+    // the mirrors being watched.
+    void open(const QString &path)
+    {
+        const QFileInfo info(path);
+        tidemark::ProjectLoadResult loaded =
+                tidemark::ProjectLoader::loadFile(info.absoluteFilePath());
+        if (!loaded.ok()) {
+            m_log->error("project '{}' not loaded: {} problem(s)", info.absoluteFilePath(),
+                         loaded.errors.size());
+            if (!m_engine) {
+                m_window.setHint(u"%1 could not be loaded.\n\n"_s.arg(info.fileName())
+                                 + DefaultHint);
+            }
+            showErrors(info, loaded.errors);
+            return;
+        }
+
+        close();
+        m_log->info("opening project '{}' with {} mapping(s)", info.absoluteFilePath(),
+                    loaded.project->mappings.size());
+        m_engine = std::make_unique<tidemark::EmbeddedEngine>(std::move(*loaded.project));
+        m_engine->start();
+        m_window.setEngine(m_engine.get());
+        m_window.setWindowTitle(u"Tidemark — "_s + info.fileName());
+    }
+
+    // Stops the engine before it goes: its workers finish or roll back the batch in hand.
+    void close()
+    {
+        if (!m_engine)
+            return;
+        m_window.setEngine(nullptr);
+        m_window.setWindowTitle(u"Tidemark"_s);
+        m_engine->stop();
+        m_engine.reset();
+    }
+
+private:
+    void showErrors(const QFileInfo &info, const QList<tidemark::ProjectError> &errors)
+    {
+        QStringList lines;
+        for (const tidemark::ProjectError &error : errors)
+            lines << u"• "_s + error.toString();
+        const QString text = errors.size() == 1
+                ? u"%1 has a problem:"_s.arg(info.fileName())
+                : u"%1 has %2 problems:"_s.arg(info.fileName()).arg(errors.size());
+        QMessageBox box(QMessageBox::Critical, u"Project not loaded"_s, text, QMessageBox::Ok,
+                        &m_window);
+        box.setObjectName(u"projectErrors"_s);
+        box.setInformativeText(lines.join(u'\n'));
+        box.exec();
+    }
+
+    tidemark::MainWindow &m_window;
+    std::unique_ptr<tidemark::EmbeddedEngine> m_engine;
+    std::shared_ptr<spdlog::logger> m_log = tidemark::logger("app.monitor");
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    // Before logging starts: the log file's folder is derived from these names.
+    QApplication::setApplicationName(u"Tidemark"_s);
+    QApplication::setOrganizationName(u"Tidemark"_s);
+    QApplication::setApplicationVersion(QString::fromLatin1(TIDEMARK_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Tidemark: a sync monitor for database mirrors."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption projectOption({u"p"_s, u"project"_s},
+                                           u"The project file to open."_s, u"FILE"_s);
+    parser.addOption(projectOption);
+    parser.addPositionalArgument(u"project"_s, u"The project file to open (as --project)."_s,
+                                 u"[FILE]"_s);
+    // For documentation and visual checks: grab the window after a while and quit.
+    QCommandLineOption screenshotOption(u"screenshot"_s,
+                                        u"Save a picture of the window to FILE and quit."_s,
+                                        u"FILE"_s);
+    screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption screenshotDelayOption(u"screenshot-after-ms"_s,
+                                             u"Wait this long before the screenshot."_s,
+                                             u"MS"_s, u"8000"_s);
+    screenshotDelayOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshotOption);
+    parser.addOption(screenshotDelayOption);
+    parser.process(app);
+
+    tidemark::LogOptions logOptions;
+    logOptions.toFile = true;
+    tidemark::initLogging(logOptions);
+
+    tidemark::MainWindow window;
+    ProjectSession session(window);
+    QObject::connect(&window, &tidemark::MainWindow::openProjectRequested, &window,
+                     [&session](const QString &path) { session.open(path); });
+    window.show();
+
+    QString projectPath = parser.value(projectOption);
+    if (projectPath.isEmpty() && !parser.positionalArguments().isEmpty())
+        projectPath = parser.positionalArguments().constFirst();
+    if (!projectPath.isEmpty())
+        session.open(projectPath);
+
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        bool ok = false;
+        const int delayMs = parser.value(screenshotDelayOption).toInt(&ok);
+        QTimer::singleShot(ok ? delayMs : 8000, &window, [&window, file] {
+            if (!window.grab().save(file)) {
+                tidemark::logger("app.monitor")->error("could not save the screenshot to '{}'",
+                                                       file);
+                QCoreApplication::exit(2);
+                return;
+            }
+            QCoreApplication::quit();
+        });
+    }
+
+    const int code = QApplication::exec();
+    session.close();
+    return code;
+}

@@ -1,0 +1,417 @@
+// MainWindow driven through FakeEngine: rows follow snapshots, actions become requests for the
+// selected mapping, and a refused sweep comes back as a question, then a forced request.
+
+#include "fakeengine.h"
+#include "mainwindow.h"
+#include "mappingsmodel.h"
+
+#include <QAction>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTest>
+#include <QToolBar>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace tidemark;
+using tidemark::test::FakeEngine;
+using tidemark::test::makeResult;
+using tidemark::test::makeStatus;
+
+namespace {
+
+// Answers the force confirmation without a modal loop and records what it was asked.
+class TestWindow : public MainWindow
+{
+public:
+    using MainWindow::MainWindow;
+
+    void askToForce(const ForcedRetry &retry) override
+    {
+        asked.append(retry.mapping);
+        reasons.append(retry.reason);
+        if (answerYes)
+            retryForced(retry);
+    }
+    QString chooseProjectFile() override { return chosenFile; }
+
+    bool answerYes = false;
+    QStringList asked;
+    QStringList reasons;
+    QString chosenFile;
+};
+
+QList<MappingStatus> threeMappings()
+{
+    return {makeStatus(u"orders"_s, 2), makeStatus(u"customers"_s, 0),
+            makeStatus(u"items"_s, 40, MappingState::Error)};
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void showsOneRowPerMapping();
+    void emptyWindowShowsHint();
+    void actionsNeedASelection();
+    void backfillRequestsTheSelectedMapping();
+    void toolbarClickAndShortcutRequest();
+    void shortcuts();
+    void refusedSweepAsksToForce_data();
+    void refusedSweepAsksToForce();
+    void refusalNotAskedForIsNotOffered();
+    void forcedRequestRefusedAgainIsNotOfferedAgain();
+    void resultsShowInStatusBar();
+    void totalsInStatusBar();
+    void pauseBecomesResumeForAPausedMapping();
+    void openEmitsTheChosenPath();
+    void switchingEnginesForgetsTheOldOne();
+    void selectionSurvivesSnapshots();
+    void accessibleNames();
+
+private:
+    static int visibleRows(const MainWindow &w) { return w.tableView()->model()->rowCount(); }
+};
+
+void TestMainWindow::showsOneRowPerMapping()
+{
+    FakeEngine engine;
+    engine.publish(threeMappings());
+    TestWindow window(&engine);
+    window.show();
+    QCOMPARE(visibleRows(window), 3);
+
+    QList<MappingStatus> five = threeMappings();
+    five << makeStatus(u"a"_s) << makeStatus(u"b"_s);
+    engine.publish(five);
+    QCOMPARE(visibleRows(window), 5);
+
+    engine.publish({makeStatus(u"orders"_s)});
+    QCOMPARE(visibleRows(window), 1);
+    QVERIFY(window.tableView()->isVisible());
+}
+
+void TestMainWindow::emptyWindowShowsHint()
+{
+    TestWindow window(nullptr);
+    window.show();
+    QVERIFY(window.hint().contains(u"File > Open"_s));
+    QVERIFY(window.hint().contains(u"./run.sh"_s));
+    auto *hint = window.findChild<QLabel *>(u"hintLabel"_s);
+    QVERIFY(hint);
+    QVERIFY(hint->isVisible());
+    QVERIFY(!window.tableView()->isVisible());
+    QVERIFY(!window.syncAction()->isEnabled());
+    QCOMPARE(window.totalsText(), u"No project"_s);
+}
+
+void TestMainWindow::actionsNeedASelection()
+{
+    FakeEngine engine;
+    engine.publish(threeMappings());
+    TestWindow window(&engine);
+    for (QAction *a : {window.syncAction(), window.backfillAction(), window.sweepAction(),
+                       window.pauseAction()})
+        QVERIFY2(!a->isEnabled(), qPrintable(a->objectName()));
+
+    window.selectMapping(u"orders"_s);
+    QCOMPARE(window.selectedMapping(), u"orders"_s);
+    for (QAction *a : {window.syncAction(), window.backfillAction(), window.sweepAction(),
+                       window.pauseAction()})
+        QVERIFY2(a->isEnabled(), qPrintable(a->objectName()));
+    QVERIFY(!window.cancelAction()->isEnabled());   // nothing running
+
+    // The selected mapping goes away: nothing to act on. (Qt's single-selection views select
+    // a neighbour instead; a Backfill meant for "orders" must not land on "customers".)
+    engine.publish({makeStatus(u"customers"_s)});
+    QVERIFY(window.selectedMapping().isEmpty());
+    QVERIFY(!window.backfillAction()->isEnabled());
+
+    // Triggering anyway (a stale shortcut) requests nothing.
+    window.backfillAction()->trigger();
+    QVERIFY(engine.requests.isEmpty());
+}
+
+void TestMainWindow::backfillRequestsTheSelectedMapping()
+{
+    FakeEngine engine;
+    engine.publish(threeMappings());
+    TestWindow window(&engine);
+    window.selectMapping(u"customers"_s);
+
+    window.backfillAction()->trigger();
+    QCOMPARE(engine.requests.size(), 1);
+    QCOMPARE(engine.requests.at(0).mapping, u"customers"_s);
+    QCOMPARE(engine.requests.at(0).kind, OperationKind::Backfill);
+    QCOMPARE(engine.requests.at(0).options.force, false);
+
+    window.syncAction()->trigger();
+    window.sweepAction()->trigger();
+    QCOMPARE(engine.requests.size(), 3);
+    QCOMPARE(engine.requests.at(1).kind, OperationKind::Sync);
+    QCOMPARE(engine.requests.at(2).kind, OperationKind::Sweep);
+}
+
+void TestMainWindow::toolbarClickAndShortcutRequest()
+{
+    FakeEngine engine;
+    engine.publish(threeMappings());
+    TestWindow window(&engine);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    // Click the row, then the toolbar button, as an operator would.
+    QTableView *table = window.tableView();
+    const QAbstractItemModel *model = table->model();
+    int row = -1;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->index(r, 0).data(MappingsModel::MappingNameRole).toString() == u"orders")
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    const QRect cell = table->visualRect(model->index(row, MappingsModel::NameColumn));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(window.selectedMapping(), u"orders"_s);
+
+    auto *toolBar = window.findChild<QToolBar *>(u"mappingToolBar"_s);
+    QVERIFY(toolBar);
+    QWidget *button = toolBar->widgetForAction(window.backfillAction());
+    QVERIFY(button);
+    QTest::mouseClick(button, Qt::LeftButton);
+    QCOMPARE(engine.requests.size(), 1);
+    QCOMPARE(engine.requests.at(0).mapping, u"orders"_s);
+    QCOMPARE(engine.requests.at(0).kind, OperationKind::Backfill);
+
+    window.activateWindow();
+    if (QTest::qWaitForWindowActive(&window)) {
+        QTest::keyClick(&window, Qt::Key_F5);
+        QCOMPARE(engine.requests.size(), 2);
+        QCOMPARE(engine.requests.at(1).kind, OperationKind::Sync);
+    }
+}
+
+void TestMainWindow::shortcuts()
+{
+    TestWindow window(nullptr);
+    QCOMPARE(window.syncAction()->shortcut(), QKeySequence(Qt::Key_F5));
+    QCOMPARE(window.backfillAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_B));
+    QCOMPARE(window.openAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_O));
+    QCOMPARE(window.quitAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Q));
+}
+
+void TestMainWindow::refusedSweepAsksToForce_data()
+{
+    QTest::addColumn<bool>("answerYes");
+    QTest::newRow("yes: forced request") << true;
+    QTest::newRow("no: nothing more") << false;
+}
+
+void TestMainWindow::refusedSweepAsksToForce()
+{
+    QFETCH(bool, answerYes);
+
+    FakeEngine engine;
+    engine.publish(threeMappings());
+    TestWindow window(&engine);
+    window.answerYes = answerYes;
+    window.selectMapping(u"orders"_s);
+    window.sweepAction()->trigger();
+    QCOMPARE(engine.requests.size(), 1);
+    const quint64 id = engine.requests.at(0).id;
+
+    const QString reason = u"sweep would delete 80% of the mirror (limit 50%)"_s;
+    engine.finish(id, u"orders"_s, makeResult(u"sweep"_s, u"refused"_s, reason));
+
+    QCOMPARE(window.asked, QStringList{u"orders"_s});
+    QCOMPARE(window.reasons, QStringList{reason});
+    if (answerYes) {
+        QVERIFY(window.statusBar()->currentMessage().contains(u"forced"_s));
+        QCOMPARE(engine.requests.size(), 2);
+        QCOMPARE(engine.requests.at(1).mapping, u"orders"_s);
+        QCOMPARE(engine.requests.at(1).kind, OperationKind::Sweep);
+        QCOMPARE(engine.requests.at(1).options.force, true);
+    } else {
+        QVERIFY(window.statusBar()->currentMessage().contains(u"refused"_s));
+        QCOMPARE(engine.requests.size(), 1);
+    }
+}
+
+void TestMainWindow::refusalNotAskedForIsNotOffered()
+{
+    // A refusal for a request this window did not make (the scheduler's) must not pop up a
+    // question every interval.
+    FakeEngine engine;
+    engine.publish(threeMappings());
+    TestWindow window(&engine);
+    window.answerYes = true;
+    engine.finish(77, u"orders"_s, makeResult(u"sweep"_s, u"refused"_s, u"too many"_s));
+    QVERIFY(window.asked.isEmpty());
+    QVERIFY(engine.requests.isEmpty());
+}
+
+void TestMainWindow::forcedRequestRefusedAgainIsNotOfferedAgain()
+{
+    FakeEngine engine;
+    engine.publish(threeMappings());
+    TestWindow window(&engine);
+    window.answerYes = true;
+    window.selectMapping(u"orders"_s);
+    window.sweepAction()->trigger();
+    engine.finish(engine.requests.at(0).id, u"orders"_s,
+                  makeResult(u"sweep"_s, u"refused"_s, u"source table is empty"_s));
+    QCOMPARE(engine.requests.size(), 2);
+    engine.finish(engine.requests.at(1).id, u"orders"_s,
+                  makeResult(u"sweep"_s, u"refused"_s, u"source table is empty"_s));
+    QCOMPARE(window.asked.size(), 1);
+    QCOMPARE(engine.requests.size(), 2);
+}
+
+void TestMainWindow::resultsShowInStatusBar()
+{
+    FakeEngine engine;
+    engine.publish(threeMappings());
+    TestWindow window(&engine);
+    window.selectMapping(u"orders"_s);
+    window.backfillAction()->trigger();
+
+    OperationResult ok = makeResult(u"backfill"_s, u"ok"_s);
+    ok.run.rowsWritten = 1200;
+    engine.finish(engine.requests.at(0).id, u"orders"_s, ok);
+    QString message = window.statusBar()->currentMessage();
+    QVERIFY2(message.contains(u"orders"_s) && message.contains(u"backfill"_s)
+                     && message.contains(QLocale().toString(1200)),
+             qPrintable(message));
+
+    OperationResult failed = makeResult(u"sync"_s, u"error"_s, u"database is locked"_s);
+    engine.finish(99, u"items"_s, failed);
+    message = window.statusBar()->currentMessage();
+    QVERIFY2(message.contains(u"items"_s) && message.contains(u"database is locked"_s),
+             qPrintable(message));
+}
+
+void TestMainWindow::totalsInStatusBar()
+{
+    FakeEngine engine;
+    QList<MappingStatus> mappings = threeMappings();
+    mappings << makeStatus(u"unmeasured"_s, -1);
+    engine.publish(mappings);
+    TestWindow window(&engine);
+    const QString totals = window.totalsText();
+    QVERIFY2(totals.contains(u"4 mappings"_s), qPrintable(totals));
+    QVERIFY2(totals.contains(u"backlog 42"_s), qPrintable(totals));   // unknown not counted
+    QVERIFY2(totals.contains(u"1 in error"_s), qPrintable(totals));
+    auto *label = window.findChild<QLabel *>(u"totalsLabel"_s);
+    QVERIFY(label);
+    QCOMPARE(label->text(), totals);
+
+    mappings[2].state = MappingState::Idle;
+    engine.publish(mappings);
+    QVERIFY(label->text().contains(u"0 in error"_s));
+}
+
+void TestMainWindow::pauseBecomesResumeForAPausedMapping()
+{
+    FakeEngine engine;
+    engine.publish({makeStatus(u"orders"_s), makeStatus(u"held"_s, 0, MappingState::Paused)});
+    TestWindow window(&engine);
+
+    window.selectMapping(u"orders"_s);
+    QCOMPARE(window.pauseAction()->text(), u"&Pause"_s);
+    window.pauseAction()->trigger();
+
+    window.selectMapping(u"held"_s);
+    QCOMPARE(window.pauseAction()->text(), u"&Resume"_s);
+    window.pauseAction()->trigger();
+
+    QCOMPARE(engine.pauses.size(), 2);
+    QCOMPARE(engine.pauses.at(0), (QPair<QString, bool>{u"orders"_s, true}));
+    QCOMPARE(engine.pauses.at(1), (QPair<QString, bool>{u"held"_s, false}));
+}
+
+void TestMainWindow::openEmitsTheChosenPath()
+{
+    TestWindow window(nullptr);
+    QSignalSpy opened(&window, &MainWindow::openProjectRequested);
+
+    window.chosenFile.clear();   // the operator cancelled the dialog
+    window.openAction()->trigger();
+    QCOMPARE(opened.count(), 0);
+
+    window.chosenFile = u"/tmp/demo/tidemark.json"_s;
+    window.openAction()->trigger();
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(opened.at(0).at(0).toString(), u"/tmp/demo/tidemark.json"_s);
+}
+
+void TestMainWindow::switchingEnginesForgetsTheOldOne()
+{
+    auto first = std::make_unique<FakeEngine>();
+    first->publish(threeMappings());
+    TestWindow window(first.get());
+    QCOMPARE(visibleRows(window), 3);
+
+    FakeEngine second;
+    second.publish({makeStatus(u"only"_s)});
+    window.setEngine(&second);
+    QCOMPARE(visibleRows(window), 1);
+
+    // The old engine's late snapshots no longer reach the window.
+    first->publish(threeMappings());
+    QCOMPARE(visibleRows(window), 1);
+
+    // The window does not own engines; one deleted under it leaves no dangling pointer.
+    window.setEngine(first.get());
+    first.reset();
+    QVERIFY(!window.engine());
+    QCOMPARE(visibleRows(window), 0);
+    window.selectMapping(u"orders"_s);
+    window.syncAction()->trigger();   // must not crash
+
+    window.setEngine(nullptr);
+    QCOMPARE(visibleRows(window), 0);
+}
+
+void TestMainWindow::selectionSurvivesSnapshots()
+{
+    FakeEngine engine;
+    QList<MappingStatus> mappings = threeMappings();
+    engine.publish(mappings);
+    TestWindow window(&engine);
+    window.selectMapping(u"items"_s);
+
+    for (int i = 0; i < 5; ++i) {
+        mappings[2].backlog += 10;
+        mappings[0].backlog += 1;
+        engine.publish(mappings);
+    }
+    mappings << makeStatus(u"new"_s);
+    engine.publish(mappings);
+    QCOMPARE(window.selectedMapping(), u"items"_s);
+}
+
+void TestMainWindow::accessibleNames()
+{
+    FakeEngine engine;
+    TestWindow window(&engine);
+    QVERIFY(!window.tableView()->accessibleName().isEmpty());
+    auto *toolBar = window.findChild<QToolBar *>(u"mappingToolBar"_s);
+    QVERIFY(toolBar);
+    for (QAction *action : toolBar->actions()) {
+        if (action->isSeparator())
+            continue;
+        QWidget *button = toolBar->widgetForAction(action);
+        QVERIFY(button);
+        QVERIFY2(!button->accessibleName().isEmpty(), qPrintable(action->objectName()));
+        QVERIFY2(!button->accessibleName().contains(u'&'), qPrintable(button->accessibleName()));
+    }
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,431 @@
+#include "mappingsmodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+#include <QHash>
+#include <QLocale>
+#include <QSet>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+QString formatCount(qint64 value)
+{
+    return value < 0 ? MappingsModel::unknownText() : QLocale().toString(value);
+}
+
+QString formatTime(const QDateTime &when)
+{
+    if (!when.isValid())
+        return MappingsModel::unknownText();
+    const QDateTime local = when.toLocalTime();
+    // Today's times need no date; an operator scanning the column reads "10:15:02" faster.
+    if (local.date() == QDate::currentDate())
+        return local.time().toString(u"HH:mm:ss"_s);
+    return QLocale().toString(local, QLocale::ShortFormat);
+}
+
+QString formatRate(double rowsPerSecond)
+{
+    // The engine reports the rate of the last run that wrote rows; 0 means there was none yet.
+    if (rowsPerSecond <= 0)
+        return MappingsModel::unknownText();
+    return QLocale().toString(rowsPerSecond, 'f', rowsPerSecond < 10 ? 1 : 0);
+}
+
+QString capitalised(QString text)
+{
+    if (!text.isEmpty())
+        text[0] = text.at(0).toUpper();
+    return text;
+}
+
+QString stateText(const MappingStatus &s)
+{
+    QString text = capitalised(mappingStateName(s.state));
+    if (s.state == MappingState::Running && !s.operation.isEmpty()) {
+        text += u": "_s + s.operation;
+        if (s.progress.rowsTotal > 0) {
+            const qint64 percent =
+                    std::clamp<qint64>(s.progress.rowsDone * 100 / s.progress.rowsTotal, 0, 100);
+            text += u" %1%"_s.arg(percent);
+        } else if (s.progress.rowsDone > 0) {
+            text += u" (%1 rows)"_s.arg(QLocale().toString(s.progress.rowsDone));
+        }
+    }
+    return text;
+}
+
+QString stateToolTip(const MappingStatus &s)
+{
+    switch (s.state) {
+    case MappingState::Idle:
+        if (s.nextRunAt.isValid())
+            return u"Idle. Next sync at %1."_s.arg(formatTime(s.nextRunAt));
+        return u"Idle."_s;
+    case MappingState::Running:
+        if (!s.progress.phase.isEmpty())
+            return u"Running %1: %2 rows done."_s.arg(s.progress.phase,
+                                                      QLocale().toString(s.progress.rowsDone));
+        return u"Running %1."_s.arg(s.operation);
+    case MappingState::Waiting:
+        return u"Waiting: an endpoint is unreachable%1.%2"_s.arg(
+                s.nextRunAt.isValid() ? u"; next attempt at %1"_s.arg(formatTime(s.nextRunAt))
+                                      : QString(),
+                s.lastError.isEmpty() ? QString() : u"\n"_s + s.lastError);
+    case MappingState::Paused:
+        return u"Paused: no scheduled syncs until resumed."_s;
+    case MappingState::Error:
+        return u"Error: %1"_s.arg(s.lastError.isEmpty() ? u"(no message)"_s : s.lastError);
+    }
+    return {};
+}
+
+// Lower sorts first: with an ascending sort, mappings in trouble come to the top.
+int stateSeverityRank(MappingState state)
+{
+    switch (state) {
+    case MappingState::Error: return 0;
+    case MappingState::Waiting: return 1;
+    case MappingState::Running: return 2;
+    case MappingState::Paused: return 3;
+    case MappingState::Idle: return 4;
+    }
+    return 5;
+}
+
+QString checkpointText(const Checkpoint &cp)
+{
+    if (cp.isNull())
+        return u"none (the next sync starts from the beginning)"_s;
+    QStringList key;
+    for (const QVariant &part : cp.key)
+        key << part.toString();
+    return u"cursor %1, key (%2)"_s.arg(cp.cursor.toString(), key.join(u", "_s));
+}
+
+QString lastRunText(const RunRecord &run)
+{
+    QString text = u"Last run: %1 %2 at %3, %4 rows written"_s.arg(
+            run.kind, run.result, formatTime(run.finishedAt), QLocale().toString(run.rowsWritten));
+    if (run.rowsDeleted > 0)
+        text += u", %1 deleted"_s.arg(QLocale().toString(run.rowsDeleted));
+    text += u" in %1 s"_s.arg(QLocale().toString(run.durationS(), 'f', 1));
+    if (!run.note.isEmpty())
+        text += u" (%1)"_s.arg(run.note);
+    return text;
+}
+
+bool isNumericColumn(int column)
+{
+    return column == MappingsModel::BacklogColumn || column == MappingsModel::OrphansColumn
+            || column == MappingsModel::NullCursorColumn
+            || column == MappingsModel::RowsPerSecondColumn;
+}
+
+} // namespace
+
+MappingsModel::MappingsModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+QString MappingsModel::unknownText()
+{
+    return u"—"_s;
+}
+
+bool MappingsModel::isInTrouble(MappingState state)
+{
+    return state == MappingState::Error || state == MappingState::Waiting;
+}
+
+void MappingsModel::setMappings(const QList<MappingStatus> &mappings)
+{
+    QSet<QString> incoming;
+    incoming.reserve(mappings.size());
+    for (const MappingStatus &s : mappings)
+        incoming.insert(s.name);
+
+    // Mappings that went: remove contiguous runs, last first, so earlier rows keep their index.
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+        if (incoming.contains(m_rows.at(row).name))
+            continue;
+        const int last = row;
+        while (row > 0 && !incoming.contains(m_rows.at(row - 1).name))
+            --row;
+        beginRemoveRows({}, row, last);
+        m_rows.remove(row, last - row + 1);
+        endRemoveRows();
+    }
+
+    QHash<QString, int> rowByName;
+    rowByName.reserve(m_rows.size());
+    for (int row = 0; row < m_rows.size(); ++row)
+        rowByName.insert(m_rows.at(row).name, row);
+
+    QList<MappingStatus> appeared;
+    for (const MappingStatus &s : mappings) {
+        const auto it = rowByName.constFind(s.name);
+        if (it == rowByName.constEnd()) {
+            appeared.append(s);
+            continue;
+        }
+        const int row = it.value();
+        const auto [first, last] = changedColumns(m_rows.at(row), s);
+        // Stored even when nothing shown changed: mapping() hands out the newest snapshot.
+        m_rows[row] = s;
+        if (first >= 0)
+            Q_EMIT dataChanged(index(row, first), index(row, last));
+    }
+
+    if (!appeared.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(appeared.size()) - 1);
+        m_rows.append(appeared);
+        endInsertRows();
+    }
+}
+
+void MappingsModel::clear()
+{
+    if (m_rows.isEmpty())
+        return;
+    beginResetModel();
+    m_rows.clear();
+    endResetModel();
+}
+
+int MappingsModel::rowOf(const QString &name) const
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).name == name)
+            return row;
+    }
+    return -1;
+}
+
+const MappingStatus *MappingsModel::mapping(const QString &name) const
+{
+    const int row = rowOf(name);
+    return row < 0 ? nullptr : &m_rows.at(row);
+}
+
+int MappingsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int MappingsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant MappingsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    return cellData(m_rows.at(index.row()), index.column(), role);
+}
+
+QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
+{
+    const bool trouble = isInTrouble(s.state);
+    switch (role) {
+    case MappingNameRole:
+        return s.name;
+    case StateRole:
+        return int(s.state);
+    case InTroubleRole:
+        return trouble;
+    case Qt::TextAlignmentRole:
+        // An int, not Qt::Alignment: that is what the delegate and the model tester read.
+        return int((isNumericColumn(column) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
+    case Qt::BackgroundRole:
+        // Colour only reinforces what the State text already says; both colours are light
+        // with a dark foreground below, so they stay readable on light and dark themes.
+        if (s.state == MappingState::Error)
+            return QBrush(QColor(0xfd, 0xdc, 0xdc));
+        if (s.state == MappingState::Waiting)
+            return QBrush(QColor(0xfd, 0xf0, 0xc4));
+        return {};
+    case Qt::ForegroundRole:
+        if (s.state == MappingState::Error)
+            return QBrush(QColor(0x7a, 0x12, 0x12));
+        if (s.state == MappingState::Waiting)
+            return QBrush(QColor(0x6b, 0x40, 0x05));
+        return {};
+    case Qt::FontRole:
+        if (trouble && column == StateColumn) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        return {};
+    default:
+        break;
+    }
+
+    if (role == Qt::DisplayRole) {
+        switch (column) {
+        case NameColumn: return s.name;
+        case RouteColumn: return u"%1 → %2"_s.arg(s.source, s.mirror);
+        case StateColumn: return stateText(s);
+        case BacklogColumn: return formatCount(s.backlog);
+        case OrphansColumn: return s.orphans ? formatCount(*s.orphans) : unknownText();
+        case NullCursorColumn:
+            // Without a cursor there is nothing to be NULL: every pass is a keyset pass.
+            return s.hasCursor ? formatCount(s.nullCursorRows) : unknownText();
+        case LastSyncColumn: return formatTime(s.lastSyncAt);
+        case RowsPerSecondColumn: return formatRate(s.rowsPerSecond);
+        case LastErrorColumn: return s.lastError.section(u'\n', 0, 0);
+        }
+        return {};
+    }
+
+    if (role == SortRole) {
+        switch (column) {
+        case NameColumn: return s.name;
+        case RouteColumn: return QString(s.source + u" " + s.mirror);
+        case StateColumn: return stateSeverityRank(s.state);
+        case BacklogColumn: return s.backlog;
+        case OrphansColumn: return s.orphans.value_or(-1);
+        case NullCursorColumn: return s.hasCursor ? s.nullCursorRows : qint64(-1);
+        case LastSyncColumn: return s.lastSyncAt;
+        case RowsPerSecondColumn: return s.rowsPerSecond;
+        case LastErrorColumn: return s.lastError;
+        }
+        return {};
+    }
+
+    if (role == Qt::ToolTipRole) {
+        switch (column) {
+        case NameColumn:
+            return u"%1: %2 → %3"_s.arg(s.name, s.source, s.mirror);
+        case RouteColumn:
+            return u"Reads %1, writes %2.\nSource rows: %3, mirror rows: %4."_s.arg(
+                    s.source, s.mirror, formatCount(s.sourceRows), formatCount(s.mirrorRows));
+        case StateColumn:
+            return stateToolTip(s);
+        case BacklogColumn:
+            if (!s.hasCursor)
+                return u"No cursor column: every sync is a full keyset pass."_s;
+            if (s.backlog < 0)
+                return u"Not measured yet."_s;
+            return u"%1 source rows past the checkpoint.\nCheckpoint: %2"_s.arg(
+                    QLocale().toString(s.backlog), checkpointText(s.checkpoint));
+        case OrphansColumn:
+            return s.orphans ? u"%1 mirror rows whose key is gone from the source."_s.arg(
+                                       QLocale().toString(*s.orphans))
+                             : u"Not measured yet: an orphan sweep measures it."_s;
+        case NullCursorColumn:
+            if (!s.hasCursor)
+                return u"No cursor column."_s;
+            return u"%1 source rows have a NULL cursor; incremental sync cannot see them, "
+                   u"only a backfill copies them."_s.arg(QLocale().toString(s.nullCursorRows));
+        case LastSyncColumn: {
+            QString text = s.lastSyncAt.isValid()
+                    ? u"Last successful sync or backfill: %1"_s.arg(
+                              QLocale().toString(s.lastSyncAt.toLocalTime(), QLocale::LongFormat))
+                    : u"No successful sync or backfill yet."_s;
+            if (s.lastRun)
+                text += u"\n"_s + lastRunText(*s.lastRun);
+            return text;
+        }
+        case RowsPerSecondColumn:
+            return s.rowsPerSecond > 0
+                    ? u"The last run that wrote rows wrote %1 rows per second."_s.arg(
+                              formatRate(s.rowsPerSecond))
+                    : u"No run has written rows yet."_s;
+        case LastErrorColumn:
+            return s.lastError.isEmpty() ? QVariant() : QVariant(s.lastError);
+        }
+        return {};
+    }
+    return {};
+}
+
+std::pair<int, int> MappingsModel::changedColumns(const MappingStatus &before,
+                                                  const MappingStatus &after)
+{
+    // Colours and fonts follow the state and cover the whole row.
+    if (before.state != after.state)
+        return {0, ColumnCount - 1};
+    int first = -1;
+    int last = -1;
+    for (int column = 0; column < ColumnCount; ++column) {
+        for (int role : {int(Qt::DisplayRole), int(Qt::ToolTipRole), int(SortRole)}) {
+            if (cellData(before, column, role) != cellData(after, column, role)) {
+                if (first < 0)
+                    first = column;
+                last = column;
+                break;
+            }
+        }
+    }
+    return {first, last};
+}
+
+QVariant MappingsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return QAbstractTableModel::headerData(section, orientation, role);
+
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case NameColumn: return u"Name"_s;
+        case RouteColumn: return u"Source → Mirror"_s;
+        case StateColumn: return u"State"_s;
+        case BacklogColumn: return u"Backlog"_s;
+        case OrphansColumn: return u"Orphans"_s;
+        case NullCursorColumn: return u"NULL cursor"_s;
+        case LastSyncColumn: return u"Last sync"_s;
+        case RowsPerSecondColumn: return u"Rows/s"_s;
+        case LastErrorColumn: return u"Last error"_s;
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case NameColumn:
+            return u"The mapping's name in the project file."_s;
+        case RouteColumn:
+            return u"Where rows are read (connection:table) and where they are written."_s;
+        case StateColumn:
+            return u"What the mapping is doing: idle, running (with the operation and its "
+                   u"progress), waiting (an endpoint is unreachable; the next attempt is "
+                   u"scheduled), paused, or error."_s;
+        case BacklogColumn:
+            return u"Source rows past the checkpoint: what the next sync must write."_s;
+        case OrphansColumn:
+            return u"Mirror rows whose key is gone from the source: what the next orphan "
+                   u"sweep would delete. — until first measured."_s;
+        case NullCursorColumn:
+            return u"Source rows whose cursor column is NULL: incremental sync cannot see "
+                   u"them; only a backfill copies them."_s;
+        case LastSyncColumn:
+            return u"When the last successful sync or backfill finished."_s;
+        case RowsPerSecondColumn:
+            return u"Write speed of the last run that wrote rows."_s;
+        case LastErrorColumn:
+            return u"The most recent error, if any. Hover a cell for the whole message."_s;
+        }
+    }
+    if (role == Qt::TextAlignmentRole)
+        return int((isNumericColumn(section) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+QHash<int, QByteArray> MappingsModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    names.insert(MappingNameRole, "mappingName");
+    names.insert(SortRole, "sortValue");
+    names.insert(StateRole, "state");
+    names.insert(InTroubleRole, "inTrouble");
+    return names;
+}
+
+} // namespace tidemark
