@@ -252,7 +252,7 @@ int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextS
     QList<OperationResult> results;
     for (const ResolvedMapping &m : check.mappings) {
         MappingContext ctx{m, connections.get(m.config.source.connection),
-                           connections.get(m.config.mirror.connection), &g_stop, {}};
+                           connections.get(m.config.mirror.connection, preparing), &g_stop, {}};
         const OperationResult r = runOperation(kind, ctx, options);
         (r.ok() ? out : err) << resultLine(m.name(), r) << '\n';
         results << r;
@@ -308,14 +308,15 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
     }
     QList<MappingStatus> statuses;
     for (const ResolvedMapping &m : check.mappings) {
-        MappingContext ctx{m, connections.get(m.config.source.connection),
-                           connections.get(m.config.mirror.connection), nullptr, {}};
         MappingStatus s;
         s.name = m.name();
         s.source = m.config.source.connection + u':' + m.config.source.table;
         s.mirror = m.config.mirror.connection + u':' + m.config.mirror.table;
         s.hasCursor = m.hasCursor();
         try {
+            // Opening does not create a missing mirror file: status only reads.
+            MappingContext ctx{m, connections.get(m.config.source.connection),
+                               connections.get(m.config.mirror.connection), nullptr, {}};
             const StatusMeasurement mm = measureStatus(ctx);
             s.sourceRows = mm.sourceRows;
             s.mirrorRows = mm.mirrorRows;
@@ -451,6 +452,8 @@ int runDemo(const Options &o, QTextStream &out, QTextStream &err)
     return ExitOk;
 }
 
+int runCommand(const Options &o, QTextStream &out, QTextStream &err);
+
 } // namespace
 
 int run(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -471,6 +474,20 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         logOptions.toFile = false;
     initLogging(logOptions);
 
+    try {
+        return runCommand(o, out, err);
+    } catch (const DbError &e) {
+        // Every command handles its own database errors; this is the last line that keeps an
+        // unexpected one an exit code with a message instead of a crash.
+        err << "error: " << e.message() << '\n';
+        return ExitError;
+    }
+}
+
+namespace {
+
+int runCommand(const Options &o, QTextStream &out, QTextStream &err)
+{
     if (o.command == u"validate")
         return runValidate(o, out, err);
     if (o.command == u"status")
@@ -488,5 +505,7 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     err << "tidemark-cli: unknown command '" << o.command << "'\n\n" << kUsage;
     return ExitError;
 }
+
+} // namespace
 
 } // namespace tidemark::cli

@@ -155,6 +155,25 @@ QVariantList decodeTypedList(const QJsonArray &json)
     return values;
 }
 
+QVariant fromDriver(const QVariant &value)
+{
+    if (value.isNull())
+        return value;
+    switch (value.metaType().id()) {
+    case QMetaType::QByteArray:
+        if (value.toByteArray().isNull())
+            return QByteArray("", 0);   // empty, not null
+        break;
+    case QMetaType::QString:
+        if (value.toString().isNull())
+            return QString(u""_s);
+        break;
+    default:
+        break;
+    }
+    return value;
+}
+
 QJsonValue displayJson(const QVariant &value)
 {
     if (!value.isValid() || value.isNull())

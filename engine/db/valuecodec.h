@@ -18,6 +18,11 @@ QVariant decodeTypedValue(const QJsonValue &json);   // invalid QVariant on a ma
 QJsonArray encodeTypedList(const QVariantList &values);
 QVariantList decodeTypedList(const QJsonArray &json);
 
+// A value as a driver returned it, made safe to bind again. QSQLITE returns an empty BLOB as a
+// null QByteArray inside a non-null QVariant, and binding a null QByteArray writes SQL NULL: an
+// empty value would turn into NULL in the mirror. Every value read from a table passes here.
+QVariant fromDriver(const QVariant &value);
+
 // Plain JSON for status output: numbers stay numbers where exact, otherwise text.
 QJsonValue displayJson(const QVariant &value);
 QString displayText(const QVariant &value);

@@ -86,7 +86,8 @@ MappingContext &MappingWorker::context()
         QStringList problems;
         for (const ProjectError &e : check.errors)
             problems << e.message;
-        throw DbError(DbError::Kind::Permanent, problems.join(u"; "_s));
+        throw DbError(check.transient ? DbError::Kind::Transient : DbError::Kind::Permanent,
+                      problems.join(u"; "_s));
     }
     m_resolved = check.mappings.first();
     m_context.reset(new MappingContext{*m_resolved, source, mirror, m_cancel.get(),

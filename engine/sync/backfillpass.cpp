@@ -89,13 +89,17 @@ BackfillResult BackfillPass::run()
         m_ctx.checkCancelled();
         if (!pager.next(page))
             break;
-        if (m.hasCursor())
-            for (const QVariantList &row : page)
-                if (row.at(m.cursorIndex).isNull())
-                    ++result.nullCursorRows;
         Transaction tx(m_ctx.mirror);
         const WriteCounts counts = writer.upsertChanged(page);
         tx.commit();
+        if (m.hasCursor()) {
+            for (const QVariantList &row : page)
+                if (row.at(m.cursorIndex).isNull())
+                    ++result.nullCursorRows;
+            for (qsizetype i : counts.writtenRows)
+                if (!page.at(i).at(m.cursorIndex).isNull())
+                    ++result.missedByIncremental;
+        }
         result.rowsRead += page.size();
         result.inserted += counts.inserted;
         result.updated += counts.updated;
@@ -104,6 +108,7 @@ BackfillResult BackfillPass::run()
 
     CheckpointStore store(m_ctx.mirror);
     result.checkpoint = store.load(m.name());
+    const bool incrementalRan = !result.checkpoint.isNull();
     if (newest && (result.checkpoint.isNull() || sourceSaysGreater(m_ctx, *newest,
                                                                    result.checkpoint))) {
         Transaction tx(m_ctx.mirror);
@@ -115,12 +120,15 @@ BackfillResult BackfillPass::run()
     log->info("mapping '{}': backfill read {} rows from '{}': {} missing from the mirror, {} "
               "different, written",
               m.name(), result.rowsRead, m_ctx.sourceTable(), result.inserted, result.updated);
-    if (m.hasCursor() && result.inserted + result.updated > 0)
-        log->warn("mapping '{}': the backfill found {} rows the incremental passes had not "
-                  "delivered ({} of the rows read have a NULL cursor); if rows keep turning up "
-                  "here, their transactions commit later than lookback_s ({}) allows",
-                  m.name(), result.inserted + result.updated, result.nullCursorRows,
-                  m.config.lookback);
+    // Rows with a cursor that the mirror lacked are rows incremental sync should have
+    // delivered: late commits beyond the lookback window, or writes that did not move the
+    // cursor. Say so, because only the operator can widen lookback_s or fix the writer.
+    if (m.hasCursor() && result.missedByIncremental > 0 && incrementalRan)
+        log->warn("mapping '{}': the backfill wrote {} rows that have a cursor but were missing "
+                  "or different in the mirror; if rows keep turning up here, their transactions "
+                  "commit later than lookback_s ({}) allows, or the writer does not move the "
+                  "cursor on every change",
+                  m.name(), result.missedByIncremental, m.config.lookback);
     return result;
 }
 

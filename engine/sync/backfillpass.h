@@ -15,6 +15,7 @@ struct BackfillResult
     qint64 inserted = 0;       // missing from the mirror
     qint64 updated = 0;        // present but different
     qint64 nullCursorRows = 0; // rows with a NULL cursor that the pass read
+    qint64 missedByIncremental = 0; // written rows with a cursor: incremental should have had them
     Checkpoint checkpoint;     // after the pass
 };
 

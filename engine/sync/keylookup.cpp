@@ -79,7 +79,7 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const QString &
             QVariantList row;
             row.reserve(width);
             for (int i = 0; i < width; ++i)
-                row << q.value(i);
+                row << fromDriver(q.value(i));
             QVariantList key;
             for (int i : keyIndexes)
                 key << row.at(i);

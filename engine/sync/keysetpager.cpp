@@ -2,6 +2,7 @@
 
 #include "db/dbconnection.h"
 #include "db/dberror.h"
+#include "db/valuecodec.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -63,7 +64,7 @@ bool KeysetPager::next(QList<QVariantList> &page)
         QVariantList row;
         row.reserve(width);
         for (int i = 0; i < width; ++i)
-            row << q.value(i);
+            row << fromDriver(q.value(i));
         page.append(std::move(row));
     }
     // next() also answers false when the read broke off; that must never look like the end of

@@ -79,6 +79,7 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows)
         const auto it = existing.constFind(keyIdentity(keys.at(r)));
         if (it == existing.constEnd()) {
             ++counts.inserted;
+            counts.writtenRows << r;
             changed << rows.at(r);
             continue;
         }
@@ -89,6 +90,7 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows)
             ++counts.unchanged;
         } else {
             ++counts.updated;
+            counts.writtenRows << r;
             changed << rows.at(r);
         }
     }

@@ -16,6 +16,7 @@ struct WriteCounts
     qint64 inserted = 0;   // keys the mirror did not have
     qint64 updated = 0;    // keys whose row differed
     qint64 unchanged = 0;  // already equal: not written
+    QList<qsizetype> writtenRows;   // positions (in the rows given) of the rows written
     qint64 written() const { return inserted + updated; }
 };
 

@@ -3,7 +3,7 @@
 #include "db/dberror.h"
 
 #include <QHash>
-#include <QSet>
+#include <QFileInfo>
 
 using namespace Qt::StringLiterals;
 
@@ -14,12 +14,13 @@ ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
 {
     ProjectCheck check;
     QHash<QString, QString> failedConnections;   // name -> why
-    auto open = [&](const QString &name, bool createIfMissing) -> DbConnection * {
+    auto open = [&](const QString &name) -> DbConnection * {
         if (failedConnections.contains(name))
             return nullptr;
         try {
-            return &connections.get(name, createIfMissing);
+            return &connections.get(name);
         } catch (const DbError &e) {
+            check.transient = check.transient || e.isTransient();
             failedConnections.insert(name, e.message());
             check.errors.append(
                     ProjectError{project.filePath, u"connections.%1"_s.arg(name), e.message()});
@@ -37,32 +38,37 @@ ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
         return check;
     }
 
-    // Two mappings writing one mirror table would overwrite each other's rows and sweep each
-    // other's rows as orphans.
-    QHash<QString, QString> mirrorOwners;
-    for (const MappingConfig &m : project.mappings) {
-        const QString target = m.mirror.connection + u'\x1f' + m.mirror.table;
-        if (mirrorOwners.contains(target))
-            check.errors.append(ProjectError{
-                    project.filePath, u"mapping '%1'"_s.arg(m.name),
-                    u"mirror table '%1' on connection '%2' is also the mirror of mapping '%3'"_s.arg(
-                            m.mirror.table, m.mirror.connection, mirrorOwners.value(target))});
-        else
-            mirrorOwners.insert(target, m.name);
-    }
-
     for (const MappingConfig &m : project.mappings) {
         if (!onlyMapping.isEmpty() && m.name != onlyMapping)
             continue;
-        DbConnection *source = open(m.source.connection, false);
-        DbConnection *mirror = open(m.mirror.connection, !requireMirrorTables);
-        if (!source || !mirror)
+        DbConnection *source = open(m.source.connection);
+        // Checking writes nothing, not even an empty SQLite file: a mirror database that does
+        // not exist yet is one `prepare` creates, after everything checked out.
+        const ConnectionConfig &mc = project.connection(m.mirror.connection);
+        const bool mirrorFileMissing = mc.driver == DriverKind::Sqlite
+                && !QFileInfo::exists(mc.database) && !failedConnections.contains(mc.name);
+        DbConnection *mirror = nullptr;
+        if (mirrorFileMissing) {
+            if (requireMirrorTables) {
+                check.errors.append(ProjectError{
+                        project.filePath, u"mapping '%1'"_s.arg(m.name),
+                        u"the mirror database file '%1' of %2 does not exist; run "
+                        "`tidemark-cli prepare` to create it"_s.arg(mc.database, mc.describe())});
+                continue;
+            }
+        } else {
+            mirror = open(m.mirror.connection);
+            if (!mirror)
+                continue;
+        }
+        if (!source)
             continue;
         try {
-            if (auto resolved = resolveMapping(m, *source, *mirror, project.filePath, check.errors,
+            if (auto resolved = resolveMapping(m, *source, mirror, project.filePath, check.errors,
                                                requireMirrorTables))
                 check.mappings.append(*resolved);
         } catch (const DbError &e) {
+            check.transient = check.transient || e.isTransient();
             check.errors.append(
                     ProjectError{project.filePath, u"mapping '%1'"_s.arg(m.name), e.message()});
         }

@@ -12,6 +12,9 @@ struct ProjectCheck
 {
     QList<ProjectError> errors;
     QList<ResolvedMapping> mappings;   // those that resolved
+    // A lost connection or timeout stopped a check: try again later rather than ask an operator
+    // to fix the project.
+    bool transient = false;
     bool ok() const { return errors.isEmpty(); }
 };
 

@@ -39,7 +39,7 @@ bool isTimestampClass(ValueClass c)
 } // namespace
 
 std::optional<ResolvedMapping> resolveMapping(const MappingConfig &config, DbConnection &source,
-                                              DbConnection &mirror, const QString &projectFile,
+                                              DbConnection *mirror, const QString &projectFile,
                                               QList<ProjectError> &errors,
                                               bool requireMirrorTable)
 {
@@ -89,20 +89,21 @@ std::optional<ResolvedMapping> resolveMapping(const MappingConfig &config, DbCon
     if (config.hasCursor())
         m.cursorIndex = int(m.columns.indexOf(config.cursorColumn));
 
-    m.mirrorSchema = mirror.dialect().describeTable(mirror, config.mirror.table);
+    if (mirror)
+        m.mirrorSchema = mirror->dialect().describeTable(*mirror, config.mirror.table);
     if (!m.mirrorSchema.exists()) {
-        if (requireMirrorTable)
+        if (requireMirrorTable && mirror)
             fail(u"mirror table '%1' does not exist in %2; run `tidemark-cli prepare` to create "
-                 "it"_s.arg(config.mirror.table, mirror.describe()));
+                 "it"_s.arg(config.mirror.table, mirror->describe()));
     } else {
         for (const QString &c : m.columns) {
             const ColumnInfo *mc = m.mirrorSchema.column(c);
             if (!mc) {
                 fail(u"column '%1' is missing from mirror table '%2' in %3"_s.arg(
-                        c, config.mirror.table, mirror.describe()));
+                        c, config.mirror.table, mirror->describe()));
                 continue;
             }
-            const QString loss = mirror.dialect().lossReason(*m.sourceSchema.column(c), *mc);
+            const QString loss = mirror->dialect().lossReason(*m.sourceSchema.column(c), *mc);
             if (!loss.isEmpty())
                 fail(u"mirror table '%1': %2"_s.arg(config.mirror.table, loss));
         }

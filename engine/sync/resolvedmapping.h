@@ -30,8 +30,10 @@ struct ResolvedMapping
 
 // Resolves `config` against the source table (and the mirror's, when it exists). Appends a
 // ProjectError naming the table or column for every problem; returns nullopt if any.
+// `mirror` is null when the mirror database does not exist yet (a SQLite file `prepare` will
+// create): the mirror table then counts as missing.
 std::optional<ResolvedMapping> resolveMapping(const MappingConfig &config, DbConnection &source,
-                                              DbConnection &mirror, const QString &projectFile,
+                                              DbConnection *mirror, const QString &projectFile,
                                               QList<ProjectError> &errors,
                                               bool requireMirrorTable);
 

@@ -1,0 +1,155 @@
+// The engine behind the facade: worker threads, coalesced requests, batched snapshots, pause.
+#include "api/embeddedengine.h"
+#include "mirrorfixture.h"
+#include "writerthread.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace tidemark;
+using tidemark::test::MirrorFixture;
+
+class TestEmbeddedEngine : public QObject
+{
+    Q_OBJECT
+
+private:
+    static void setUp(MirrorFixture &f, int rows, int intervalS = 1)
+    {
+        f.source(u"CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, ts TEXT)"_s);
+        f.sourceDb().transaction();
+        for (int i = 1; i <= rows; ++i)
+            f.source(u"INSERT INTO t VALUES (?, ?, '0000')"_s, {i, QString(u'v').repeated(50)});
+        f.sourceDb().commit();
+        MappingConfig &m = f.addMapping(u"t"_s, u"t"_s, u"t"_s, u"ts"_s);
+        m.batchRows = 200;
+        m.lookback = 0;
+        m.intervalS = intervalS;
+        m.maxSweepFraction = 1.0;
+    }
+
+    // Waits for the request's operationFinished and returns its result.
+    static OperationResult waitFor(QSignalSpy &spy, quint64 id, int timeoutMs = 60000)
+    {
+        QElapsedTimer t;
+        t.start();
+        int seen = 0;
+        while (t.elapsed() < timeoutMs) {
+            for (; seen < spy.size(); ++seen)
+                if (spy.at(seen).at(0).toULongLong() == id)
+                    return spy.at(seen).at(2).value<OperationResult>();
+            spy.wait(200);
+        }
+        qWarning("request %llu did not finish in %d ms", id, timeoutMs);
+        return {};
+    }
+
+private Q_SLOTS:
+    void twoBackfillRequestsRunOnce()
+    {
+        MirrorFixture f;
+        setUp(f, 20000);
+        EngineOptions options;
+        options.schedule = false;
+        EmbeddedEngine engine(f.project(), options);
+        QSignalSpy finished(&engine, &Engine::operationFinished);
+        engine.start();
+        OperationOptions noGate;
+        noGate.noGate = true;
+        const quint64 first = engine.request(u"t"_s, OperationKind::Backfill, noGate);
+        const quint64 second = engine.request(u"t"_s, OperationKind::Backfill, noGate);
+        QVERIFY(first != 0);
+        QCOMPARE(second, first);
+        const OperationResult r = waitFor(finished, first);
+        QCOMPARE(r.run.result, u"ok"_s);
+        QCOMPARE(r.run.rowsWritten, 20000);
+        QTest::qWait(500);
+        QCOMPARE(finished.size(), 1);   // one backfill ran, not two
+        QTRY_VERIFY(engine.idle());
+        engine.stop();
+        QCOMPARE(f.compare(u"t"_s), QString());
+    }
+
+    void convergesWhileAWriterRuns()
+    {
+        MirrorFixture f;
+        setUp(f, 3000);
+        EmbeddedEngine engine(f.project());   // scheduled, prepares the mirror itself
+        QSignalSpy finished(&engine, &Engine::operationFinished);
+        QSignalSpy status(&engine, &Engine::statusChanged);
+        engine.start();
+        WriterThread writer(f.sourcePath());
+        writer.start();
+        QTest::qWait(3000);
+        writer.stop.store(true);
+        writer.wait();
+        QCOMPARE(writer.errors.loadRelaxed(), 0);
+        QVERIFY(finished.size() >= 2);   // the schedule ran passes meanwhile
+
+        // Snapshots are batched: a few a second, not one per row or batch.
+        QVERIFY2(status.size() <= 3000 / 250 + 2, qPrintable(QString::number(status.size())));
+
+        const quint64 sync = engine.request(u"t"_s, OperationKind::Sync);
+        QCOMPARE(waitFor(finished, sync).run.result, u"ok"_s);
+        const quint64 sweep = engine.request(u"t"_s, OperationKind::Sweep);
+        QCOMPARE(waitFor(finished, sweep).run.result, u"ok"_s);
+        QTRY_VERIFY(engine.idle());
+        // The measurement after the sweep arrives just after its operationFinished.
+        QTRY_COMPARE(engine.mappings().first().mirrorRows, engine.mappings().first().sourceRows);
+        engine.stop();
+        QCOMPARE(f.compare(u"t"_s), QString());
+
+        const MappingStatus s = engine.mappings().first();
+        QCOMPARE(s.name, u"t"_s);
+        QCOMPARE(s.state, MappingState::Idle);
+        QCOMPARE(s.backlog, 0);
+        QCOMPARE(s.sourceRows, s.mirrorRows);
+        QVERIFY(s.lastSyncAt.isValid());
+    }
+
+    void pauseStopsTheScheduleAndKeepsTheCheckpoint()
+    {
+        MirrorFixture f;
+        setUp(f, 100);
+        EmbeddedEngine engine(f.project());
+        QSignalSpy finished(&engine, &Engine::operationFinished);
+        engine.start();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1, 10000);
+        QTRY_VERIFY(engine.idle());
+        engine.setPaused({}, true);
+        QTRY_COMPARE(engine.mappings().first().state, MappingState::Paused);
+        const Checkpoint before = f.checkpoint(u"t"_s);
+        QVERIFY(!before.isNull());
+        const qsizetype runs = finished.size();
+        f.source(u"INSERT INTO t VALUES (5000, 'while paused', '9999')"_s);
+        QTest::qWait(2500);   // more than two intervals
+        QCOMPARE(finished.size(), runs);
+        QCOMPARE(f.checkpoint(u"t"_s), before);
+        engine.setPaused({}, false);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() > runs, 10000);
+        QTRY_VERIFY(engine.idle());
+        engine.stop();
+        QCOMPARE(f.compare(u"t"_s), QString());
+    }
+
+    void unknownMirrorConnectionFileIsAnErrorState()
+    {
+        MirrorFixture f;
+        setUp(f, 10);
+        f.project().connections[u"src"_s].database = f.folder() + u"/missing.db"_s;
+        EmbeddedEngine engine(f.project());
+        QSignalSpy finished(&engine, &Engine::operationFinished);
+        engine.start();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1, 10000);
+        const OperationResult r = finished.first().at(2).value<OperationResult>();
+        QCOMPARE(r.run.result, u"error"_s);
+        QVERIFY2(r.run.error.contains(u"missing.db"_s), qPrintable(r.run.error));
+        QTRY_COMPARE(engine.mappings().first().state, MappingState::Error);
+        QVERIFY(engine.mappings().first().lastError.contains(u"does not exist"_s));
+        engine.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEmbeddedEngine)
+#include "tst_embeddedengine.moc"

@@ -1,0 +1,91 @@
+// Typed value carriage for checkpoints, and value comparison.
+#include "db/valuecodec.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+using namespace tidemark;
+
+class TestValueCodec : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void typedRoundTrip_data()
+    {
+        QTest::addColumn<QVariant>("value");
+        QTest::newRow("int") << QVariant(qlonglong(42));
+        QTest::newRow("int above 2^53") << QVariant(qlonglong(9007199254740993LL));
+        QTest::newRow("int min") << QVariant(std::numeric_limits<qlonglong>::min());
+        QTest::newRow("uint max") << QVariant(std::numeric_limits<qulonglong>::max());
+        QTest::newRow("real") << QVariant(0.1);
+        QTest::newRow("real tiny") << QVariant(4.9e-324);
+        QTest::newRow("real big") << QVariant(1.7976931348623157e308);
+        QTest::newRow("text") << QVariant(u"2026-11-21 10:15:00.123456"_s);
+        QTest::newRow("text unicode") << QVariant(u"Zoë 🚀 \"q\" \\ 表"_s);
+        QTest::newRow("bytes") << QVariant(QByteArray("\x00\x01\xff\x00", 4));
+        QTest::newRow("bool") << QVariant(true);
+    }
+
+    void typedRoundTrip()
+    {
+        QFETCH(QVariant, value);
+        const QVariant back = decodeTypedValue(encodeTypedValue(value));
+        QCOMPARE(back.metaType().id() == QMetaType::QByteArray,
+                 value.metaType().id() == QMetaType::QByteArray);
+        QVERIFY2(sameValue(value, back), qPrintable(displayText(back)));
+        // An integer stays an integer: bound back into SQLite it must compare as one.
+        if (value.metaType().id() == QMetaType::LongLong)
+            QCOMPARE(back.metaType().id(), int(QMetaType::LongLong));
+        if (value.metaType().id() == QMetaType::QString)
+            QCOMPARE(back.metaType().id(), int(QMetaType::QString));
+    }
+
+    void specialDoubles()
+    {
+        const QVariant negZero = decodeTypedValue(encodeTypedValue(-0.0));
+        QVERIFY(std::signbit(negZero.toDouble()));
+        QVERIFY(!sameValue(QVariant(0.0), QVariant(-0.0)));
+        QVERIFY(std::isnan(decodeTypedValue(encodeTypedValue(std::nan(""))).toDouble()));
+        QVERIFY(std::isinf(decodeTypedValue(encodeTypedValue(-INFINITY)).toDouble()));
+    }
+
+    void nullStaysNull()
+    {
+        QVERIFY(decodeTypedValue(encodeTypedValue(QVariant())).isNull());
+        QVERIFY(sameValue(QVariant(), QVariant(QMetaType::fromType<QString>())));
+        QVERIFY(!sameValue(QVariant(), QVariant(u""_s)));
+        QVERIFY(!sameValue(QVariant(qlonglong(0)), QVariant()));
+    }
+
+    void sameValueAcrossRepresentations()
+    {
+        QVERIFY(sameValue(QVariant(int(7)), QVariant(qlonglong(7))));
+        QVERIFY(sameValue(QVariant(qlonglong(7)), QVariant(7.0)));
+        QVERIFY(!sameValue(QVariant(qlonglong(7)), QVariant(7.5)));
+        QVERIFY(!sameValue(QVariant(qlonglong(-1)), QVariant(std::numeric_limits<qulonglong>::max())));
+        QVERIFY(sameValue(QVariant(QByteArray("abc")), QVariant(u"abc"_s)));
+        QVERIFY(!sameValue(QVariant(u"a"_s), QVariant(u"a "_s)));
+    }
+
+    void ordering()
+    {
+        QCOMPARE(compareValues(qlonglong(1), qlonglong(2)), -1);
+        QCOMPARE(compareValues(u"2026-01-02"_s, u"2026-01-01"_s), 1);
+        QCOMPARE(compareValues(2.5, qlonglong(2)), 1);
+        QVERIFY(!compareValues(u"1"_s, qlonglong(1)));   // doubt: not comparable
+        QVERIFY(!compareValues(QVariant(), qlonglong(1)));
+    }
+
+    void displayJsonKeepsBigIntegersExact()
+    {
+        QCOMPARE(displayJson(qlonglong(42)).toDouble(), 42.0);
+        QCOMPARE(displayJson(qlonglong(9007199254740993LL)).toString(), u"9007199254740993"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestValueCodec)
+#include "tst_valuecodec.moc"
