@@ -5,6 +5,7 @@
 
 #include <QAction>
 #include <QFileDialog>
+#include <QFrame>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -60,15 +61,17 @@ QString describeResult(const QString &mapping, const OperationResult &result)
             text += u" (connection problem; it will be retried)"_s;
         return text;
     }
-    QString text = u"%1: %2 done, %3 rows written"_s.arg(mapping, kind,
-                                                          QLocale().toString(run.rowsWritten));
+    const QString seconds = QLocale().toString(run.durationS(), 'f', 1);
+    // The engine's note already says what was written and why ("36 rows written in 1
+    // batches (...)"); repeating our own count beside it only doubles the line.
+    if (!run.note.isEmpty())
+        return u"%1: %2 done in %3 s: %4"_s.arg(mapping, kind, seconds, run.note);
+    QString text = u"%1: %2 done in %3 s, %4 rows written"_s.arg(
+            mapping, kind, seconds, QLocale().toString(run.rowsWritten));
     if (run.rowsDeleted > 0)
         text += u", %1 deleted"_s.arg(QLocale().toString(run.rowsDeleted));
     if (result.orphansFound >= 0 && run.rowsDeleted == 0)
         text += u", %1 orphans found"_s.arg(QLocale().toString(result.orphansFound));
-    text += u" in %1 s"_s.arg(QLocale().toString(run.durationS(), 'f', 1));
-    if (!run.note.isEmpty())
-        text += u" (%1)"_s.arg(run.note);
     return text;
 }
 
@@ -132,6 +135,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
 
     m_logView = new LogView(m_logModel, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logView);
+    // The table is what the window is for; the log gets a strip a dozen lines high.
+    resizeDocks({m_logView}, {200}, Qt::Vertical);
 
     createActions();
     createToolBar();
@@ -292,7 +297,12 @@ void MainWindow::createStatusBar()
     m_connectionsLabel->setObjectName(u"connectionsLabel"_s);
     m_connectionsLabel->setAccessibleName(u"Connections"_s);
     statusBar()->setObjectName(u"statusBar"_s);
+    auto *separator = new QFrame(this);
+    separator->setFrameShape(QFrame::VLine);
+    separator->setFrameShadow(QFrame::Sunken);
+    m_statusSeparator = separator;
     statusBar()->addPermanentWidget(m_connectionsLabel);
+    statusBar()->addPermanentWidget(m_statusSeparator);
     statusBar()->addPermanentWidget(m_totalsLabel);
 }
 
@@ -305,6 +315,7 @@ void MainWindow::setEngine(Engine *engine)
     m_pending.clear();
     m_model->clear();
     m_connectionsLabel->clear();
+    m_statusSeparator->setVisible(false);
 
     if (m_engine) {
         connect(m_engine, &Engine::statusChanged, this, &MainWindow::handleStatusChanged);
@@ -389,6 +400,7 @@ void MainWindow::handleConnectionsChanged(const QList<ConnectionStatus> &connect
     else
         m_connectionsLabel->setText(u"Connections down: %1"_s.arg(down.join(u", "_s)));
     m_connectionsLabel->setToolTip(tips.join(u'\n'));
+    m_statusSeparator->setVisible(!connections.isEmpty());
 }
 
 void MainWindow::handleOperationFinished(quint64 requestId, const QString &mapping,
@@ -398,7 +410,11 @@ void MainWindow::handleOperationFinished(quint64 requestId, const QString &mappi
             ? std::optional<PendingRequest>(m_pending.take(requestId))
             : std::nullopt;
 
-    statusBar()->showMessage(describeResult(mapping, result), ResultMessageTimeoutMs);
+    // Routine scheduled passes finish every few seconds; showing each would wipe the result
+    // of what the operator asked for before it could be read. They are in the log; failures
+    // and refusals of any pass still show here.
+    if (pending || !result.ok())
+        statusBar()->showMessage(describeResult(mapping, result), ResultMessageTimeoutMs);
 
     // Only what the operator asked for here is offered again with force: a scheduled pass
     // that is refused must not pop up a dialog every interval. A forced request that is still

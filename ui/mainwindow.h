@@ -125,6 +125,7 @@ private:
     QToolBar *m_toolBar = nullptr;
     QLabel *m_totalsLabel = nullptr;
     QLabel *m_connectionsLabel = nullptr;
+    QWidget *m_statusSeparator = nullptr;   // shown only beside connection text
     LogModel *m_logModel = nullptr;
     LogView *m_logView = nullptr;
 

@@ -31,12 +31,14 @@ QString formatTime(const QDateTime &when)
     return QLocale().toString(local, QLocale::ShortFormat);
 }
 
-QString formatRate(double rowsPerSecond)
+QString formatRate(const MappingStatus &s)
 {
-    // The engine reports the rate of the last run that wrote rows; 0 means there was none yet.
-    if (rowsPerSecond <= 0)
+    // Before any run has finished the engine has measured nothing; a 0 then would read as
+    // "stalled".
+    if (!s.lastRun)
         return MappingsModel::unknownText();
-    return QLocale().toString(rowsPerSecond, 'f', rowsPerSecond < 10 ? 1 : 0);
+    const double rate = qMax(0.0, s.rowsPerSecond);
+    return QLocale().toString(rate, 'f', rate > 0 && rate < 10 ? 1 : 0);
 }
 
 QString capitalised(QString text)
@@ -280,7 +282,7 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
             // Without a cursor there is nothing to be NULL: every pass is a keyset pass.
             return s.hasCursor ? formatCount(s.nullCursorRows) : unknownText();
         case LastSyncColumn: return formatTime(s.lastSyncAt);
-        case RowsPerSecondColumn: return formatRate(s.rowsPerSecond);
+        case RowsPerSecondColumn: return formatRate(s);
         case LastErrorColumn: return s.lastError.section(u'\n', 0, 0);
         }
         return {};
@@ -336,10 +338,8 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
             return text;
         }
         case RowsPerSecondColumn:
-            return s.rowsPerSecond > 0
-                    ? u"The last run that wrote rows wrote %1 rows per second."_s.arg(
-                              formatRate(s.rowsPerSecond))
-                    : u"No run has written rows yet."_s;
+            return s.lastRun ? u"%1 rows written to the mirror per second."_s.arg(formatRate(s))
+                             : u"No run has finished yet."_s;
         case LastErrorColumn:
             return s.lastError.isEmpty() ? QVariant() : QVariant(s.lastError);
         }
@@ -408,7 +408,7 @@ QVariant MappingsModel::headerData(int section, Qt::Orientation orientation, int
         case LastSyncColumn:
             return u"When the last successful sync or backfill finished."_s;
         case RowsPerSecondColumn:
-            return u"Write speed of the last run that wrote rows."_s;
+            return u"How fast rows are being written to the mirror, in rows per second."_s;
         case LastErrorColumn:
             return u"The most recent error, if any. Hover a cell for the whole message."_s;
         }

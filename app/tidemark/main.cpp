@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -133,28 +134,31 @@ int main(int argc, char *argv[])
                      [&session](const QString &path) { session.open(path); });
     window.show();
 
+    // Armed before the project opens: a project with errors shows a modal message box, and
+    // the screenshot must still be taken (the box's own event loop runs the timer).
+    std::optional<int> screenshotExit;
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        bool ok = false;
+        const int delayMs = parser.value(screenshotDelayOption).toInt(&ok);
+        QTimer::singleShot(ok ? delayMs : 8000, &window, [&window, &screenshotExit, file] {
+            const bool saved = window.grab().save(file);
+            if (!saved)
+                tidemark::logger("app.monitor")->error("could not save the screenshot to '{}'",
+                                                       file);
+            screenshotExit = saved ? 0 : 2;
+            QCoreApplication::exit(*screenshotExit);
+        });
+    }
+
     QString projectPath = parser.value(projectOption);
     if (projectPath.isEmpty() && !parser.positionalArguments().isEmpty())
         projectPath = parser.positionalArguments().constFirst();
     if (!projectPath.isEmpty())
         session.open(projectPath);
 
-    if (parser.isSet(screenshotOption)) {
-        const QString file = parser.value(screenshotOption);
-        bool ok = false;
-        const int delayMs = parser.value(screenshotDelayOption).toInt(&ok);
-        QTimer::singleShot(ok ? delayMs : 8000, &window, [&window, file] {
-            if (!window.grab().save(file)) {
-                tidemark::logger("app.monitor")->error("could not save the screenshot to '{}'",
-                                                       file);
-                QCoreApplication::exit(2);
-                return;
-            }
-            QCoreApplication::quit();
-        });
-    }
-
-    const int code = QApplication::exec();
+    // exit() during the message box's loop ends that loop only; a later exec() would run on.
+    const int code = screenshotExit ? *screenshotExit : QApplication::exec();
     session.close();
     return code;
 }

@@ -289,6 +289,11 @@ void TestMainWindow::resultsShowInStatusBar()
                      && message.contains(QLocale().toString(1200)),
              qPrintable(message));
 
+    // A routine scheduled pass does not wipe the operator's result...
+    engine.finish(55, u"customers"_s, makeResult(u"sync"_s, u"ok"_s));
+    QCOMPARE(window.statusBar()->currentMessage(), message);
+
+    // ...but any failure shows.
     OperationResult failed = makeResult(u"sync"_s, u"error"_s, u"database is locked"_s);
     engine.finish(99, u"items"_s, failed);
     message = window.statusBar()->currentMessage();

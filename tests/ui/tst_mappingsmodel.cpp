@@ -144,6 +144,7 @@ void TestMappingsModel::displayedValues_data()
     s.orphans = 3;
     s.nullCursorRows = 2;
     s.rowsPerSecond = 1500;
+    s.lastRun = RunRecord{};
     s.lastError = u"first line\nsecond line"_s;
 
     QTest::newRow("name") << s << int(MappingsModel::NameColumn) << u"orders"_s;
@@ -170,8 +171,12 @@ void TestMappingsModel::displayedValues_data()
                                                 << int(MappingsModel::NullCursorColumn) << unknown;
     QTest::newRow("never synced") << unknownStatus << int(MappingsModel::LastSyncColumn)
                                   << unknown;
-    QTest::newRow("no rate yet") << unknownStatus << int(MappingsModel::RowsPerSecondColumn)
-                                 << unknown;
+    QTest::newRow("no run yet, no rate") << unknownStatus
+                                         << int(MappingsModel::RowsPerSecondColumn) << unknown;
+    MappingStatus quiet = makeStatus(u"quiet"_s);
+    quiet.lastRun = RunRecord{};
+    QTest::newRow("ran, wrote nothing") << quiet << int(MappingsModel::RowsPerSecondColumn)
+                                        << QLocale().toString(0.0, 'f', 0);
     QTest::newRow("no error") << unknownStatus << int(MappingsModel::LastErrorColumn) << QString();
 
     MappingStatus synced = makeStatus(u"synced"_s);
