@@ -30,7 +30,8 @@ fi
 
 build_dir=build/release
 echo "== build ($build_dir, Release)"
-cmake -G Ninja -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release
+# The tests are built by test.sh in their own folder; here only the programs are needed.
+cmake -G Ninja -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
 cmake --build "$build_dir"
 if ((build_only)); then
     exit 0
@@ -41,13 +42,22 @@ gui="$build_dir/app/tidemark/tidemark"
 demo="${TIDEMARK_DEMO_DIR:-$HOME/.local/share/tidemark/demo}"
 project="$demo/tidemark.json"
 
-# Background processes we started, stopped on every way out: SIGTERM first (the CLI finishes
-# the batch in hand and exits), SIGKILL only for one that is still there after 15 s.
+# Every process started from here on runs in its own session (setsid), so a Ctrl-C in the
+# terminal reaches only this script: it then stops them in order with SIGTERM (the CLI finishes
+# or rolls back the batch in hand and exits), and SIGKILL only for one still there after 15 s.
+# (Were they in the terminal's process group, each would take the Ctrl-C on its own, and a
+# command that handles SIGINT and exits normally keeps bash from running its INT trap.)
 pids=()
 cleanup() {
     local rc=$?
-    trap - EXIT INT TERM
+    trap - EXIT INT TERM HUP
+    # With `./run.sh | tee log`, Ctrl-C ends tee too: a message written now must not kill us
+    # with SIGPIPE before the processes below are stopped.
+    trap '' PIPE
     local pid i alive
+    if [[ -n "${sleep_pid:-}" ]]; then
+        kill "$sleep_pid" 2>/dev/null || true
+    fi
     for pid in "${pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
@@ -70,41 +80,56 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
-# A Ctrl-C reaches the foreground command too; the exit status says how we ended.
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# Runs a command in its own session and waits for it. Waiting with the `wait` builtin (not as a
+# foreground command) lets a Ctrl-C run the INT trap at once.
+run_waited() {
+    setsid "$@" &
+    local pid=$!
+    pids+=("$pid")
+    local rc=0
+    wait "$pid" || rc=$?
+    unset 'pids[${#pids[@]}-1]'
+    return "$rc"
+}
 
 echo "== demo in $demo"
 mkdir -p "$demo"
-"$cli" demo --dir "$demo"
-"$cli" prepare --project "$project"
+run_waited "$cli" demo --dir "$demo"
+run_waited "$cli" prepare --project "$project"
 
 echo "== live writer (changes the demo source until stopped)"
-"$cli" demo --dir "$demo" --write &
+setsid "$cli" demo --dir "$demo" --write &
 writer_pid=$!
 pids+=("$writer_pid")
 
 if ((!headless)) && [[ -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]]; then
     if [[ -x "$gui" ]]; then
-        echo "== tidemark --project $project"
+        echo "== tidemark --project $project (close the window or Ctrl-C to stop)"
         rc=0
-        "$gui" --project "$project" || rc=$?
+        run_waited "$gui" --project "$project" || rc=$?
         exit "$rc"
     fi
     echo "run.sh: $gui was not built (TIDEMARK_BUILD_GUI=OFF?); running headless" >&2
 fi
 
 echo "== headless: tidemark-cli sync --watch (Ctrl-C stops it)"
-"$cli" sync --watch --project "$project" &
+setsid "$cli" sync --watch --project "$project" &
 sync_pid=$!
 pids+=("$sync_pid")
 
 while true; do
-    sleep 5
+    sleep 5 &
+    sleep_pid=$!
+    wait "$sleep_pid" || true
+    sleep_pid=""
     if ! kill -0 "$sync_pid" 2>/dev/null; then
         rc=0
         wait "$sync_pid" || rc=$?
-        echo "run.sh: tidemark-cli sync --watch exited with status $rc" >&2
+        echo "run.sh: tidemark-cli sync --watch stopped on its own (exit status $rc)" >&2
         exit $((rc == 0 ? 1 : rc))
     fi
     if [[ -n "$writer_pid" ]] && ! kill -0 "$writer_pid" 2>/dev/null; then
@@ -113,5 +138,5 @@ while true; do
     fi
     echo
     echo "== status at $(date '+%H:%M:%S')"
-    "$cli" status --project "$project" || echo "run.sh: status exited with $?" >&2
+    run_waited "$cli" status --project "$project" || echo "run.sh: status exited with $?" >&2
 done
