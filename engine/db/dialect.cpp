@@ -3,6 +3,7 @@
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "db/dialect_sqlite.h"
+#include "db/valuecodec.h"
 
 using namespace Qt::StringLiterals;
 
@@ -67,6 +68,39 @@ QString Dialect::keyIn(const QStringList &keyColumns, int keyCount) const
     for (int i = 0; i < keyCount; ++i)
         tuples << tuple;
     return u"("_s + columnList(keyColumns) + u") IN ("_s + tuples.join(u", "_s) + u')';
+}
+
+QString Dialect::valuesRow(qsizetype columnCount, const QStringList &placeholders)
+{
+    Q_ASSERT(placeholders.isEmpty() || placeholders.size() == columnCount);
+    QString row = u"("_s;
+    for (qsizetype i = 0; i < columnCount; ++i) {
+        if (i > 0)
+            row += u", "_s;
+        row += placeholders.isEmpty() ? u"?"_s : placeholders.at(i);
+    }
+    row += u')';
+    return row;
+}
+
+QString Dialect::selectExpression(const ColumnInfo &column) const
+{
+    return quote(column.name);
+}
+
+QVariant Dialect::toCanonical(const ColumnInfo &, const QVariant &driverValue) const
+{
+    return fromDriver(driverValue);
+}
+
+QVariant Dialect::fromCanonical(const ColumnInfo &, const QVariant &canonical) const
+{
+    return canonical;
+}
+
+QString Dialect::placeholder(const ColumnInfo &) const
+{
+    return u"?"_s;
 }
 
 QString Dialect::limit(int rows) const

@@ -46,8 +46,23 @@ public:
     virtual QString limit(int rows) const;    // " LIMIT n"
 
     // INSERT ... ON CONFLICT/ON DUPLICATE KEY UPDATE for `rowCount` rows in one statement.
+    // `placeholders` (one per column, default "?") lets a dialect cast a bound value.
     virtual QString upsert(const QString &table, const QStringList &columns,
-                           const QStringList &keyColumns, int rowCount) const = 0;
+                           const QStringList &keyColumns, int rowCount,
+                           const QStringList &placeholders = {}) const = 0;
+
+    // Exact value carriage. Drivers lose precision on the way (QPSQL reads NUMERIC as double and
+    // timestamps as millisecond QDateTime; QMYSQL likewise), so each dialect
+    //  - selects a column through an expression that loses nothing (selectExpression),
+    //  - turns what its driver returned into the canonical value of the column's class
+    //    (toCanonical; the forms are listed in db/valuecodec.h),
+    //  - turns a canonical value into what it binds for one of its columns (fromCanonical),
+    //    with the placeholder that column needs (placeholder, e.g. "CAST(? AS ...)").
+    // Passes, comparisons and checkpoints only ever see canonical values.
+    virtual QString selectExpression(const ColumnInfo &column) const;
+    virtual QVariant toCanonical(const ColumnInfo &column, const QVariant &driverValue) const;
+    virtual QVariant fromCanonical(const ColumnInfo &column, const QVariant &canonical) const;
+    virtual QString placeholder(const ColumnInfo &column) const;
 
     // The largest number of bound values one statement may carry.
     virtual int maxBindValues() const = 0;
@@ -79,6 +94,10 @@ public:
     virtual QString createStateTable(const QString &table) const = 0;
 
     static std::unique_ptr<Dialect> create(DriverKind kind);
+
+protected:
+    // "(?, ?, ?)" or with the given placeholders.
+    static QString valuesRow(qsizetype columnCount, const QStringList &placeholders);
 };
 
 } // namespace tidemark

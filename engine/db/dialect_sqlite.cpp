@@ -22,12 +22,10 @@ QString SqliteDialect::quote(const QString &identifier) const
 }
 
 QString SqliteDialect::upsert(const QString &table, const QStringList &columns,
-                              const QStringList &keyColumns, int rowCount) const
+                              const QStringList &keyColumns, int rowCount,
+                              const QStringList &placeholders) const
 {
-    QString row = u"("_s;
-    for (qsizetype i = 0; i < columns.size(); ++i)
-        row += i == 0 ? u"?"_s : u", ?"_s;
-    row += u')';
+    const QString row = valuesRow(columns.size(), placeholders);
     QStringList rows;
     rows.reserve(rowCount);
     for (int i = 0; i < rowCount; ++i)

@@ -11,7 +11,8 @@ public:
     QString qtDriverName() const override;
     QString quote(const QString &identifier) const override;
     QString upsert(const QString &table, const QStringList &columns,
-                   const QStringList &keyColumns, int rowCount) const override;
+                   const QStringList &keyColumns, int rowCount,
+                   const QStringList &placeholders = {}) const override;
     int maxBindValues() const override { return 32766; }
     QString cursorLowerBound(const ColumnInfo &cursor, const QVariant &checkpointCursor,
                              qint64 amount) const override;

@@ -2,6 +2,7 @@
 
 #include "db/dbconnection.h"
 #include "db/dberror.h"
+#include "db/tablecodec.h"
 #include "db/valuecodec.h"
 #include "log/logging.h"
 #include "sync/checkpointstore.h"
@@ -16,14 +17,6 @@ namespace tidemark {
 
 namespace {
 
-QString placeholders(qsizetype n)
-{
-    QStringList p;
-    for (qsizetype i = 0; i < n; ++i)
-        p << u"?"_s;
-    return p.join(u", "_s);
-}
-
 // The source's newest (cursor, key), read before the pass starts. Every row at or below it was
 // committed before the pass began and is covered by the pass; anything that changes later gets
 // a larger cursor and is the incremental passes' job.
@@ -31,34 +24,40 @@ std::optional<Checkpoint> newestPosition(MappingContext &ctx)
 {
     const ResolvedMapping &m = ctx.mapping;
     const Dialect &d = ctx.source.dialect();
+    const TableCodec codec(d, m.sourceSchema, m.cursorKeyColumns());
     QStringList desc;
     for (const QString &c : m.cursorKeyColumns())
         desc << d.quote(c) + u" DESC"_s;
-    QSqlQuery q = ctx.source.exec(u"SELECT "_s + d.columnList(m.cursorKeyColumns()) + u" FROM "_s
+    QSqlQuery q = ctx.source.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s
                                   + d.quote(ctx.sourceTable()) + u" WHERE "_s
                                   + d.quote(m.config.cursorColumn) + u" IS NOT NULL ORDER BY "_s
                                   + desc.join(u", "_s) + d.limit(1));
     if (!q.next())
         return std::nullopt;
+    const QVariantList values = codec.readRow(q);
     Checkpoint cp;
-    cp.cursor = q.value(0);
-    for (qsizetype i = 0; i < m.key.size(); ++i)
-        cp.key << q.value(int(i + 1));
+    cp.cursor = values.first();
+    cp.key = values.mid(1);
     return cp;
 }
 
-// Is position `a` past position `b`? Asked of the source, whose ordering defines positions.
-bool sourceSaysGreater(MappingContext &ctx, const Checkpoint &a, const Checkpoint &b)
+// Is `newest` (the position of a source row) past `checkpoint`? Asked of the source, whose
+// ordering defines positions, against the table so every value has its column's type: the
+// row at `newest` qualifies exactly when it lies past the checkpoint.
+bool sourceSaysPast(MappingContext &ctx, const Checkpoint &newest, const Checkpoint &checkpoint)
 {
-    const qsizetype n = 1 + a.key.size();
-    QVariantList binds{a.cursor};
-    binds << a.key << b.cursor << b.key;
-    return ctx.source
-                   .scalar(u"SELECT CASE WHEN ("_s + placeholders(n) + u") > ("_s + placeholders(n)
-                                   + u") THEN 1 ELSE 0 END"_s,
-                           binds)
-                   .toInt()
-            == 1;
+    const ResolvedMapping &m = ctx.mapping;
+    const Dialect &d = ctx.source.dialect();
+    const QStringList order = m.cursorKeyColumns();
+    const TableCodec codec(d, m.sourceSchema, order);
+    QVariantList binds = d.bindRowValues(codec.toDriver(QVariantList{checkpoint.cursor}
+                                                        + checkpoint.key));
+    binds << d.bindRowValues(codec.toDriver(QVariantList{newest.cursor} + newest.key));
+    QSqlQuery q = ctx.source.exec(u"SELECT 1 FROM "_s + d.quote(ctx.sourceTable()) + u" WHERE "_s
+                                          + d.rowGreaterThan(order) + u" AND "_s
+                                          + d.rowLessOrEqual(order) + d.limit(1),
+                                  binds);
+    return q.next();
 }
 
 } // namespace
@@ -82,8 +81,9 @@ BackfillResult BackfillPass::run()
                     .toLongLong();
     m_ctx.report(Progress{u"backfill"_s, 0, total});
 
-    KeysetPager pager(m_ctx.source, m_ctx.sourceTable(), m.columns, m.key, m.config.batchRows);
-    MirrorWriter writer(m_ctx.mirror, m_ctx.mirrorTable(), m.columns, m.key);
+    KeysetPager pager(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns, m.key,
+                      m.config.batchRows);
+    MirrorWriter writer(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.columns, m.key);
     QList<QVariantList> page;
     for (;;) {
         m_ctx.checkCancelled();
@@ -109,8 +109,8 @@ BackfillResult BackfillPass::run()
     CheckpointStore store(m_ctx.mirror);
     result.checkpoint = store.load(m.name());
     const bool incrementalRan = !result.checkpoint.isNull();
-    if (newest && (result.checkpoint.isNull() || sourceSaysGreater(m_ctx, *newest,
-                                                                   result.checkpoint))) {
+    if (newest && (result.checkpoint.isNull() || sourceSaysPast(m_ctx, *newest,
+                                                                result.checkpoint))) {
         Transaction tx(m_ctx.mirror);
         store.save(m.name(), *newest);
         tx.commit();

@@ -29,12 +29,13 @@ IncrementalResult IncrementalPass::run()
         rereadLookback(checkpoint, result);
 
     const Dialect &src = m_ctx.source.dialect();
-    KeysetPager pager(m_ctx.source, m_ctx.sourceTable(), m.columns, m.cursorKeyColumns(),
-                      m.config.batchRows, src.quote(m.config.cursorColumn) + u" IS NOT NULL"_s);
+    KeysetPager pager(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns,
+                      m.cursorKeyColumns(), m.config.batchRows,
+                      src.quote(m.config.cursorColumn) + u" IS NOT NULL"_s);
     if (!checkpoint.isNull())
         pager.startAfter(QVariantList{checkpoint.cursor} + checkpoint.key);
 
-    MirrorWriter writer(m_ctx.mirror, m_ctx.mirrorTable(), m.columns, m.key);
+    MirrorWriter writer(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.columns, m.key);
     QList<QVariantList> page;
     for (;;) {
         m_ctx.checkCancelled();
@@ -73,17 +74,19 @@ void IncrementalPass::rereadLookback(const Checkpoint &checkpoint, IncrementalRe
     const ColumnInfo *cursorInfo = m.sourceSchema.column(m.config.cursorColumn);
     Q_ASSERT(cursorInfo);
     const QStringList order = m.cursorKeyColumns();
+    const TableCodec codec(src, m.sourceSchema, order);
+    const QVariantList position = codec.toDriver(QVariantList{checkpoint.cursor} + checkpoint.key);
     // Rows in [checkpoint - lookback, checkpoint]: a transaction that committed after the last
     // pass with a cursor value below the checkpoint sits here and nowhere else.
     const QString filter = src.quote(m.config.cursorColumn) + u" >= "_s
-            + src.cursorLowerBound(*cursorInfo, checkpoint.cursor, m.config.lookback)
+            + src.cursorLowerBound(*cursorInfo, position.first(), m.config.lookback)
             + u" AND "_s + src.rowLessOrEqual(order);
-    QVariantList binds{checkpoint.cursor};
-    binds << src.bindRowValues(QVariantList{checkpoint.cursor} + checkpoint.key);
+    QVariantList binds{position.first()};
+    binds << src.bindRowValues(position);
 
-    KeysetPager pager(m_ctx.source, m_ctx.sourceTable(), m.columns, order, m.config.batchRows,
-                      filter, binds);
-    MirrorWriter writer(m_ctx.mirror, m_ctx.mirrorTable(), m.columns, m.key);
+    KeysetPager pager(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns, order,
+                      m.config.batchRows, filter, binds);
+    MirrorWriter writer(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.columns, m.key);
     QList<QVariantList> page;
     qint64 late = 0;
     for (;;) {

@@ -2,6 +2,7 @@
 
 #include "db/dbconnection.h"
 #include "db/dberror.h"
+#include "db/tablecodec.h"
 #include "db/valuecodec.h"
 
 #include <QSqlError>
@@ -48,7 +49,8 @@ QString keyIdentity(const QVariantList &key)
     return id;
 }
 
-QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const QString &table,
+QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSchema &schema,
+                                             const QString &table,
                                              const QStringList &selectColumns,
                                              const QStringList &keyColumns,
                                              const QList<QVariantList> &keys)
@@ -57,6 +59,7 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const QString &
     if (keys.isEmpty())
         return rows;
     const Dialect &d = conn.dialect();
+    const TableCodec codec(d, schema, selectColumns);
     QList<int> keyIndexes;
     for (const QString &k : keyColumns) {
         Q_ASSERT(selectColumns.contains(k));
@@ -64,22 +67,18 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const QString &
     }
     // Keep each statement well inside the bind limit and small enough for the parser.
     const int perChunk = std::max(1, std::min(500, d.maxBindValues() / int(keyColumns.size())));
-    const int width = int(selectColumns.size());
-    const QString head = u"SELECT "_s + d.columnList(selectColumns) + u" FROM "_s + d.quote(table)
+    const QString head = u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
             + u" WHERE "_s;
     for (qsizetype start = 0; start < keys.size(); start += perChunk) {
         const qsizetype n = std::min<qsizetype>(perChunk, keys.size() - start);
         QVariantList binds;
         binds.reserve(n * keyColumns.size());
         for (qsizetype i = start; i < start + n; ++i)
-            binds << keys.at(i);
+            binds << codec.toDriver(keyColumns, keys.at(i));
         const QString sql = head + d.keyIn(keyColumns, int(n));
         QSqlQuery q = conn.exec(sql, binds);
         while (q.next()) {
-            QVariantList row;
-            row.reserve(width);
-            for (int i = 0; i < width; ++i)
-                row << fromDriver(q.value(i));
+            QVariantList row = codec.readRow(q);
             QVariantList key;
             for (int i : keyIndexes)
                 key << row.at(i);

@@ -3,6 +3,8 @@
 // (sweep), and what the mirror holds for them (backfill comparison). Works by key membership,
 // not by ordering, so two databases with different collations never disagree about a page.
 
+#include "db/tableschema.h"
+
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -19,7 +21,9 @@ QString keyIdentity(const QVariantList &key);
 
 // Rows of `table` whose `keyColumns` equal one of `keys`, selecting `selectColumns`; chunks the
 // lookup to the dialect's bind limit. Result keyed by keyIdentity(key).
-QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const QString &table,
+// `keys` hold canonical values; rows come back canonical.
+QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSchema &schema,
+                                             const QString &table,
                                              const QStringList &selectColumns,
                                              const QStringList &keyColumns,
                                              const QList<QVariantList> &keys);

@@ -12,10 +12,11 @@ using namespace Qt::StringLiterals;
 
 namespace tidemark {
 
-KeysetPager::KeysetPager(DbConnection &conn, QString table, QStringList selectColumns,
-                         QStringList orderColumns, int pageRows, QString filter,
-                         QVariantList filterBinds)
+KeysetPager::KeysetPager(DbConnection &conn, const TableSchema &schema, QString table,
+                         QStringList selectColumns, QStringList orderColumns, int pageRows,
+                         QString filter, QVariantList filterBinds)
     : m_conn(conn)
+    , m_codec(conn.dialect(), schema, selectColumns)
     , m_table(std::move(table))
     , m_select(std::move(selectColumns))
     , m_order(std::move(orderColumns))
@@ -51,22 +52,16 @@ bool KeysetPager::next(QList<QVariantList> &page)
     }
     if (!m_position.isEmpty()) {
         conditions << d.rowGreaterThan(m_order);
-        binds << d.bindRowValues(m_position);
+        binds << d.bindRowValues(m_codec.toDriver(m_order, m_position));
     }
-    QString sql = u"SELECT "_s + d.columnList(m_select) + u" FROM "_s + d.quote(m_table);
+    QString sql = u"SELECT "_s + m_codec.selectList() + u" FROM "_s + d.quote(m_table);
     if (!conditions.isEmpty())
         sql += u" WHERE "_s + conditions.join(u" AND "_s);
     sql += u" ORDER BY "_s + d.columnList(m_order) + d.limit(m_pageRows);
 
     QSqlQuery q = m_conn.exec(sql, binds);
-    const int width = int(m_select.size());
-    while (q.next()) {
-        QVariantList row;
-        row.reserve(width);
-        for (int i = 0; i < width; ++i)
-            row << fromDriver(q.value(i));
-        page.append(std::move(row));
-    }
+    while (q.next())
+        page.append(m_codec.readRow(q));
     // next() also answers false when the read broke off; that must never look like the end of
     // the table, or the rows after the break would be skipped.
     if (q.lastError().isValid())

@@ -4,6 +4,8 @@
 // Never OFFSET: offset pagination skips rows when rows before the offset are deleted between
 // two pages. Memory is bounded by the page size, not by the table.
 
+#include "db/tablecodec.h"
+
 #include <QString>
 #include <QStringList>
 #include <QVariantList>
@@ -17,9 +19,11 @@ class KeysetPager
 public:
     // `orderColumns` must be a subset of `selectColumns`. `filter` is an extra SQL condition
     // (already quoted) with its own `filterBinds`, ANDed to every page.
-    KeysetPager(DbConnection &conn, QString table, QStringList selectColumns,
-                QStringList orderColumns, int pageRows, QString filter = {},
-                QVariantList filterBinds = {});
+    // Rows come out as canonical values (db/tablecodec.h); `schema` describes `table`.
+    // `filterBinds` are bound as given (the caller converts them with its own codec).
+    KeysetPager(DbConnection &conn, const TableSchema &schema, QString table,
+                QStringList selectColumns, QStringList orderColumns, int pageRows,
+                QString filter = {}, QVariantList filterBinds = {});
 
     // Continue strictly after this position (values of orderColumns).
     void startAfter(const QVariantList &position);
@@ -32,6 +36,7 @@ public:
 
 private:
     DbConnection &m_conn;
+    TableCodec m_codec;
     QString m_table;
     QStringList m_select;
     QStringList m_order;

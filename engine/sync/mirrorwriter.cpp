@@ -28,9 +28,11 @@ constexpr int kMaxRowsPerStatement = 500;
 
 } // namespace
 
-MirrorWriter::MirrorWriter(DbConnection &mirror, QString table, QStringList columns,
-                           QStringList key)
+MirrorWriter::MirrorWriter(DbConnection &mirror, const TableSchema &schema, QString table,
+                           QStringList columns, QStringList key)
     : m_mirror(mirror)
+    , m_schema(schema)
+    , m_codec(mirror.dialect(), schema, columns)
     , m_table(std::move(table))
     , m_columns(std::move(columns))
     , m_key(std::move(key))
@@ -44,20 +46,22 @@ void MirrorWriter::upsert(const QList<QVariantList> &rows)
     const Dialect &d = m_mirror.dialect();
     const int width = int(m_columns.size());
     const int maxRows = std::max(1, std::min(kMaxRowsPerStatement, d.maxBindValues() / width));
+    const QStringList placeholders = m_codec.placeholders();
     qsizetype i = 0;
     while (i < rows.size()) {
         QVariantList binds;
         qsizetype bytes = 0;
         int n = 0;
         while (i < rows.size() && n < maxRows && (n == 0 || bytes < kStatementByteBudget)) {
-            for (const QVariant &v : rows.at(i)) {
-                binds << v;
-                bytes += approximateBytes(v);
+            const QVariantList &row = rows.at(i);
+            for (qsizetype c = 0; c < row.size(); ++c) {
+                binds << m_codec.toDriver(c, row.at(c));
+                bytes += approximateBytes(row.at(c));
             }
             ++i;
             ++n;
         }
-        m_mirror.exec(d.upsert(m_table, m_columns, m_key, n), binds);
+        m_mirror.exec(d.upsert(m_table, m_columns, m_key, n, placeholders), binds);
     }
 }
 
@@ -73,7 +77,7 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows)
         keys << key;
     }
     const QHash<QString, QVariantList> existing =
-            fetchRowsByKeys(m_mirror, m_table, m_columns, m_key, keys);
+            fetchRowsByKeys(m_mirror, m_schema, m_table, m_columns, m_key, keys);
     QList<QVariantList> changed;
     for (qsizetype r = 0; r < rows.size(); ++r) {
         const auto it = existing.constFind(keyIdentity(keys.at(r)));
@@ -108,7 +112,7 @@ qint64 MirrorWriter::deleteKeys(const QList<QVariantList> &keys)
         const qsizetype n = std::min<qsizetype>(perChunk, keys.size() - start);
         QVariantList binds;
         for (qsizetype i = start; i < start + n; ++i)
-            binds << keys.at(i);
+            binds << m_codec.toDriver(m_key, keys.at(i));
         QSqlQuery q = m_mirror.exec(u"DELETE FROM "_s + d.quote(m_table) + u" WHERE "_s
                                             + d.keyIn(m_key, int(n)),
                                     binds);

@@ -2,6 +2,8 @@
 // Writes rows into the mirror table: multi-row upserts sized to the dialect's bind limit and a
 // byte budget, and deletes by key. The caller owns the transaction.
 
+#include "db/tablecodec.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -23,7 +25,9 @@ struct WriteCounts
 class MirrorWriter
 {
 public:
-    MirrorWriter(DbConnection &mirror, QString table, QStringList columns, QStringList key);
+    // Rows hold canonical values; `schema` describes the mirror table.
+    MirrorWriter(DbConnection &mirror, const TableSchema &schema, QString table,
+                 QStringList columns, QStringList key);
 
     // Upserts every row.
     void upsert(const QList<QVariantList> &rows);
@@ -35,6 +39,8 @@ public:
 
 private:
     DbConnection &m_mirror;
+    const TableSchema &m_schema;
+    TableCodec m_codec;
     QString m_table;
     QStringList m_columns;
     QStringList m_key;

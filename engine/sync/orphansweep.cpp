@@ -20,8 +20,9 @@ OrphanSweep::OrphanSweep(MappingContext &ctx)
 qint64 OrphanSweep::scan(bool deleteOrphans)
 {
     const ResolvedMapping &m = m_ctx.mapping;
-    KeysetPager pager(m_ctx.mirror, m_ctx.mirrorTable(), m.key, m.key, m.config.batchRows);
-    MirrorWriter writer(m_ctx.mirror, m_ctx.mirrorTable(), m.columns, m.key);
+    KeysetPager pager(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.key, m.key,
+                      m.config.batchRows);
+    MirrorWriter writer(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.columns, m.key);
     const QString phase = deleteOrphans ? u"sweep: deleting"_s : u"sweep: counting"_s;
     QList<QVariantList> page;
     qint64 orphans = 0;
@@ -32,7 +33,8 @@ qint64 OrphanSweep::scan(bool deleteOrphans)
         if (!pager.next(page))
             break;
         const QHash<QString, QVariantList> present =
-                fetchRowsByKeys(m_ctx.source, m_ctx.sourceTable(), m.key, m.key, page);
+                fetchRowsByKeys(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.key, m.key,
+                                page);
         QList<QVariantList> gone;
         for (const QVariantList &key : page)
             if (!present.contains(keyIdentity(key)))

@@ -1,6 +1,7 @@
 #include "sync/statusprobe.h"
 
 #include "db/dbconnection.h"
+#include "db/tablecodec.h"
 #include "sync/checkpointstore.h"
 
 using namespace Qt::StringLiterals;
@@ -32,12 +33,14 @@ StatusMeasurement measureStatus(MappingContext &ctx)
         if (s.checkpoint.isNull()) {
             s.backlog = s.sourceRows - s.nullCursorRows;
         } else {
+            const TableCodec codec(sd, m.sourceSchema, m.cursorKeyColumns());
             s.backlog = ctx.source
                                 .scalar(u"SELECT COUNT(*) FROM "_s + src + u" WHERE "_s + cursor
                                                 + u" IS NOT NULL AND "_s
                                                 + sd.rowGreaterThan(m.cursorKeyColumns()),
-                                        sd.bindRowValues(QVariantList{s.checkpoint.cursor}
-                                                         + s.checkpoint.key))
+                                        sd.bindRowValues(codec.toDriver(
+                                                QVariantList{s.checkpoint.cursor}
+                                                + s.checkpoint.key)))
                                 .toLongLong();
         }
     }

@@ -2,11 +2,32 @@
 
 #include "db/dbconnection.h"
 #include "db/dberror.h"
+#include "db/tablecodec.h"
 #include "db/valuecodec.h"
+
+#include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
 namespace tidemark {
+
+namespace {
+
+// The newest cursor value, read exactly (MAX() would come back through the driver's lossy
+// conversion, e.g. milliseconds for a microsecond timestamp) and made canonical, so the
+// source's and the mirror's can be compared across dialects.
+QVariant newestCursor(DbConnection &conn, const TableSchema &schema, const QString &table,
+                      const QString &cursor)
+{
+    const Dialect &d = conn.dialect();
+    const TableCodec codec(d, schema, {cursor});
+    QSqlQuery q = conn.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
+                            + u" WHERE "_s + d.quote(cursor) + u" IS NOT NULL ORDER BY "_s
+                            + d.quote(cursor) + u" DESC"_s + d.limit(1));
+    return q.next() ? codec.readRow(q).first() : QVariant();
+}
+
+} // namespace
 
 GateVerdict evaluateSyncGate(MappingContext &ctx)
 {
@@ -31,10 +52,10 @@ GateVerdict evaluateSyncGate(MappingContext &ctx)
                         .toLongLong();
         if (nullCursors > 0)
             return {false, u"%1 source rows have a NULL cursor"_s.arg(nullCursors)};
-        const QVariant sourceMax = ctx.source.scalar(
-                u"SELECT MAX("_s + sd.quote(m.config.cursorColumn) + u") FROM "_s + src);
-        const QVariant mirrorMax = ctx.mirror.scalar(
-                u"SELECT MAX("_s + md.quote(m.config.cursorColumn) + u") FROM "_s + mir);
+        const QVariant sourceMax = newestCursor(ctx.source, m.sourceSchema, ctx.sourceTable(),
+                                                m.config.cursorColumn);
+        const QVariant mirrorMax = newestCursor(ctx.mirror, m.mirrorSchema, ctx.mirrorTable(),
+                                                m.config.cursorColumn);
         if (sourceMax.isNull() && mirrorMax.isNull() && sourceRows == 0)
             return {true, u"both tables are empty"_s};
         const std::optional<int> order = compareValues(mirrorMax, sourceMax);
