@@ -537,6 +537,14 @@ void MainWindow::sendRequest(const QString &mapping, OperationKind kind,
     if (!m_engine || !m_model->mapping(mapping))
         return;
     const quint64 id = m_engine->request(mapping, kind, options);
+    if (id == 0) {
+        // The engine turned it down at once (stopping, or the mapping is gone); it has
+        // logged why, and no result will follow.
+        statusBar()->showMessage(u"%1: %2 not accepted by the engine; see the log"_s.arg(
+                                         mapping, operationName(kind)),
+                                 ResultMessageTimeoutMs);
+        return;
+    }
     m_pending.insert(id, PendingRequest{mapping, kind, options});
     statusBar()->showMessage(u"%1: %2%3 requested"_s.arg(mapping, operationName(kind),
                                                          options.force ? u" (forced)"_s
