@@ -191,6 +191,20 @@ std::optional<Project> loadProject(const Options &o, QTextStream &err)
     return loaded.project;
 }
 
+// Checks the project against the live databases; prints every problem and returns
+// nullopt when anything is wrong.
+std::optional<ProjectCheck> checkOrReport(const Options &o, const Project &project,
+                                         ConnectionSet &connections, bool requireMirrorTables,
+                                         QTextStream &err)
+{
+    ProjectCheck check = checkProject(project, connections, o.mapping, requireMirrorTables);
+    if (!check.ok()) {
+        printErrors(check.errors, err);
+        return std::nullopt;
+    }
+    return check;
+}
+
 QString resultLine(const QString &mapping, const OperationResult &r)
 {
     QString line = u"%1: %2 %3"_s.arg(mapping, r.run.kind, r.run.result);
@@ -223,14 +237,13 @@ int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextS
         return ExitError;
     ConnectionSet connections(*project, u"cli"_s);
     const bool preparing = kind == OperationKind::Prepare;
-    ProjectCheck check = checkProject(*project, connections, o.mapping, !preparing);
-    if (!check.ok()) {
-        printErrors(check.errors, err);
+    const std::optional<ProjectCheck> check =
+            checkOrReport(o, *project, connections, !preparing, err);
+    if (!check)
         return ExitError;
-    }
     if (!preparing) {
         QList<ProjectError> missing;
-        for (const ResolvedMapping &m : check.mappings) {
+        for (const ResolvedMapping &m : check->mappings) {
             DbConnection &mirror = connections.get(m.config.mirror.connection);
             if (!CheckpointStore(mirror).exists())
                 missing << ProjectError{project->filePath, u"mapping '%1'"_s.arg(m.name()),
@@ -250,7 +263,7 @@ int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextS
     options.noGate = o.noGate;
     options.dryRun = o.dryRun;
     QList<OperationResult> results;
-    for (const ResolvedMapping &m : check.mappings) {
+    for (const ResolvedMapping &m : check->mappings) {
         MappingContext ctx{m, connections.get(m.config.source.connection),
                            connections.get(m.config.mirror.connection, preparing), &g_stop, {}};
         const OperationResult r = runOperation(kind, ctx, options);
@@ -301,30 +314,17 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
     if (!project)
         return ExitError;
     ConnectionSet connections(*project, u"cli"_s);
-    const ProjectCheck check = checkProject(*project, connections, o.mapping, false);
-    if (!check.ok()) {
-        printErrors(check.errors, err);
+    const std::optional<ProjectCheck> check = checkOrReport(o, *project, connections, false, err);
+    if (!check)
         return ExitError;
-    }
     QList<MappingStatus> statuses;
-    for (const ResolvedMapping &m : check.mappings) {
-        MappingStatus s;
-        s.name = m.name();
-        s.source = m.config.source.connection + u':' + m.config.source.table;
-        s.mirror = m.config.mirror.connection + u':' + m.config.mirror.table;
-        s.hasCursor = m.hasCursor();
+    for (const ResolvedMapping &m : check->mappings) {
+        MappingStatus s = MappingStatus::initial(m.config);
         try {
             // Opening does not create a missing mirror file: status only reads.
             MappingContext ctx{m, connections.get(m.config.source.connection),
                                connections.get(m.config.mirror.connection), nullptr, {}};
-            const StatusMeasurement mm = measureStatus(ctx);
-            s.sourceRows = mm.sourceRows;
-            s.mirrorRows = mm.mirrorRows;
-            s.backlog = mm.backlog;
-            s.nullCursorRows = mm.nullCursorRows;
-            s.orphans = mm.orphans;
-            s.checkpoint = mm.checkpoint;
-            s.lastRun = mm.lastRun;
+            s.apply(measureStatus(ctx));
             if (s.lastRun && s.lastRun->result == u"error") {
                 s.state = MappingState::Error;
                 s.lastError = s.lastRun->error;
@@ -381,11 +381,8 @@ int runWatch(const Options &o, QTextStream &out, QTextStream &err)
     {
         // Validate everything before the engine starts; the connections close again here.
         ConnectionSet connections(*project, u"cli"_s);
-        const ProjectCheck check = checkProject(*project, connections, o.mapping, true);
-        if (!check.ok()) {
-            printErrors(check.errors, err);
+        if (!checkOrReport(o, *project, connections, true, err))
             return ExitError;
-        }
     }
     Project selected = *project;
     if (!o.mapping.isEmpty())

@@ -20,6 +20,11 @@ struct EmbeddedEngine::Slot
     MappingStatus status;
     bool paused = false;
     int failures = 0;                  // consecutive transient failures, for the back-off
+    int sweepIntervalS = 0;            // 0: sweeps only on request
+    QDateTime nextSweepAt;
+    // Why the last sweep was refused; shown as the mapping's error until a sweep succeeds, so a
+    // sync that succeeds meanwhile does not hide that deletes are not reaching the mirror.
+    QString sweepRefusal;
     std::deque<std::pair<qint64, qint64>> written;   // (ms since epoch, rows) in the last minute
 };
 
@@ -52,10 +57,9 @@ EmbeddedEngine::EmbeddedEngine(Project project, EngineOptions options, QObject *
         auto slot = std::make_unique<Slot>();
         slot->name = m.name;
         slot->intervalS = m.intervalS;
-        slot->status.name = m.name;
-        slot->status.source = m.source.connection + u':' + m.source.table;
-        slot->status.mirror = m.mirror.connection + u':' + m.mirror.table;
-        slot->status.hasCursor = m.hasCursor();
+        if (m.deletes == DeletePolicy::Sweep)
+            slot->sweepIntervalS = m.sweepIntervalS;
+        slot->status = MappingStatus::initial(m);
         m_slots.emplace(m.name, std::move(slot));
     }
     for (const ConnectionConfig &c : m_project.connections) {
@@ -93,6 +97,9 @@ void EmbeddedEngine::start()
         connect(w, &MappingWorker::measureFailed, this, &EmbeddedEngine::handleMeasureFailed);
         connect(w, &MappingWorker::connectionObserved, this, &EmbeddedEngine::handleConnection);
         slot->status.nextRunAt = now;
+        // The first sweep comes soon after start, so orphans are measured early.
+        if (slot->sweepIntervalS > 0)
+            slot->nextSweepAt = now.addSecs(std::min(slot->sweepIntervalS, 10));
         QMetaObject::invokeMethod(w, &MappingWorker::measure, Qt::QueuedConnection);
     }
     if (m_options.schedule)
@@ -210,8 +217,17 @@ void EmbeddedEngine::scheduleTick()
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (auto &[name, slot] : m_slots) {
-        if (slot->paused || !slot->queue.idle() || !slot->status.nextRunAt.isValid()
-            || slot->status.nextRunAt > now)
+        if (slot->paused || !slot->queue.idle())
+            continue;
+        if (slot->nextSweepAt.isValid() && slot->nextSweepAt <= now
+            && slot->status.state != MappingState::Waiting) {
+            // A scheduled sweep is never forced: above max_sweep_fraction or on an empty source
+            // it is refused and says so in the status, until an operator decides.
+            slot->nextSweepAt = now.addSecs(slot->sweepIntervalS);
+            request(name, OperationKind::Sweep);
+            continue;
+        }
+        if (!slot->status.nextRunAt.isValid() || slot->status.nextRunAt > now)
             continue;
         slot->status.nextRunAt = {};
         request(name, OperationKind::Sync);
@@ -266,10 +282,12 @@ void EmbeddedEngine::handleFinished(quint64 id, const QString &mapping,
         }
     } else {
         slot.failures = 0;
+        if (result.run.kind == u"sweep" || result.run.kind == u"resync")
+            slot.sweepRefusal = result.refused() ? result.run.error : QString();
         if (result.run.result == u"refused" || result.run.result == u"cancelled")
             s.lastError = result.run.error;
         else
-            s.lastError.clear();
+            s.lastError = slot.sweepRefusal;
         if (result.run.result == u"ok"
             && (result.run.kind == u"sync" || result.run.kind == u"backfill"
                 || result.run.kind == u"resync"))
@@ -284,15 +302,7 @@ void EmbeddedEngine::handleFinished(quint64 id, const QString &mapping,
 
 void EmbeddedEngine::handleMeasured(const QString &mapping, const StatusMeasurement &m)
 {
-    MappingStatus &s = m_slots.at(mapping)->status;
-    s.sourceRows = m.sourceRows;
-    s.mirrorRows = m.mirrorRows;
-    s.backlog = m.backlog;
-    s.nullCursorRows = m.nullCursorRows;
-    s.orphans = m.orphans;
-    s.checkpoint = m.checkpoint;
-    if (!s.lastRun)
-        s.lastRun = m.lastRun;
+    m_slots.at(mapping)->status.apply(m);
     markDirty();
 }
 

@@ -26,7 +26,8 @@ public:
 
     // Queues an operation; returns its request id. If the same operation (kind and options)
     // is already queued or running for the mapping, the request joins it and the id of that
-    // one is returned: two backfill requests run once.
+    // one is returned: two backfill requests run once. Returns 0, and no operationFinished
+    // follows, when the mapping is unknown or the engine has stopped.
     virtual quint64 request(const QString &mapping, OperationKind kind,
                             const OperationOptions &options = {}) = 0;
     virtual void cancel(const QString &mapping) = 0;

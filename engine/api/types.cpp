@@ -60,6 +60,28 @@ QJsonObject runRecordToJson(const RunRecord &run)
     };
 }
 
+MappingStatus MappingStatus::initial(const MappingConfig &mapping)
+{
+    MappingStatus s;
+    s.name = mapping.name;
+    s.source = mapping.source.connection + u':' + mapping.source.table;
+    s.mirror = mapping.mirror.connection + u':' + mapping.mirror.table;
+    s.hasCursor = mapping.hasCursor();
+    return s;
+}
+
+void MappingStatus::apply(const StatusMeasurement &m)
+{
+    sourceRows = m.sourceRows;
+    mirrorRows = m.mirrorRows;
+    backlog = m.backlog;
+    nullCursorRows = m.nullCursorRows;
+    orphans = m.orphans;
+    checkpoint = m.checkpoint;
+    if (!lastRun)
+        lastRun = m.lastRun;
+}
+
 QJsonObject MappingStatus::toJson() const
 {
     QJsonObject o;

@@ -5,6 +5,7 @@
 #include "sync/checkpoint.h"
 #include "sync/mappingcontext.h"
 #include "sync/operations.h"
+#include "sync/statusprobe.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -38,13 +39,20 @@ struct MappingStatus
     Checkpoint checkpoint;
     std::optional<RunRecord> lastRun;
     QDateTime lastSyncAt;         // last successful sync or backfill
-    double rowsPerSecond = 0;     // of the last run that wrote rows
+    double rowsPerSecond = 0;     // rows written per second, averaged over the last minute
     QString lastError;
     QDateTime nextRunAt;
     bool hasCursor = false;
 
     // SPEC "status --json" object for one mapping.
     QJsonObject toJson() const;
+
+    // The snapshot of a mapping nothing has been measured for yet.
+    static MappingStatus initial(const MappingConfig &mapping);
+    // Takes over what a measurement found (counts, backlog, checkpoint, orphans). The last run
+    // is taken only when none is known yet: a run that just finished is newer than the state
+    // table's record of it.
+    void apply(const StatusMeasurement &measurement);
 };
 
 struct ConnectionStatus

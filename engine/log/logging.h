@@ -23,7 +23,8 @@ struct LogOptions
     spdlog::level::level_enum stderrLevel = spdlog::level::warn;
 };
 
-// Idempotent; later calls replace the sinks. Loggers made before it are updated too.
+// Idempotent; later calls replace the sinks. Loggers made before it are updated too. Call it
+// before any engine thread starts: replacing sinks is not safe while other threads log.
 void initLogging(const LogOptions &options = {});
 std::shared_ptr<spdlog::logger> logger(const char *module);
 std::shared_ptr<RingBufferSink> logRingBuffer();

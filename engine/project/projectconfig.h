@@ -60,6 +60,9 @@ struct MappingConfig
     // Timestamp cursor: seconds; integer cursor: cursor units (SPEC "lookback_s").
     qint64 lookback = 30;
     double maxSweepFraction = 0.5;
+    // How often the engine sweeps orphans on its own ("deletes": "sweep" only); 0: only when
+    // an operator asks. Without scheduled sweeps, deletes in the source never reach the mirror.
+    int sweepIntervalS = 60;
 
     bool hasCursor() const { return !cursorColumn.isEmpty(); }
 

@@ -50,7 +50,8 @@ const QStringList kServerKeys = {u"driver"_s,
 const QStringList kMappingKeys = {u"name"_s,       u"source"_s,     u"mirror"_s,
                                   u"key"_s,        u"columns"_s,    u"cursor"_s,
                                   u"deletes"_s,    u"interval_s"_s, u"batch_rows"_s,
-                                  u"lookback_s"_s, u"lookback"_s,   u"max_sweep_fraction"_s};
+                                  u"lookback_s"_s, u"lookback"_s,   u"max_sweep_fraction"_s,
+                                  u"sweep_interval_s"_s};
 const QStringList kTableRefKeys = {u"connection"_s, u"table"_s};
 const QStringList kCursorKeys = {u"column"_s};
 const QStringList kDriverNames = {u"sqlite"_s, u"postgres"_s, u"mariadb"_s, u"mysql"_s};
@@ -779,6 +780,10 @@ private:
                                        u"from 1 to 1000000"_s))
             m.batchRows = int(*batch);
         readLookback(object, path, m);
+        // 0: sweeps run only when asked for. Otherwise deletes reach the mirror on this schedule.
+        if (const auto sweep = integer(object, path, u"sweep_interval_s"_s, 0, kMaxIntervalS,
+                                       u"of seconds from 0 (only on request) to 604800"_s))
+            m.sweepIntervalS = int(*sweep);
         if (const auto fraction = field(object, path, u"max_sweep_fraction"_s, QJsonValue::Double,
                                         u"a number"_s, Need::Optional)) {
             const double d = fraction->toDouble();
@@ -1040,6 +1045,8 @@ QByteArray renderMapping(const MappingConfig &m, qsizetype indent)
     f.append({u"batch_rows"_s, jsonText(m.batchRows)});
     f.append({u"lookback_s"_s, jsonText(m.lookback)});
     f.append({u"max_sweep_fraction"_s, jsonText(m.maxSweepFraction)});
+    if (m.sweepIntervalS != MappingConfig().sweepIntervalS)
+        f.append({u"sweep_interval_s"_s, jsonText(m.sweepIntervalS)});
     return renderObject(f, indent, indent, false);
 }
 

@@ -133,6 +133,29 @@ private Q_SLOTS:
         QCOMPARE(f.compare(u"t"_s), QString());
     }
 
+    void deletesReachTheMirrorWithoutAnOperator()
+    {
+        // "Deletes never reaching the mirror": with deletes = sweep the engine sweeps on its own
+        // schedule, and a scheduled sweep is never forced past the safety refusal.
+        MirrorFixture f;
+        setUp(f, 200);
+        f.project().mappings.first().sweepIntervalS = 1;
+        f.run(OperationKind::Prepare, u"t"_s);
+        EmbeddedEngine engine(f.project());
+        QSignalSpy finished(&engine, &Engine::operationFinished);
+        engine.start();
+        QTRY_VERIFY_WITH_TIMEOUT(f.mirrorScalar(u"SELECT COUNT(*) FROM t"_s).toInt() == 200, 10000);
+        f.source(u"DELETE FROM t WHERE id % 20 = 0"_s);   // 10 rows: 5%, below the refusal
+        QTRY_VERIFY_WITH_TIMEOUT(f.mirrorScalar(u"SELECT COUNT(*) FROM t"_s).toInt() == 190, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(engine.mappings().first().orphans, std::optional<qint64>(0), 5000);
+
+        // Emptying the source is refused by every scheduled sweep: the mirror keeps its rows.
+        f.source(u"DELETE FROM t"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(engine.mappings().first().lastError.contains(u"empty"_s), 15000);
+        QCOMPARE(f.mirrorScalar(u"SELECT COUNT(*) FROM t"_s).toInt(), 190);
+        engine.stop();
+    }
+
     void unknownMirrorConnectionFileIsAnErrorState()
     {
         MirrorFixture f;
