@@ -308,6 +308,15 @@ QString cell(qint64 n)
     return n < 0 ? u"-"_s : QString::number(n);
 }
 
+// "*" marks an orphan count older than five minutes: orphans are counted by sweeps, and a
+// count from long ago says little about the mirror now.
+QString orphanAge(const MappingStatus &s)
+{
+    const bool stale = !s.orphansMeasuredAt.isValid()
+            || s.orphansMeasuredAt.secsTo(QDateTime::currentDateTimeUtc()) > 300;
+    return stale ? u"*"_s : QString();
+}
+
 int runStatus(const Options &o, QTextStream &out, QTextStream &err)
 {
     const std::optional<Project> project = loadProject(o, err);
@@ -365,11 +374,15 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
                        .arg(cell(s.sourceRows), 9)
                        .arg(cell(s.mirrorRows), 9)
                        .arg(cell(s.backlog), 8)
-                       .arg(s.orphans ? QString::number(*s.orphans) : u"-"_s, 8)
+                       .arg(s.orphans ? QString::number(*s.orphans) + orphanAge(s) : u"-"_s, 8)
                        .arg(s.hasCursor ? QString::number(s.nullCursorRows) : u"-"_s, 8)
                        .arg(tail)
             << '\n';
     }
+    if (std::any_of(statuses.cbegin(), statuses.cend(), [](const MappingStatus &s) {
+            return s.orphans && !orphanAge(s).isEmpty();
+        }))
+        out << "* orphans counted more than five minutes ago; `sweep --dry-run` counts them now\n";
     return ExitOk;
 }
 

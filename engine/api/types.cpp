@@ -77,6 +77,7 @@ void MappingStatus::apply(const StatusMeasurement &m)
     backlog = m.backlog;
     nullCursorRows = m.nullCursorRows;
     orphans = m.orphans;
+    orphansMeasuredAt = m.orphansMeasuredAt;
     checkpoint = m.checkpoint;
     if (!lastRun)
         lastRun = m.lastRun;
@@ -108,6 +109,7 @@ QJsonObject MappingStatus::toJson() const
     o[u"null_cursor_rows"_s] = hasCursor ? QJsonValue(double(nullCursorRows))
                                          : QJsonValue(QJsonValue::Null);
     o[u"rows_per_second"_s] = rowsPerSecond;
+    o[u"orphans_measured_at"_s] = timeOrNull(orphansMeasuredAt);
     o[u"last_error"_s] = lastError.isEmpty() ? QJsonValue(QJsonValue::Null)
                                              : QJsonValue(lastError);
     return o;

@@ -36,6 +36,7 @@ struct MappingStatus
     qint64 backlog = -1;
     qint64 nullCursorRows = 0;
     std::optional<qint64> orphans;
+    QDateTime orphansMeasuredAt;  // orphans are counted by sweeps: this says how current it is
     Checkpoint checkpoint;
     std::optional<RunRecord> lastRun;
     QDateTime lastSyncAt;         // last successful sync or backfill

@@ -134,6 +134,15 @@ void CheckpointStore::recordOrphans(const QString &mapping, qint64 orphans)
                   {mapping, orphans, isoNow()});
 }
 
+QDateTime CheckpointStore::orphansMeasuredAt(const QString &mapping)
+{
+    const QVariant v = m_mirror.scalar(u"SELECT orphans_at FROM "_s
+                                               + m_mirror.dialect().quote(tableName())
+                                               + u" WHERE mapping = ?"_s,
+                                       {mapping});
+    return v.isNull() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+}
+
 std::optional<qint64> CheckpointStore::orphans(const QString &mapping)
 {
     const QVariant v = m_mirror.scalar(u"SELECT orphans FROM "_s

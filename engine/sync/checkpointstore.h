@@ -34,6 +34,8 @@ public:
 
     void recordOrphans(const QString &mapping, qint64 orphans);
     std::optional<qint64> orphans(const QString &mapping);
+    // When the orphan count was measured; a count is only as current as its last sweep.
+    QDateTime orphansMeasuredAt(const QString &mapping);
 
 private:
     DbConnection &m_mirror;

@@ -24,6 +24,7 @@ StatusMeasurement measureStatus(MappingContext &ctx)
         s.checkpoint = store.load(m.name());
         s.lastRun = store.lastRun(m.name());
         s.orphans = store.orphans(m.name());
+        s.orphansMeasuredAt = store.orphansMeasuredAt(m.name());
     }
     if (m.hasCursor()) {
         const QString cursor = sd.quote(m.config.cursorColumn);

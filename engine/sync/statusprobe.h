@@ -16,6 +16,7 @@ struct StatusMeasurement
     qint64 backlog = -1;       // source rows with (cursor, key) > checkpoint; -1 unknown
     qint64 nullCursorRows = 0;
     std::optional<qint64> orphans;
+    QDateTime orphansMeasuredAt;   // when `orphans` was counted (by the last sweep)
     Checkpoint checkpoint;
     std::optional<RunRecord> lastRun;
 };
