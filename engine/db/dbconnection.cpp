@@ -95,6 +95,10 @@ void DbConnection::open()
             m_db.setPort(m_config.port);
         m_db.setUserName(m_config.user);
         m_db.setPassword(resolvePassword(m_config));
+        // libpq waits for an unreachable host as long as the OS lets a TCP connect hang
+        // (minutes); the scheduler would sit in "running" instead of "waiting".
+        if (m_config.driver == DriverKind::Postgres && !options.contains(u"connect_timeout"))
+            options += (options.isEmpty() ? QString() : u";"_s) + u"connect_timeout=10"_s;
     }
     m_db.setConnectOptions(options);
     runHook(u"CONNECT"_s);

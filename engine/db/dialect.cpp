@@ -2,6 +2,7 @@
 
 #include "db/dbconnection.h"
 #include "db/dberror.h"
+#include "db/dialect_postgres.h"
 #include "db/dialect_sqlite.h"
 #include "db/valuecodec.h"
 
@@ -103,6 +104,12 @@ QString Dialect::placeholder(const ColumnInfo &) const
     return u"?"_s;
 }
 
+bool Dialect::bulkUpsert(DbConnection &, const TableCodec &, const QString &, const QStringList &,
+                         const QList<QVariantList> &) const
+{
+    return false;
+}
+
 QString Dialect::limit(int rows) const
 {
     return u" LIMIT "_s + QString::number(rows);
@@ -142,6 +149,7 @@ std::unique_ptr<Dialect> Dialect::create(DriverKind kind)
     case DriverKind::Sqlite:
         return std::make_unique<SqliteDialect>();
     case DriverKind::Postgres:
+        return std::make_unique<PostgresDialect>();
     case DriverKind::MariaDb:
         break;
     }

@@ -19,6 +19,7 @@ class QSqlDatabase;
 namespace tidemark {
 
 class DbConnection;
+class TableCodec;
 
 class Dialect
 {
@@ -63,6 +64,14 @@ public:
     virtual QVariant toCanonical(const ColumnInfo &column, const QVariant &driverValue) const;
     virtual QVariant fromCanonical(const ColumnInfo &column, const QVariant &canonical) const;
     virtual QString placeholder(const ColumnInfo &column) const;
+
+    // Writes a batch by the dialect's fastest means (PostgreSQL: COPY into a staging table, then
+    // one upsert from it). Returns false, having written nothing, when it has none for this
+    // batch; MirrorWriter then sends multi-row upserts. `rows` hold canonical values in `codec`
+    // column order. The base implementation returns false.
+    virtual bool bulkUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
+                            const QStringList &keyColumns,
+                            const QList<QVariantList> &rows) const;
 
     // The largest number of bound values one statement may carry.
     virtual int maxBindValues() const = 0;

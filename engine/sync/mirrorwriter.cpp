@@ -44,6 +44,8 @@ MirrorWriter::MirrorWriter(DbConnection &mirror, const TableSchema &schema, QStr
 void MirrorWriter::upsert(const QList<QVariantList> &rows)
 {
     const Dialect &d = m_mirror.dialect();
+    if (d.bulkUpsert(m_mirror, m_codec, m_table, m_key, rows))
+        return;
     const int width = int(m_columns.size());
     const int maxRows = std::max(1, std::min(kMaxRowsPerStatement, d.maxBindValues() / width));
     const QStringList placeholders = m_codec.placeholders();
