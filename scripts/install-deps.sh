@@ -21,6 +21,10 @@ BUILD_PACKAGES=(
     # every connection fails with "Driver not loaded".
     libqt6sql6-psql libqt6sql6-mysql libqt6sql6-sqlite
     libspdlog-dev qtkeychain-qt6-dev
+    # libpq's headers: engine/ builds its PostgreSQL COPY path only when it finds them, so
+    # without this a fresh machine (and CI) would build and test a different engine than a
+    # developer's.
+    libpq-dev
     # The xcb/wayland/offscreen platform plugins; without them the GUI cannot open a window.
     qt6-qpa-plugins libgl-dev
     sqlite3
