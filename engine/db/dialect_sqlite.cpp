@@ -88,6 +88,10 @@ ValueClass SqliteDialect::classify(const QString &declaredType)
         return ValueClass::Time;
     if (t.contains(u"JSON"))
         return ValueClass::Json;
+    // Before the TEXT rule: "DECIMAL TEXT" (what prepare declares for exact decimals) is a
+    // decimal kept as text.
+    if (t.contains(u"DEC") || t.contains(u"NUMERIC"))
+        return ValueClass::Decimal;
     // SQLite's own affinity rules, in its order (https://sqlite.org/datatype3.html 3.1).
     if (t.contains(u"INT"))
         return ValueClass::Integer;
@@ -97,8 +101,6 @@ ValueClass SqliteDialect::classify(const QString &declaredType)
         return ValueClass::Blob;
     if (t.contains(u"REAL") || t.contains(u"FLOA") || t.contains(u"DOUB"))
         return ValueClass::Real;
-    if (t.contains(u"DEC") || t.contains(u"NUMERIC"))
-        return ValueClass::Decimal;
     return ValueClass::Unknown;
 }
 
@@ -140,14 +142,16 @@ QString sqliteTypeFor(const ColumnInfo &c, DriverKind sourceKind)
     case ValueClass::Boolean: return u"BOOLEAN"_s;
     case ValueClass::Real: return u"REAL"_s;
     case ValueClass::Blob: return u"BLOB"_s;
-    // Exact decimals and timestamps are kept as text: NUMERIC affinity would turn
-    // 123.4500000000000000001 into a double.
-    case ValueClass::Decimal: return u"TEXT"_s;
-    case ValueClass::Timestamp: return u"TIMESTAMP"_s;
-    case ValueClass::TimestampTz: return u"TIMESTAMPTZ"_s;
-    case ValueClass::Date: return u"DATE"_s;
-    case ValueClass::Time: return u"TIME"_s;
-    case ValueClass::Json: return u"JSON"_s;
+    // Decimals, dates, times and JSON are declared with TEXT in the name, which gives them TEXT
+    // affinity: a column declared plain DECIMAL, DATE or JSON gets NUMERIC affinity, which turns
+    // "12.50" into 12.5 and 123.4500000000000000001 into a double. The first word keeps the
+    // class for classify().
+    case ValueClass::Decimal: return u"DECIMAL TEXT"_s;
+    case ValueClass::Timestamp: return u"TIMESTAMP TEXT"_s;
+    case ValueClass::TimestampTz: return u"TIMESTAMPTZ TEXT"_s;
+    case ValueClass::Date: return u"DATE TEXT"_s;
+    case ValueClass::Time: return u"TIME TEXT"_s;
+    case ValueClass::Json: return u"JSON TEXT"_s;
     case ValueClass::Text:
     case ValueClass::Unknown: break;
     }

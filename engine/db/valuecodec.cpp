@@ -3,10 +3,10 @@
 #include <QDate>
 #include <QDateTime>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTime>
 
 #include <cmath>
-#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -209,7 +209,98 @@ QString displayText(const QVariant &value)
     return value.toString();
 }
 
-bool sameValue(const QVariant &source, const QVariant &mirror)
+std::optional<QString> normalizedDecimal(const QString &text)
+{
+    static const QRegularExpression re(u"^\\s*([+-]?)(\\d*)(?:\\.(\\d*))?\\s*$"_s);
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch() || (m.captured(2).isEmpty() && m.captured(3).isEmpty()))
+        return std::nullopt;
+    QString whole = m.captured(2);
+    QString fraction = m.captured(3);
+    while (whole.size() > 1 && whole.startsWith(u'0'))
+        whole.remove(0, 1);
+    if (whole.isEmpty())
+        whole = u"0"_s;
+    while (fraction.endsWith(u'0'))
+        fraction.chop(1);
+    const bool zero = whole == u"0" && fraction.isEmpty();
+    QString out = (m.captured(1) == u"-" && !zero) ? u"-"_s : QString();
+    out += whole;
+    if (!fraction.isEmpty())
+        out += u'.' + fraction;
+    return out;
+}
+
+std::optional<QString> normalizedTemporal(const QString &text)
+{
+    // Date, optional time with optional fraction, optional UTC marker (Z, +00, +00:00, +0000).
+    // Other offsets are not normalised here: a source that stores them keeps them.
+    static const QRegularExpression re(
+            u"^(\\d{4,}-\\d{2}-\\d{2})?(?:[ T]?(\\d{2}:\\d{2}:\\d{2})(?:\\.(\\d+))?)?"
+            "(Z|[+-]00(?::?00)?)?$"_s);
+    const QRegularExpressionMatch m = re.match(text.trimmed());
+    if (!m.hasMatch() || (m.captured(1).isEmpty() && m.captured(2).isEmpty()))
+        return std::nullopt;
+    QString out = m.captured(1);
+    if (!m.captured(2).isEmpty()) {
+        if (!out.isEmpty())
+            out += u' ';
+        out += m.captured(2);
+        QString fraction = m.captured(3);
+        while (fraction.endsWith(u'0'))
+            fraction.chop(1);
+        if (!fraction.isEmpty())
+            out += u'.' + fraction;
+    }
+    return out;
+}
+
+namespace {
+
+bool isTemporalClass(ValueClass c)
+{
+    return c == ValueClass::Timestamp || c == ValueClass::TimestampTz || c == ValueClass::Time
+            || c == ValueClass::Date;
+}
+
+// The text two spellings of one datum share, for the classes where spellings vary.
+std::optional<QString> classText(const QVariant &v, ValueClass c)
+{
+    const int t = v.metaType().id();
+    if (c == ValueClass::Decimal) {
+        if (t == QMetaType::QString)
+            return normalizedDecimal(v.toString());
+        if (isInteger(t))
+            return normalizedDecimal(v.toString());
+        return std::nullopt;
+    }
+    if (isTemporalClass(c) && t == QMetaType::QString)
+        return normalizedTemporal(v.toString());
+    return std::nullopt;
+}
+
+// Orders two canonical decimal texts as numbers.
+int compareDecimalText(const QString &a, const QString &b)
+{
+    const bool an = a.startsWith(u'-');
+    const bool bn = b.startsWith(u'-');
+    if (an != bn)
+        return an ? -1 : 1;
+    const QString ua = an ? a.mid(1) : a;
+    const QString ub = bn ? b.mid(1) : b;
+    const qsizetype ad = ua.indexOf(u'.') < 0 ? ua.size() : ua.indexOf(u'.');
+    const qsizetype bd = ub.indexOf(u'.') < 0 ? ub.size() : ub.indexOf(u'.');
+    int magnitude;
+    if (ad != bd)
+        magnitude = ad < bd ? -1 : 1;
+    else
+        magnitude = ua.compare(ub) < 0 ? -1 : (ua.compare(ub) > 0 ? 1 : 0);
+    return an ? -magnitude : magnitude;
+}
+
+} // namespace
+
+bool sameValue(const QVariant &source, const QVariant &mirror, ValueClass valueClass)
 {
     const bool sNull = !source.isValid() || source.isNull();
     const bool mNull = !mirror.isValid() || mirror.isNull();
@@ -217,6 +308,23 @@ bool sameValue(const QVariant &source, const QVariant &mirror)
         return sNull == mNull;
     const int st = source.metaType().id();
     const int mt = mirror.metaType().id();
+    if (const auto a = classText(source, valueClass)) {
+        if (const auto b = classText(mirror, valueClass))
+            return *a == *b;
+    }
+    // Booleans travel as 0/1 through dialects without a boolean type.
+    if (st == QMetaType::Bool || mt == QMetaType::Bool) {
+        auto flag = [](const QVariant &v, int t) -> std::optional<bool> {
+            if (t == QMetaType::Bool)
+                return v.toBool();
+            if (isInteger(t) && (v.toLongLong() == 0 || v.toLongLong() == 1))
+                return v.toLongLong() == 1;
+            return std::nullopt;
+        };
+        const auto a = flag(source, st);
+        const auto b = flag(mirror, mt);
+        return a && b && *a == *b;
+    }
     if (isInteger(st) && isInteger(mt)) {
         if (isUnsignedInteger(st) || isUnsignedInteger(mt)) {
             // Compare in the wider domain; a negative value never equals an unsigned one.
@@ -232,7 +340,10 @@ bool sameValue(const QVariant &source, const QVariant &mirror)
         const double b = mirror.toDouble();
         if (std::isnan(a) || std::isnan(b))
             return std::isnan(a) && std::isnan(b);
-        return std::memcmp(&a, &b, sizeof a) == 0;   // -0 differs from +0
+        // SQL's equality: -0 = 0. SQLite (REAL affinity stores integral doubles as integers)
+        // and MariaDB store -0.0 as 0, so a mirror there can never hold the sign; comparing
+        // bits would make every backfill rewrite such rows forever.
+        return a == b;
     }
     if ((isInteger(st) && isFloating(mt)) || (isFloating(st) && isInteger(mt))) {
         const double d = isFloating(st) ? source.toDouble() : mirror.toDouble();
@@ -253,13 +364,22 @@ bool sameValue(const QVariant &source, const QVariant &mirror)
     return displayText(source) == displayText(mirror);
 }
 
-std::optional<int> compareValues(const QVariant &a, const QVariant &b)
+std::optional<int> compareValues(const QVariant &a, const QVariant &b, ValueClass valueClass)
 {
     if (!a.isValid() || a.isNull() || !b.isValid() || b.isNull())
         return std::nullopt;
     const int at = a.metaType().id();
     const int bt = b.metaType().id();
     auto sign = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+    if (valueClass == ValueClass::Decimal || isTemporalClass(valueClass)) {
+        const auto ta = classText(a, valueClass);
+        const auto tb = classText(b, valueClass);
+        if (ta && tb)
+            return valueClass == ValueClass::Decimal ? compareDecimalText(*ta, *tb)
+                                                     : sign(ta->compare(*tb), 0);
+        if (ta || tb)
+            return std::nullopt;   // one spelled as the class, one not: doubt
+    }
     if (isSignedInteger(at) && isSignedInteger(bt))
         return sign(a.toLongLong(), b.toLongLong());
     if ((isInteger(at) || isFloating(at)) && (isInteger(bt) || isFloating(bt))) {

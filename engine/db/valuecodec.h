@@ -26,6 +26,8 @@
 #include <QVariant>
 #include <QVariantList>
 
+#include "db/tableschema.h"
+
 #include <optional>
 
 namespace tidemark {
@@ -46,11 +48,22 @@ QVariant fromDriver(const QVariant &value);
 QJsonValue displayJson(const QVariant &value);
 QString displayText(const QVariant &value);
 
-// Are a source value and a mirror value the same datum? Handles NULL, integer widths,
-// text/bytes and numeric text; cross-dialect rules grow with the dialects.
-bool sameValue(const QVariant &source, const QVariant &mirror);
+// Are a source value and a mirror value the same datum? Handles NULL, integer widths, booleans
+// as 0/1, and text/bytes; doubles compare as SQL does (-0 = 0, and NaN equals NaN here). `valueClass` is the column's class: for Decimal, Timestamp and Time
+// columns, texts are compared as the datum they spell ("1.50" = "1.5",
+// "2026-11-21T10:15:00.000Z" = "2026-11-21 10:15:00"), which values read from SQLite (carried
+// exactly as stored) need. For Text columns nothing is relaxed: "1.50" and "1.5" differ there.
+bool sameValue(const QVariant &source, const QVariant &mirror,
+               ValueClass valueClass = ValueClass::Unknown);
 
-// Orders two values of one column if they are comparable (same class), else nullopt.
-std::optional<int> compareValues(const QVariant &a, const QVariant &b);
+// Orders two values of one column if they are comparable, else nullopt. With a Decimal class,
+// decimal texts are ordered as numbers ("9" < "10"); with a Timestamp class, as instants.
+std::optional<int> compareValues(const QVariant &a, const QVariant &b,
+                                 ValueClass valueClass = ValueClass::Unknown);
+
+// The canonical text of a Decimal or Timestamp/Time value given in any of the spellings the
+// dialects produce or SQLite may hold; nullopt when `text` is not such a value.
+std::optional<QString> normalizedDecimal(const QString &text);
+std::optional<QString> normalizedTemporal(const QString &text);
 
 } // namespace tidemark

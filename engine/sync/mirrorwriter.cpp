@@ -1,6 +1,7 @@
 #include "sync/mirrorwriter.h"
 
 #include "db/dbconnection.h"
+#include "db/dberror.h"
 #include "db/valuecodec.h"
 #include "sync/keylookup.h"
 
@@ -54,16 +55,35 @@ void MirrorWriter::upsert(const QList<QVariantList> &rows)
         QVariantList binds;
         qsizetype bytes = 0;
         int n = 0;
-        while (i < rows.size() && n < maxRows && (n == 0 || bytes < kStatementByteBudget)) {
-            const QVariantList &row = rows.at(i);
-            for (qsizetype c = 0; c < row.size(); ++c) {
-                binds << m_codec.toDriver(c, row.at(c));
-                bytes += approximateBytes(row.at(c));
+        const qsizetype first = i;
+        bool bound = false;
+        try {
+            while (i < rows.size() && n < maxRows && (n == 0 || bytes < kStatementByteBudget)) {
+                const QVariantList &row = rows.at(i);
+                for (qsizetype c = 0; c < row.size(); ++c) {
+                    binds << m_codec.toDriver(c, row.at(c));
+                    bytes += approximateBytes(row.at(c));
+                }
+                ++i;
+                ++n;
             }
-            ++i;
-            ++n;
+            bound = true;
+            m_mirror.exec(d.upsert(m_table, m_columns, m_key, n, placeholders), binds);
+        } catch (const DbError &e) {
+            // A rejected value fails the whole batch (and its checkpoint); say where, since the
+            // database's message may name only the column ("Out of range value for column").
+            auto keyText = [&](const QVariantList &row) {
+                QStringList parts;
+                for (int k : m_keyIndexes)
+                    parts << displayText(row.at(k));
+                return parts.join(u", "_s);
+            };
+            throw DbError(e.kind(),
+                          u"writing to mirror table '%1' (rows with keys (%2) to (%3)): %4"_s.arg(
+                                  m_table, keyText(rows.at(first)),
+                                  keyText(rows.at(bound ? i - 1 : i)), e.message()),
+                          e.detail());
         }
-        m_mirror.exec(d.upsert(m_table, m_columns, m_key, n, placeholders), binds);
     }
 }
 
@@ -91,7 +111,7 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows)
         }
         bool same = true;
         for (qsizetype c = 0; c < m_columns.size() && same; ++c)
-            same = sameValue(rows.at(r).at(c), it->at(c));
+            same = sameValue(rows.at(r).at(c), it->at(c), m_codec.column(c).valueClass);
         if (same) {
             ++counts.unchanged;
         } else {

@@ -58,7 +58,9 @@ GateVerdict evaluateSyncGate(MappingContext &ctx)
                                                 m.config.cursorColumn);
         if (sourceMax.isNull() && mirrorMax.isNull() && sourceRows == 0)
             return {true, u"both tables are empty"_s};
-        const std::optional<int> order = compareValues(mirrorMax, sourceMax);
+        const ColumnInfo *cursorInfo = m.sourceSchema.column(m.config.cursorColumn);
+        const std::optional<int> order = compareValues(
+                mirrorMax, sourceMax, cursorInfo ? cursorInfo->valueClass : ValueClass::Unknown);
         if (!order)
             return {false, u"cannot compare the newest cursors (source %1, mirror %2)"_s.arg(
                                    displayText(sourceMax), displayText(mirrorMax))};

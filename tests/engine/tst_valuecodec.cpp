@@ -48,7 +48,9 @@ private Q_SLOTS:
     {
         const QVariant negZero = decodeTypedValue(encodeTypedValue(-0.0));
         QVERIFY(std::signbit(negZero.toDouble()));
-        QVERIFY(!sameValue(QVariant(0.0), QVariant(-0.0)));
+        // Carried with its sign (above), compared as SQL compares: -0 = 0.
+        QVERIFY(sameValue(QVariant(0.0), QVariant(-0.0)));
+        QVERIFY(!sameValue(QVariant(0.0), QVariant(4.9e-324)));
         QVERIFY(std::isnan(decodeTypedValue(encodeTypedValue(std::nan(""))).toDouble()));
         QVERIFY(std::isinf(decodeTypedValue(encodeTypedValue(-INFINITY)).toDouble()));
     }
@@ -78,6 +80,37 @@ private Q_SLOTS:
         QCOMPARE(compareValues(2.5, qlonglong(2)), 1);
         QVERIFY(!compareValues(u"1"_s, qlonglong(1)));   // doubt: not comparable
         QVERIFY(!compareValues(QVariant(), qlonglong(1)));
+    }
+
+    void classAwareComparison()
+    {
+        // Decimal: spellings of one number are one datum; "9" < "10" as numbers.
+        QVERIFY(sameValue(u"1.50"_s, u"1.5"_s, ValueClass::Decimal));
+        QVERIFY(sameValue(u"-0.0"_s, u"0"_s, ValueClass::Decimal));
+        QVERIFY(sameValue(u"0012.3400"_s, u"12.34"_s, ValueClass::Decimal));
+        QVERIFY(!sameValue(u"12.341"_s, u"12.34"_s, ValueClass::Decimal));
+        QCOMPARE(compareValues(u"9"_s, u"10"_s, ValueClass::Decimal), -1);
+        QCOMPARE(compareValues(u"-9"_s, u"-10"_s, ValueClass::Decimal), 1);
+        QCOMPARE(compareValues(u"12345678901234567890.0000000002"_s,
+                               u"12345678901234567890.0000000001"_s, ValueClass::Decimal),
+                 1);
+        // Timestamps: SQLite's 'T', 'Z' and padded fractions against the canonical form.
+        QVERIFY(sameValue(u"2026-11-21T10:15:00.000Z"_s, u"2026-11-21 10:15:00"_s,
+                          ValueClass::Timestamp));
+        QVERIFY(sameValue(u"2026-11-21 10:15:00.123000+00"_s, u"2026-11-21 10:15:00.123"_s,
+                          ValueClass::TimestampTz));
+        QVERIFY(!sameValue(u"2026-11-21 10:15:00.000001"_s, u"2026-11-21 10:15:00"_s,
+                           ValueClass::Timestamp));
+        QCOMPARE(compareValues(u"2026-11-21 10:15:00.5"_s, u"2026-11-21 10:15:00"_s,
+                               ValueClass::Timestamp),
+                 1);
+        // Text is never relaxed: these are different values a backfill must repair.
+        QVERIFY(!sameValue(u"1.50"_s, u"1.5"_s, ValueClass::Text));
+        QVERIFY(!sameValue(u"2026-11-21T10:15:00Z"_s, u"2026-11-21 10:15:00"_s));
+        // Booleans as 0/1.
+        QVERIFY(sameValue(true, qlonglong(1)));
+        QVERIFY(sameValue(false, qlonglong(0)));
+        QVERIFY(!sameValue(true, qlonglong(2)));
     }
 
     void displayJsonKeepsBigIntegersExact()
