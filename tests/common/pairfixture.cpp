@@ -12,6 +12,7 @@
 #include <QSqlQuery>
 
 #include <cmath>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -44,6 +45,11 @@ bool isNullValue(const QVariant &v)
 QVariant nullText()
 {
     return QVariant(QMetaType::fromType<QString>());
+}
+
+bool isFloatingType(int type)
+{
+    return type == QMetaType::Double || type == QMetaType::Float;
 }
 
 bool isIntegerType(int type)
@@ -454,7 +460,8 @@ Checkpoint PairFixture::checkpoint(const QString &mapping)
 }
 
 QList<QVariantList> PairFixture::readCanonical(Side side, const QString &table,
-                                               const QStringList &columns, const QStringList &key)
+                                               const QStringList &columns, const QStringList &key,
+                                               QList<ValueClass> *classes)
 {
     DbConnection &conn = connection(side);
     const Dialect &d = conn.dialect();
@@ -464,6 +471,11 @@ QList<QVariantList> PairFixture::readCanonical(Side side, const QString &table,
                       u"%1: table '%2' does not exist on the %3 side"_s.arg(
                               pairing(), table, side == Side::Source ? u"source"_s : u"mirror"_s));
     const TableCodec codec(d, schema, columns);
+    if (classes) {
+        classes->clear();
+        for (qsizetype i = 0; i < columns.size(); ++i)
+            classes->append(codec.column(i).valueClass);
+    }
     QSqlQuery q = conn.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
                             + u" ORDER BY "_s + d.columnList(key));
     QList<QVariantList> rows;
@@ -502,10 +514,23 @@ QString PairFixture::describeResult(const OperationResult &result)
 }
 
 QString PairFixture::diffRows(const QString &what, const QStringList &columns,
-                              const QStringList &key, const QList<QVariantList> &left,
-                              const QList<QVariantList> &right, const QString &leftName,
-                              const QString &rightName, bool booleansAsIntegers)
+                              const QList<ValueClass> &classes, const QStringList &key,
+                              const QList<QVariantList> &left, const QList<QVariantList> &right,
+                              const QString &leftName, const QString &rightName, Sameness sameness)
 {
+    auto same = [&](const QVariant &a, const QVariant &b, ValueClass cls) {
+        if (sameness.exactDoubles && isFloatingType(a.metaType().id())
+            && isFloatingType(b.metaType().id())) {
+            const double x = a.toDouble();
+            const double y = b.toDouble();
+            if ((std::isnan(x) && std::isnan(y)) || std::memcmp(&x, &y, sizeof x) == 0)
+                return true;
+            return false;
+        }
+        if (sameValue(a, b, sameness.byColumnClass ? cls : ValueClass::Unknown))
+            return true;
+        return sameness.flagsAsIntegers && sameFlag(a, b);
+    };
     QList<qsizetype> keyIdx;
     for (const QString &k : key)
         keyIdx << columns.indexOf(k);
@@ -545,7 +570,7 @@ QString PairFixture::diffRows(const QString &what, const QStringList &columns,
         for (qsizetype c = 0; c < columns.size(); ++c) {
             const QVariant &a = row.at(c);
             const QVariant &b = it->at(c);
-            if (sameValue(a, b) || (booleansAsIntegers && sameFlag(a, b)))
+            if (same(a, b, classes.value(c, ValueClass::Unknown)))
                 continue;
             ColumnDiff &d = byColumn[c];
             if (++d.rows <= kMaxExamples)
@@ -592,19 +617,28 @@ QString PairFixture::compare(const QString &mapping, const QString &phase)
     const TableSchema schema = src.dialect().describeTable(src, m->source.table);
     const QStringList columns = m->columns.isEmpty() ? schema.columnNames() : m->columns;
     const QStringList key = m->key.isEmpty() ? schema.primaryKey : m->key;
-    const QList<QVariantList> source = readCanonical(Side::Source, m->source.table, columns, key);
+    QList<ValueClass> classes;
+    const QList<QVariantList> source =
+            readCanonical(Side::Source, m->source.table, columns, key, &classes);
     const QList<QVariantList> mirror = readCanonical(Side::Mirror, m->mirror.table, columns, key);
-    return diffRows(phase.isEmpty() ? u"mirror"_s : phase, columns, key, source, mirror,
-                    u"source"_s, u"mirror"_s, false);
+    Sameness sameness;
+    sameness.byColumnClass = true;
+    sameness.exactDoubles = kind(Side::Mirror) == DriverKind::Postgres;
+    return diffRows(phase.isEmpty() ? u"mirror"_s : phase, columns, classes, key, source, mirror,
+                    u"source"_s, u"mirror"_s, sameness);
 }
 
 QString PairFixture::checkRows(Side side, const QString &table, const QStringList &columns,
                                const QStringList &key, const QList<QVariantList> &expected)
 {
-    const QList<QVariantList> actual = readCanonical(side, table, columns, key);
+    QList<ValueClass> classes;
+    const QList<QVariantList> actual = readCanonical(side, table, columns, key, &classes);
     const QString what = side == Side::Source ? u"source read back"_s : u"mirror read back"_s;
-    return diffRows(what, columns, key, expected, actual, u"expected"_s,
-                    driverKindName(kind(side)) + u" read"_s, true);
+    Sameness sameness;
+    sameness.exactDoubles = true;
+    sameness.flagsAsIntegers = true;
+    return diffRows(what, columns, classes, key, expected, actual, u"expected"_s,
+                    driverKindName(kind(side)) + u" read"_s, sameness);
 }
 
 } // namespace tidemark::test

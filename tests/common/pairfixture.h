@@ -103,18 +103,23 @@ public:
     Checkpoint checkpoint(const QString &mapping);
     void reset(); // drop the engine's connections
 
-    // Rows of `table` read through the side's dialect, ordered by `key`.
+    // Rows of `table` read through the side's dialect, ordered by `key`; `classes`, when
+    // given, receives each column's value class as that dialect describes it.
     QList<QVariantList> readCanonical(Side side, const QString &table, const QStringList &columns,
-                                      const QStringList &key);
+                                      const QStringList &key, QList<ValueClass> *classes = nullptr);
 
     // Empty when the mirror table holds the source table's rows (by key) with the same
-    // canonical values (sameValue); else the differences, one line per column that differs
-    // (pairing, how many rows, and the first keys with both values and their types), then
-    // missing and extra keys.
+    // canonical values; else the differences, one line per column that differs (pairing, how
+    // many rows, and the first keys with both values and their types), then missing and extra
+    // keys. "Same" is the engine's own sameValue with the source column's class (what backfill
+    // and diff decide by), except that a PostgreSQL mirror, which can hold -0.0, must hold it:
+    // sameValue calls -0 and 0 equal because SQLite and MariaDB cannot store the sign.
     // `phase` names the moment in the log ("after backfill").
     QString compare(const QString &mapping, const QString &phase = {});
     // Empty when `table` on `side` reads back as `expected` (canonical values, in key order):
-    // the database holds what the test meant and its dialect reads it exactly.
+    // the database holds what the test meant and its dialect reads it exactly. Stricter than
+    // compare(): canonical texts must match as written and doubles bit for bit; only a flag
+    // read as 1/0 instead of true/false passes.
     QString checkRows(Side side, const QString &table, const QStringList &columns,
                       const QStringList &key, const QList<QVariantList> &expected);
 
@@ -125,9 +130,17 @@ public:
 private:
     ConnectionConfig sideConfig(Side side, DriverKind kind,
                                 const std::optional<ConnectionConfig> &server);
-    QString diffRows(const QString &what, const QStringList &columns, const QStringList &key,
+    // How diffRows() decides that two values are the same datum.
+    struct Sameness
+    {
+        bool byColumnClass = false;   // sameValue with the column's class (else without)
+        bool exactDoubles = false;    // -0.0 differs from 0.0
+        bool flagsAsIntegers = false; // true = 1, false = 0
+    };
+    QString diffRows(const QString &what, const QStringList &columns,
+                     const QList<ValueClass> &classes, const QStringList &key,
                      const QList<QVariantList> &left, const QList<QVariantList> &right,
-                     const QString &leftName, const QString &rightName, bool booleansAsIntegers);
+                     const QString &leftName, const QString &rightName, Sameness sameness);
     ConnectionSet &engine();
 
     DriverKind m_sourceKind;
