@@ -1,6 +1,7 @@
 #include "db/dbconnection.h"
 
 #include "db/dberror.h"
+#include "db/dialect_mariadb.h"
 #include "log/logging.h"
 
 #include <QAtomicInteger>
@@ -99,6 +100,8 @@ void DbConnection::open()
         // (minutes); the scheduler would sit in "running" instead of "waiting".
         if (m_config.driver == DriverKind::Postgres && !options.contains(u"connect_timeout"))
             options += (options.isEmpty() ? QString() : u";"_s) + u"connect_timeout=10"_s;
+        if (m_config.driver == DriverKind::MariaDb)
+            options = MariaDbDialect::connectOptions(options);   // timeouts, no auto-reconnect
     }
     m_db.setConnectOptions(options);
     runHook(u"CONNECT"_s);

@@ -2,6 +2,7 @@
 
 #include "db/dbconnection.h"
 #include "db/dberror.h"
+#include "db/dialect_mariadb.h"
 #include "db/dialect_postgres.h"
 #include "db/dialect_sqlite.h"
 #include "db/valuecodec.h"
@@ -151,7 +152,7 @@ std::unique_ptr<Dialect> Dialect::create(DriverKind kind)
     case DriverKind::Postgres:
         return std::make_unique<PostgresDialect>();
     case DriverKind::MariaDb:
-        break;
+        return std::make_unique<MariaDbDialect>();
     }
     throw DbError(DbError::Kind::Permanent,
                   u"the %1 driver is not available in this build yet"_s.arg(driverKindName(kind)));
