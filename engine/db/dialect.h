@@ -107,6 +107,11 @@ public:
 protected:
     // "(?, ?, ?)" or with the given placeholders.
     static QString valuesRow(qsizetype columnCount, const QStringList &placeholders);
+    // INSERT ... VALUES (...), ... ON CONFLICT (key) DO UPDATE SET c = excluded.c, the form
+    // SQLite and PostgreSQL share (DO NOTHING when every column is a key column).
+    QString insertOnConflict(const QString &table, const QStringList &columns,
+                             const QStringList &keyColumns, int rowCount,
+                             const QStringList &placeholders) const;
 };
 
 } // namespace tidemark

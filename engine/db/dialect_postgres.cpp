@@ -148,19 +148,7 @@ QString PostgresDialect::upsert(const QString &table, const QStringList &columns
                                 const QStringList &keyColumns, int rowCount,
                                 const QStringList &placeholders) const
 {
-    const QString row = valuesRow(columns.size(), placeholders);
-    QStringList rows;
-    rows.reserve(rowCount);
-    for (int i = 0; i < rowCount; ++i)
-        rows << row;
-    QString sql = u"INSERT INTO "_s + quote(table) + u" ("_s + columnList(columns) + u") VALUES "_s
-            + rows.join(u", "_s) + u" ON CONFLICT ("_s + columnList(keyColumns) + u") DO "_s;
-    QStringList sets;
-    for (const QString &c : columns)
-        if (!keyColumns.contains(c))
-            sets << quote(c) + u" = EXCLUDED."_s + quote(c);
-    sql += sets.isEmpty() ? u"NOTHING"_s : u"UPDATE SET "_s + sets.join(u", "_s);
-    return sql;
+    return insertOnConflict(table, columns, keyColumns, rowCount, placeholders);
 }
 
 bool PostgresDialect::bulkUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,

@@ -268,7 +268,7 @@ private Q_SLOTS:
         const PostgresDialect d;
         QCOMPARE(d.upsert(u"t"_s, {u"k"_s, u"v"_s}, {u"k"_s}, 2),
                  u"INSERT INTO \"t\" (\"k\", \"v\") VALUES (?, ?), (?, ?) ON CONFLICT (\"k\") DO "
-                 "UPDATE SET \"v\" = EXCLUDED.\"v\""_s);
+                 "UPDATE SET \"v\" = excluded.\"v\""_s);
         QCOMPARE(d.upsert(u"t"_s, {u"a"_s, u"b"_s}, {u"a"_s, u"b"_s}, 1,
                           {u"?"_s, u"CAST(? AS numeric)"_s}),
                  u"INSERT INTO \"t\" (\"a\", \"b\") VALUES (?, CAST(? AS numeric)) ON CONFLICT "
@@ -623,8 +623,13 @@ private Q_SLOTS:
 
     void copyFailureRollsBackAndKeepsTheConnection()
     {
-        if (!copyUpsertAvailable())
+        if (!copyUpsertAvailable()) {
+            // CI installs libpq-dev (scripts/install-deps.sh): a build without it is a broken
+            // set-up there, not a reason to skip.
+            if (tidemark::test::serversRequired())
+                QFAIL("built without libpq: no COPY path");
             QSKIP("built without libpq: no COPY path");
+        }
         TIDEMARK_SERVER_OR_SKIP(tidemark::DriverKind::Postgres, u"pg"_s, pg);
         auto conn = open(inSchema(pg));
         const Dialect &d = conn->dialect();
@@ -1032,11 +1037,12 @@ private Q_SLOTS:
 
     void backfillThroughput()
     {
-        // Not a pass/fail check: prints rows per second for a backfill into an empty mirror.
-        if (!qEnvironmentVariableIsSet("TIDEMARK_PG_BENCH"))
-            QSKIP("set TIDEMARK_PG_BENCH=<rows> to measure backfill throughput");
+        // Prints rows per second for a backfill into an empty mirror and checks every row
+        // arrived. The suite runs a short version; TIDEMARK_PG_BENCH=<rows> runs a bigger one.
         TIDEMARK_SERVER_OR_SKIP(tidemark::DriverKind::Postgres, u"pg"_s, pg);
-        const int rows = qEnvironmentVariableIntValue("TIDEMARK_PG_BENCH");
+        const int rows = qEnvironmentVariableIsSet("TIDEMARK_PG_BENCH")
+                ? qEnvironmentVariableIntValue("TIDEMARK_PG_BENCH")
+                : 5000;
         auto conn = open(inSchema(pg));
         const Dialect &d = conn->dialect();
         const QString suffix = randomSuffix();
