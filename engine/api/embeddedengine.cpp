@@ -205,6 +205,11 @@ void EmbeddedEngine::setPaused(const QString &mapping, bool paused)
     markDirty();
 }
 
+void EmbeddedEngine::reconnect(const QString &connection)
+{
+    Q_UNUSED(connection);
+}
+
 bool EmbeddedEngine::idle() const
 {
     for (const auto &[name, slot] : m_slots)

@@ -40,6 +40,7 @@ public:
                     const OperationOptions &options = {}) override;
     void cancel(const QString &mapping) override;
     void setPaused(const QString &mapping, bool paused) override;
+    void reconnect(const QString &connection) override;
 
     const Project &project() const { return m_project; }
     // True when nothing is queued or running (tests wait for this).

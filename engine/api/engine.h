@@ -24,7 +24,9 @@ public:
     virtual QList<MappingStatus> mappings() const = 0;
     virtual QList<ConnectionStatus> connections() const = 0;
 
-    // Queues an operation; returns its request id. If the same operation (kind and options)
+    // Queues an operation; returns its request id. With `options.dryRun` a sweep, backfill or
+    // resync only counts: the result's rowsDeleted / rowsWritten say how many rows the real
+    // operation would delete / write (the pre-flight a GUI shows before asking to confirm). If the same operation (kind and options)
     // is already queued or running for the mapping, the request joins it and the id of that
     // one is returned: two backfill requests run once. Returns 0, and no operationFinished
     // follows, when the mapping is unknown or the engine has stopped.
@@ -33,6 +35,9 @@ public:
     virtual void cancel(const QString &mapping) = 0;
     // Empty mapping: every mapping.
     virtual void setPaused(const QString &mapping, bool paused) = 0;
+    // Tries the connection now instead of at its next scheduled attempt (empty: every
+    // connection that is not connected). A success triggers the catch-up of its mappings.
+    virtual void reconnect(const QString &connection) = 0;
 
 Q_SIGNALS:
     // Batched: at most a few times a second, with every mapping's current snapshot.

@@ -79,6 +79,7 @@ void MappingStatus::apply(const StatusMeasurement &m)
     orphans = m.orphans;
     orphansMeasuredAt = m.orphansMeasuredAt;
     checkpoint = m.checkpoint;
+    lag = cursorLag(m.sourceNewestCursor, checkpoint.cursor, &lagInSeconds);
     if (!lastRun)
         lastRun = m.lastRun;
 }
@@ -112,7 +113,27 @@ QJsonObject MappingStatus::toJson() const
     o[u"orphans_measured_at"_s] = timeOrNull(orphansMeasuredAt);
     o[u"last_error"_s] = lastError.isEmpty() ? QJsonValue(QJsonValue::Null)
                                              : QJsonValue(lastError);
+    o[u"lag"_s] = lag ? QJsonValue(*lag) : QJsonValue(QJsonValue::Null);
+    o[u"lag_unit"_s] = !lag ? QJsonValue(QJsonValue::Null)
+                            : QJsonValue(lagInSeconds ? u"seconds"_s : u"cursor"_s);
+    o[u"next_run_at"_s] = timeOrNull(nextRunAt);
     return o;
+}
+
+QJsonObject ConnectionStatus::toJson() const
+{
+    return QJsonObject{
+            {u"name"_s, name},
+            {u"description"_s, description},
+            {u"state"_s, connectionStateName(state)},
+            {u"since"_s, timeOrNull(since)},
+            {u"last_error"_s, lastError.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                  : QJsonValue(lastError)},
+            {u"last_error_at"_s, timeOrNull(lastErrorAt)},
+            {u"next_attempt_at"_s, timeOrNull(nextAttemptAt)},
+            {u"attempts"_s, attempts},
+            {u"mappings"_s, QJsonArray::fromStringList(mappings)},
+    };
 }
 
 } // namespace tidemark

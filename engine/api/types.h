@@ -12,6 +12,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -44,6 +45,13 @@ struct MappingStatus
     QString lastError;
     QDateTime nextRunAt;
     bool hasCursor = false;
+    // How far the mirror trails: the source's newest cursor minus the checkpoint, in seconds
+    // for date/time cursors, in cursor units for numeric ones; unset when unknown or no cursor.
+    std::optional<double> lag;
+    bool lagInSeconds = false;
+    // The most recent runs, oldest first, skipped ones included (at most kHistoryLength).
+    QList<RunRecord> history;
+    static constexpr int kHistoryLength = 50;
 
     // SPEC "status --json" object for one mapping.
     QJsonObject toJson() const;
@@ -63,7 +71,12 @@ struct ConnectionStatus
     ConnectionState state = ConnectionState::NeverConnected;
     QString lastError;
     QDateTime lastErrorAt;
-    QDateTime nextAttemptAt;
+    QDateTime nextAttemptAt;      // while reconnecting
+    QDateTime since;              // when it entered `state`
+    int attempts = 0;             // failed attempts since it was last connected
+    QStringList mappings;         // the mappings that use it
+
+    QJsonObject toJson() const;
 };
 
 QJsonObject runRecordToJson(const RunRecord &run);

@@ -2,11 +2,72 @@
 
 #include "db/dbconnection.h"
 #include "db/tablecodec.h"
+#include "db/valuecodec.h"
 #include "sync/checkpointstore.h"
+
 
 using namespace Qt::StringLiterals;
 
 namespace tidemark {
+
+namespace {
+
+// A date/time, from the driver (QDateTime/QDate) or from SQLite's text; invalid otherwise.
+QDateTime asDateTime(const QVariant &v)
+{
+    switch (v.typeId()) {
+    case QMetaType::QDateTime: return v.toDateTime().toUTC();
+    case QMetaType::QDate: return v.toDate().startOfDay(Qt::UTC);
+    case QMetaType::QString: {
+        const std::optional<QString> text = normalizedTemporal(v.toString());
+        if (!text)
+            return {};
+        const QString iso = QString(*text).replace(u' ', u'T');
+        QDateTime t = QDateTime::fromString(iso.left(23), Qt::ISODateWithMs);
+        if (!t.isValid() && iso.size() >= 19)
+            t = QDateTime::fromString(iso.left(19), Qt::ISODate);
+        if (!t.isValid() && iso.size() == 10)
+            t = QDate::fromString(text->left(10), Qt::ISODate).startOfDay(Qt::UTC);
+        if (t.isValid() && t.timeSpec() == Qt::LocalTime)
+            t.setTimeSpec(Qt::UTC);
+        return t;
+    }
+    default: return {};
+    }
+}
+
+bool isNumber(const QVariant &v)
+{
+    switch (v.typeId()) {
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+    case QMetaType::Double:
+    case QMetaType::Float: return true;
+    default: return false;
+    }
+}
+
+} // namespace
+
+std::optional<double> cursorLag(const QVariant &newest, const QVariant &checkpoint,
+                                bool *inSeconds)
+{
+    if (inSeconds)
+        *inSeconds = false;
+    if (!newest.isValid() || newest.isNull() || !checkpoint.isValid() || checkpoint.isNull())
+        return std::nullopt;
+    if (isNumber(newest) && isNumber(checkpoint))
+        return std::max(0.0, newest.toDouble() - checkpoint.toDouble());
+    const QDateTime a = asDateTime(newest);
+    const QDateTime b = asDateTime(checkpoint);
+    if (!a.isValid() || !b.isValid())
+        return std::nullopt;
+    if (inSeconds)
+        *inSeconds = true;
+    return std::max(0.0, b.msecsTo(a) / 1000.0);
+}
 
 StatusMeasurement measureStatus(MappingContext &ctx)
 {
@@ -31,6 +92,8 @@ StatusMeasurement measureStatus(MappingContext &ctx)
         s.nullCursorRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src + u" WHERE "_s
                                              + cursor + u" IS NULL"_s)
                                    .toLongLong();
+        s.sourceNewestCursor = fromDriver(
+                ctx.source.scalar(u"SELECT MAX("_s + cursor + u") FROM "_s + src));
         if (s.checkpoint.isNull()) {
             s.backlog = s.sourceRows - s.nullCursorRows;
         } else {

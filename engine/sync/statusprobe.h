@@ -19,7 +19,14 @@ struct StatusMeasurement
     QDateTime orphansMeasuredAt;   // when `orphans` was counted (by the last sweep)
     Checkpoint checkpoint;
     std::optional<RunRecord> lastRun;
+    QVariant sourceNewestCursor;   // MAX(cursor) in the source; invalid without a cursor
 };
+
+// The source's newest cursor minus the checkpoint's: seconds when both are dates or times
+// (`inSeconds` set), cursor units when both are numbers; nullopt when either is missing or
+// they cannot be subtracted. A mirror with no checkpoint yet has no lag to speak of.
+std::optional<double> cursorLag(const QVariant &newest, const QVariant &checkpoint,
+                                bool *inSeconds);
 
 StatusMeasurement measureStatus(MappingContext &ctx);
 

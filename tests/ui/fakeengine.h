@@ -40,6 +40,7 @@ public:
     {
         pauses.append({mapping, paused});
     }
+    void reconnect(const QString &connection) override { reconnects.append(connection); }
 
     // What the test does in the engine's place.
     void publish(const QList<MappingStatus> &mappings)
@@ -58,6 +59,7 @@ public:
     }
 
     QList<Request> requests;
+    QStringList reconnects;
     QStringList cancels;
     QList<QPair<QString, bool>> pauses;
     int startCount = 0;
