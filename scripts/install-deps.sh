@@ -8,6 +8,7 @@
 #
 #   scripts/install-deps.sh            build + run dependencies
 #   scripts/install-deps.sh --test     ... plus the test servers and a virtual X display
+#   scripts/install-deps.sh --bench    ... plus the backfill benchmark's baseline (pgloader)
 #   scripts/install-deps.sh --check    only report what is missing (exit 1 if anything is)
 set -euo pipefail
 
@@ -30,14 +31,18 @@ BUILD_PACKAGES=(
     sqlite3
 )
 TEST_PACKAGES=(postgresql mariadb-server xvfb xauth)
+# bench/backfill/run.sh compares Tidemark with pgloader; psql and the mariadb client come with
+# the servers (--test), which the benchmark also needs.
+BENCH_PACKAGES=(pgloader)
 
 want=("${BUILD_PACKAGES[@]}")
 check_only=0
 for arg in "$@"; do
     case "$arg" in
         --test) want+=("${TEST_PACKAGES[@]}") ;;
+        --bench) want+=("${BENCH_PACKAGES[@]}") ;;
         --check) check_only=1 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
