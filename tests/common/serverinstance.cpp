@@ -112,6 +112,11 @@ bool ServerInstance::start()
         m_error = u"cannot create a temporary folder: "_s + m_dir->errorString();
         return false;
     }
+    // As root the servers run as `postgres` and `mysql`, who must get through QTemporaryDir's
+    // private (0700) folder to their own subfolders.
+    QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                 | QFile::ReadGroup | QFile::ExeGroup
+                                                 | QFile::ReadOther | QFile::ExeOther);
     m_path = m_dir->filePath(u"servers"_s);   // `start` wants a new or empty folder
     m_started = true;   // from here on the destructor stops whatever did start
     if (!run({u"start"_s, m_path}))
