@@ -1,12 +1,26 @@
 #include "logview.h"
 
+#include "logfiltermodel.h"
 #include "log/logging.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QBrush>
+#include <QCheckBox>
+#include <QClipboard>
 #include <QColor>
+#include <QComboBox>
 #include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QScrollBar>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -108,37 +122,160 @@ QHash<int, QByteArray> LogModel::roleNames() const
 }
 
 LogView::LogView(LogModel *model, QWidget *parent)
-    : QDockWidget(u"Log"_s, parent), m_list(new QListView(this))
+    : QDockWidget(u"Log"_s, parent),
+      m_list(new QListView(this)),
+      m_filter(new LogFilterModel(this))
 {
     setObjectName(u"logDock"_s);
     setAccessibleName(u"Log"_s);
     setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
                 | QDockWidget::DockWidgetClosable);
 
+    m_filter->setSourceModel(model);
+
+    m_level = new QComboBox(this);
+    m_level->setObjectName(u"logLevel"_s);
+    m_level->setAccessibleName(u"Minimum log level"_s);
+    m_level->setToolTip(u"Show lines at this level and above"_s);
+    m_level->addItem(u"All levels"_s, int(spdlog::level::trace));
+    m_level->addItem(u"Info and above"_s, int(spdlog::level::info));
+    m_level->addItem(u"Warnings and errors"_s, int(spdlog::level::warn));
+    m_level->addItem(u"Errors only"_s, int(spdlog::level::err));
+    connect(m_level, &QComboBox::currentIndexChanged, this,
+            [this](int) { m_filter->setMinimumLevel(m_level->currentData().toInt()); });
+
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(u"logSearch"_s);
+    m_search->setAccessibleName(u"Search the log"_s);
+    m_search->setPlaceholderText(u"Search the log…"_s);
+    m_search->setClearButtonEnabled(true);
+    connect(m_search, &QLineEdit::textChanged, m_filter, &LogFilterModel::setSearchText);
+
+    m_onlyMapping = new QCheckBox(u"Only the selected mapping"_s, this);
+    m_onlyMapping->setObjectName(u"logOnlyMapping"_s);
+    m_onlyMapping->setAccessibleName(u"Show only lines about the selected mapping"_s);
+    m_onlyMapping->setToolTip(u"Show only lines that name the mapping selected in the table"_s);
+    connect(m_onlyMapping, &QCheckBox::toggled, this, &LogView::applyMappingFilter);
+
+    m_follow = new QCheckBox(u"Follow"_s, this);
+    m_follow->setObjectName(u"logFollow"_s);
+    m_follow->setAccessibleName(u"Follow new lines"_s);
+    m_follow->setToolTip(u"Keep the newest line in view. Scrolling up turns this off, so new "
+                         u"lines never move the line being read."_s);
+    m_follow->setChecked(true);
+    connect(m_follow, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_list->scrollToBottom();
+    });
+
+    m_copyAction = new QAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView),
+                               u"&Copy"_s, this);
+    m_copyAction->setObjectName(u"logCopyAction"_s);
+    m_copyAction->setShortcut(QKeySequence::Copy);
+    m_copyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_copyAction->setToolTip(u"Copy the selected lines (all shown lines when none is selected)"_s);
+    connect(m_copyAction, &QAction::triggered, this, &LogView::copySelection);
+    m_copyButton = new QToolButton(this);
+    m_copyButton->setObjectName(u"logCopyButton"_s);
+    m_copyButton->setDefaultAction(m_copyAction);
+    m_copyButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_copyButton->setAccessibleName(u"Copy log lines"_s);
+
     m_list->setObjectName(u"logList"_s);
     m_list->setAccessibleName(u"Engine log"_s);
-    m_list->setModel(model);
+    m_list->setModel(m_filter);
     m_list->setUniformItemSizes(true);   // thousands of rows; skip measuring each
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_list->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    setWidget(m_list);
+    m_list->addAction(m_copyAction);
+    m_list->setContextMenuPolicy(Qt::ActionsContextMenu);
 
-    connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this,
-            &LogView::handleRowsAboutToBeInserted);
-    connect(model, &QAbstractItemModel::rowsInserted, this, &LogView::handleRowsInserted);
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(0, 0, 0, 0);
+    auto *levelLabel = new QLabel(u"&Level:"_s, this);
+    levelLabel->setBuddy(m_level);
+    bar->addWidget(levelLabel);
+    bar->addWidget(m_level);
+    bar->addWidget(m_search, 1);
+    bar->addWidget(m_onlyMapping);
+    bar->addWidget(m_follow);
+    bar->addWidget(m_copyButton);
+
+    auto *content = new QWidget(this);
+    auto *layout = new QVBoxLayout(content);
+    layout->setContentsMargins(4, 2, 4, 4);
+    layout->setSpacing(3);
+    layout->addLayout(bar);
+    layout->addWidget(m_list);
+    setWidget(content);
+
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &LogView::handleRowsInserted);
+    connect(m_list->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            &LogView::handleScrolled);
 }
 
-void LogView::handleRowsAboutToBeInserted()
+void LogView::setCurrentMapping(const QString &mapping)
 {
-    const QScrollBar *bar = m_list->verticalScrollBar();
-    m_followTail = bar->value() >= bar->maximum();
+    m_currentMapping = mapping;
+    m_onlyMapping->setText(mapping.isEmpty() ? u"Only the selected mapping"_s
+                                             : u"Only '%1'"_s.arg(mapping));
+    applyMappingFilter();
+}
+
+void LogView::applyMappingFilter()
+{
+    m_filter->setMapping(m_onlyMapping->isChecked() ? m_currentMapping : QString());
+    if (isFollowing())
+        m_list->scrollToBottom();
+}
+
+bool LogView::isFollowing() const
+{
+    return m_follow->isChecked();
 }
 
 void LogView::handleRowsInserted()
 {
-    if (m_followTail)
-        m_list->scrollToBottom();
+    if (!isFollowing())
+        return;
+    m_autoScrolling = true;
+    m_list->scrollToBottom();
+    m_autoScrolling = false;
+}
+
+void LogView::handleScrolled(int value)
+{
+    // The operator scrolled up to read: stop following, or the next poll would pull the line
+    // away. Scrolling back to the bottom resumes it.
+    if (m_autoScrolling)
+        return;
+    const QScrollBar *bar = m_list->verticalScrollBar();
+    if (value < bar->maximum())
+        m_follow->setChecked(false);
+    else if (!m_follow->isChecked())
+        m_follow->setChecked(true);
+}
+
+QString LogView::selectedText() const
+{
+    QModelIndexList rows = m_list->selectionModel()->selectedRows();
+    QStringList lines;
+    if (rows.isEmpty()) {
+        for (int row = 0; row < m_filter->rowCount(); ++row)
+            lines << m_filter->index(row, 0).data().toString();
+    } else {
+        std::sort(rows.begin(), rows.end(),
+                  [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+        for (const QModelIndex &index : rows)
+            lines << index.data().toString();
+    }
+    return lines.join(u'\n');
+}
+
+void LogView::copySelection()
+{
+    QApplication::clipboard()->setText(selectedText());
 }
 
 } // namespace tidemark

@@ -13,7 +13,12 @@
 #include <deque>
 #include <memory>
 
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
 class QListView;
+class QToolButton;
 
 namespace tidemark {
 
@@ -55,6 +60,10 @@ private:
     QTimer m_pollTimer;
 };
 
+class LogFilterModel;
+
+// The log dock: a level filter, a search field, "only the selected mapping", follow mode and
+// copy above the list of lines.
 class LogView : public QDockWidget
 {
     Q_OBJECT
@@ -62,15 +71,37 @@ public:
     explicit LogView(LogModel *model, QWidget *parent = nullptr);
 
     QListView *listView() const { return m_list; }
+    LogFilterModel *filterModel() const { return m_filter; }
+    QComboBox *levelCombo() const { return m_level; }
+    QLineEdit *searchField() const { return m_search; }
+    QCheckBox *onlyMappingCheck() const { return m_onlyMapping; }
+    QCheckBox *followCheck() const { return m_follow; }
+    QAction *copyAction() const { return m_copyAction; }
+
+    // The mapping selected in the window; "only this mapping" filters on it.
+    void setCurrentMapping(const QString &mapping);
+    bool isFollowing() const;
+    // The selected lines (all shown lines when none is selected), one per line, as copied.
+    QString selectedText() const;
 
 private:
-    void handleRowsAboutToBeInserted();
     void handleRowsInserted();
+    void handleScrolled(int value);
+    void applyMappingFilter();
+    void copySelection();
 
     QListView *m_list = nullptr;
-    // Set just before rows arrive: follow the tail only when the operator was already at the
-    // bottom, so new lines never yank the view away from a line being read.
-    bool m_followTail = true;
+    LogFilterModel *m_filter = nullptr;
+    QComboBox *m_level = nullptr;
+    QLineEdit *m_search = nullptr;
+    QCheckBox *m_onlyMapping = nullptr;
+    QCheckBox *m_follow = nullptr;
+    QToolButton *m_copyButton = nullptr;
+    QAction *m_copyAction = nullptr;
+    QString m_currentMapping;
+    // Set while the view scrolls itself to the tail, so that scroll is not taken for the
+    // operator scrolling up (which turns follow mode off).
+    bool m_autoScrolling = false;
 };
 
 } // namespace tidemark

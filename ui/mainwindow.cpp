@@ -1,25 +1,35 @@
 #include "mainwindow.h"
 
+#include "connectionsmodel.h"
+#include "connectionspanel.h"
 #include "logview.h"
+#include "mappingdetail.h"
 #include "mappingsmodel.h"
+#include "traystatus.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 #include <optional>
 
@@ -32,47 +42,16 @@ namespace {
 // Long enough to read a result after glancing back at the window.
 constexpr int ResultMessageTimeoutMs = 20000;
 
-QString actionVerb(OperationKind kind)
-{
-    switch (kind) {
-    case OperationKind::Prepare: return u"prepare"_s;
-    case OperationKind::Sync: return u"sync"_s;
-    case OperationKind::Backfill: return u"backfill"_s;
-    case OperationKind::Sweep: return u"sweep orphans on"_s;
-    case OperationKind::Resync: return u"resync"_s;
-    }
-    return {};
-}
+// Settings keys; a rename loses every operator's layout once, so they stay put.
+const QString GeometryKey = u"window/geometry"_s;
+const QString StateKey = u"window/state"_s;
+const QString SplitterKey = u"window/splitter"_s;
+const QString ColumnsKey = u"window/mappingColumns"_s;
 
-QString describeResult(const QString &mapping, const OperationResult &result)
+bool needsPreflight(OperationKind kind)
 {
-    const RunRecord &run = result.run;
-    const QString kind = run.kind.isEmpty() ? u"operation"_s : run.kind;
-    const QString reason = run.error.isEmpty() ? run.note : run.error;
-    if (result.refused())
-        return u"%1: %2 refused: %3"_s.arg(mapping, kind, reason);
-    if (run.result == u"skipped")
-        return u"%1: %2 skipped: %3"_s.arg(mapping, kind, reason);
-    if (run.result == u"cancelled")
-        return u"%1: %2 cancelled; the batch in hand was rolled back"_s.arg(mapping, kind);
-    if (!result.ok()) {
-        QString text = u"%1: %2 failed: %3"_s.arg(mapping, kind, reason);
-        if (result.transient)
-            text += u" (connection problem; it will be retried)"_s;
-        return text;
-    }
-    const QString seconds = QLocale().toString(run.durationS(), 'f', 1);
-    // The engine's note already says what was written and why ("36 rows written in 1
-    // batches (...)"); repeating our own count beside it only doubles the line.
-    if (!run.note.isEmpty())
-        return u"%1: %2 done in %3 s: %4"_s.arg(mapping, kind, seconds, run.note);
-    QString text = u"%1: %2 done in %3 s, %4 rows written"_s.arg(
-            mapping, kind, seconds, QLocale().toString(run.rowsWritten));
-    if (run.rowsDeleted > 0)
-        text += u", %1 deleted"_s.arg(QLocale().toString(run.rowsDeleted));
-    if (result.orphansFound >= 0 && run.rowsDeleted == 0)
-        text += u", %1 orphans found"_s.arg(QLocale().toString(result.orphansFound));
-    return text;
+    return kind == OperationKind::Sweep || kind == OperationKind::Backfill
+            || kind == OperationKind::Resync;
 }
 
 } // namespace
@@ -81,6 +60,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     : QMainWindow(parent),
       m_model(new MappingsModel(this)),
       m_proxy(new QSortFilterProxyModel(this)),
+      m_connectionsModel(new ConnectionsModel(this)),
       m_logModel(new LogModel({}, LogModel::DefaultMaxRows, this))
 {
     setObjectName(u"mainWindow"_s);
@@ -91,6 +71,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_proxy->setSortRole(MappingsModel::SortRole);
     m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setDynamicSortFilter(true);
+    m_proxy->setFilterRole(MappingsModel::SearchTextRole);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
 
     m_table = new QTableView(this);
     // Connected before the view gets the model, so these run before the view reacts to the
@@ -113,10 +95,12 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_table->setTextElideMode(Qt::ElideRight);
     m_table->verticalHeader()->hide();
     QHeaderView *header = m_table->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    // The error text can be long; it takes what is left and elides, instead of pushing every
-    // number off to the right.
-    header->setSectionResizeMode(MappingsModel::LastErrorColumn, QHeaderView::Stretch);
+    // Interactive, so an operator can widen a column and find it so next time (the widths
+    // are saved). They are sized to the first data once; the error text, last, takes what
+    // is left and elides instead of pushing the numbers off to the right.
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setStretchLastSection(true);
+    header->setSectionsMovable(true);
     header->setHighlightSections(false);
     header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 
@@ -130,13 +114,42 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
 
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_hintLabel);
-    m_stack->addWidget(m_table);
+    m_mappingsPage = createMappingsPage();
+    m_stack->addWidget(m_mappingsPage);
     setCentralWidget(m_stack);
+
+    m_connectionsPanel = new ConnectionsPanel(m_connectionsModel, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_connectionsPanel);
+    connect(m_connectionsPanel, &ConnectionsPanel::reconnectRequested, this,
+            [this](const QString &connection) {
+                if (!m_engine)
+                    return;
+                m_engine->reconnect(connection);
+                statusBar()->showMessage(connection.isEmpty()
+                                                 ? u"Reconnecting every connection that is down"_s
+                                                 : u"Reconnecting %1 now"_s.arg(connection),
+                                         ResultMessageTimeoutMs);
+            });
 
     m_logView = new LogView(m_logModel, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logView);
-    // The table is what the window is for; the log gets a strip a dozen lines high.
-    resizeDocks({m_logView}, {200}, Qt::Vertical);
+    // The table is what the window is for; the log gets a strip a dozen lines high, the
+    // connections a column wide enough for their state and countdown.
+    resizeDocks({m_logView}, {190}, Qt::Vertical);
+    resizeDocks({m_connectionsPanel}, {380}, Qt::Horizontal);
+
+    m_tray = new TrayStatus(this);
+    connect(m_tray, &TrayStatus::activated, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+
+    // Countdowns ("next run in 12 s") move every second, between the engine's snapshots.
+    m_countdownTimer = new QTimer(this);
+    m_countdownTimer->setInterval(1000);
+    connect(m_countdownTimer, &QTimer::timeout, this, &MainWindow::handleCountdownTick);
+    m_countdownTimer->start();
 
     createActions();
     createToolBar();
@@ -147,8 +160,54 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
             &MainWindow::handleSelectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateActions);
 
-    resize(1180, 720);
+    resize(1440, 900);
     setEngine(engine);
+    restoreLayout();
+}
+
+QWidget *MainWindow::createMappingsPage()
+{
+    auto *page = new QWidget(this);
+    page->setObjectName(u"mappingsPage"_s);
+
+    m_filterField = new QLineEdit(page);
+    m_filterField->setObjectName(u"mappingFilter"_s);
+    m_filterField->setAccessibleName(u"Filter mappings"_s);
+    m_filterField->setPlaceholderText(
+            u"Filter mappings by name, connection, table, state or error (Ctrl+F)"_s);
+    m_filterField->setClearButtonEnabled(true);
+    connect(m_filterField, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+
+    m_detail = new MappingDetail(page);
+    connect(m_detail, &MappingDetail::cancelRequested, this, [this](const QString &mapping) {
+        if (!m_engine)
+            return;
+        m_engine->cancel(mapping);
+        statusBar()->showMessage(u"%1: cancelling after the batch in hand"_s.arg(mapping),
+                                 ResultMessageTimeoutMs);
+    });
+
+    auto *top = new QWidget(page);
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->setSpacing(3);
+    topLayout->addWidget(m_filterField);
+    topLayout->addWidget(m_table);
+
+    m_splitter = new QSplitter(Qt::Vertical, page);
+    m_splitter->setObjectName(u"mainSplitter"_s);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(top);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({260, 360});
+
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(4, 4, 4, 0);
+    layout->addWidget(m_splitter);
+    return page;
 }
 
 MainWindow::~MainWindow() = default;
@@ -197,20 +256,42 @@ void MainWindow::createActions()
     connect(m_sweepAction, &QAction::triggered, this,
             [this] { requestForSelected(OperationKind::Sweep); });
 
+    // No shortcut either: a resync deletes orphans first.
+    m_resyncAction = new QAction(st->standardIcon(QStyle::SP_DialogResetButton), u"&Resync"_s,
+                                 this);
+    m_resyncAction->setObjectName(u"resyncAction"_s);
+    m_resyncAction->setToolTip(u"Resync: sweep orphans, then backfill"_s);
+    m_resyncAction->setStatusTip(u"Sweep orphans, then backfill the selected mapping"_s);
+    connect(m_resyncAction, &QAction::triggered, this,
+            [this] { requestForSelected(OperationKind::Resync); });
+
+    m_findAction = new QAction(u"&Filter mappings"_s, this);
+    m_findAction->setObjectName(u"findAction"_s);
+    m_findAction->setShortcut(QKeySequence::Find);
+    m_findAction->setStatusTip(u"Type to show only the mappings that match"_s);
+    connect(m_findAction, &QAction::triggered, this, [this] {
+        m_filterField->setFocus(Qt::ShortcutFocusReason);
+        m_filterField->selectAll();
+    });
+    addAction(m_findAction);
+
     m_pauseAction = new QAction(st->standardIcon(QStyle::SP_MediaPause), u"&Pause"_s, this);
     m_pauseAction->setObjectName(u"pauseAction"_s);
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     m_pauseAction->setStatusTip(u"Pause or resume the selected mapping's scheduled syncs"_s);
     connect(m_pauseAction, &QAction::triggered, this, &MainWindow::handlePauseTriggered);
 
     m_cancelAction = new QAction(st->standardIcon(QStyle::SP_BrowserStop), u"&Cancel operation"_s,
                                  this);
     m_cancelAction->setObjectName(u"cancelAction"_s);
+    m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_cancelAction->setStatusTip(
             u"Stop the selected mapping's running operation after the batch in hand"_s);
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::handleCancelTriggered);
 
     m_pauseAllAction = new QAction(u"Pause &all"_s, this);
     m_pauseAllAction->setObjectName(u"pauseAllAction"_s);
+    m_pauseAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     m_pauseAllAction->setStatusTip(u"Pause every mapping's scheduled syncs"_s);
     connect(m_pauseAllAction, &QAction::triggered, this, [this] {
         if (m_engine)
@@ -219,6 +300,7 @@ void MainWindow::createActions()
 
     m_resumeAllAction = new QAction(u"&Resume all"_s, this);
     m_resumeAllAction->setObjectName(u"resumeAllAction"_s);
+    m_resumeAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U));
     m_resumeAllAction->setStatusTip(u"Resume every mapping's scheduled syncs"_s);
     connect(m_resumeAllAction, &QAction::triggered, this, [this] {
         if (m_engine)
@@ -239,26 +321,36 @@ void MainWindow::createMenus()
     mapping->addAction(m_syncAction);
     mapping->addAction(m_backfillAction);
     mapping->addAction(m_sweepAction);
+    mapping->addAction(m_resyncAction);
     mapping->addSeparator();
     mapping->addAction(m_pauseAction);
     mapping->addAction(m_cancelAction);
     mapping->addSeparator();
     mapping->addAction(m_pauseAllAction);
     mapping->addAction(m_resumeAllAction);
+    mapping->addSeparator();
+    mapping->addAction(m_connectionsPanel->reconnectAction());
 
     QMenu *view = menuBar()->addMenu(u"&View"_s);
     view->setObjectName(u"viewMenu"_s);
+    view->addAction(m_findAction);
+    view->addSeparator();
     QAction *toggleLog = m_logView->toggleViewAction();
     toggleLog->setText(u"&Log"_s);
+    toggleLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     view->addAction(toggleLog);
+    QAction *toggleConnections = m_connectionsPanel->toggleViewAction();
+    toggleConnections->setText(u"&Connections"_s);
+    toggleConnections->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    view->addAction(toggleConnections);
     QAction *toggleToolBar = m_toolBar->toggleViewAction();
     toggleToolBar->setText(u"&Toolbar"_s);
     view->addAction(toggleToolBar);
 
     // The same actions on a right click on a row.
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_table->addActions({m_syncAction, m_backfillAction, m_sweepAction, m_pauseAction,
-                         m_cancelAction});
+    m_table->addActions({m_syncAction, m_backfillAction, m_sweepAction, m_resyncAction,
+                         m_pauseAction, m_cancelAction});
 }
 
 void MainWindow::createToolBar()
@@ -270,9 +362,14 @@ void MainWindow::createToolBar()
     m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_toolBar->addAction(m_openAction);
     m_toolBar->addSeparator();
-    for (QAction *action : {m_syncAction, m_backfillAction, m_sweepAction, m_pauseAction,
-                            m_cancelAction})
+    for (QAction *action : {m_syncAction, m_backfillAction, m_sweepAction, m_resyncAction})
         m_toolBar->addAction(action);
+    m_toolBar->addSeparator();
+    for (QAction *action : {m_pauseAction, m_cancelAction})
+        m_toolBar->addAction(action);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(m_pauseAllAction);
+    m_toolBar->addAction(m_resumeAllAction);
 
     // A screen reader reads the button's accessible name; without one it reads the mnemonic
     // text with its ampersand stripped at best.
@@ -314,6 +411,10 @@ void MainWindow::setEngine(Engine *engine)
     // Ids are per engine; a result from the old one can no longer arrive.
     m_pending.clear();
     m_model->clear();
+    m_connectionsModel->clear();
+    m_history.clear();
+    m_tray->clear();
+    m_detail->clearMapping();
     m_connectionsLabel->clear();
     m_statusSeparator->setVisible(false);
 
@@ -347,8 +448,7 @@ QString MainWindow::hint() const
 
 void MainWindow::updateCentralPage()
 {
-    m_stack->setCurrentWidget(m_engine ? static_cast<QWidget *>(m_table)
-                                       : static_cast<QWidget *>(m_hintLabel));
+    m_stack->setCurrentWidget(m_engine ? m_mappingsPage : static_cast<QWidget *>(m_hintLabel));
 }
 
 QString MainWindow::selectedMapping() const
@@ -375,12 +475,39 @@ void MainWindow::selectMapping(const QString &name)
 void MainWindow::handleStatusChanged(const QList<MappingStatus> &mappings)
 {
     m_model->setMappings(mappings);
+    m_history.record(mappings);
+    m_tray->setMappings(mappings);
+    if (!m_columnsSized && !mappings.isEmpty()) {
+        m_columnsSized = true;
+        m_table->resizeColumnsToContents();
+    }
     updateTotals();
     updateActions();
+    updateDetail();
+}
+
+void MainWindow::updateDetail()
+{
+    const QString name = selectedMapping();
+    const MappingStatus *status = m_engine ? m_model->mapping(name) : nullptr;
+    if (!status) {
+        if (!m_detail->mapping().isEmpty())
+            m_detail->clearMapping();
+        return;
+    }
+    m_detail->showMapping(*status, m_history.samples(name));
+}
+
+void MainWindow::handleCountdownTick()
+{
+    m_model->refreshCountdowns();
 }
 
 void MainWindow::handleConnectionsChanged(const QList<ConnectionStatus> &connections)
 {
+    m_connectionsModel->setConnections(connections);
+    m_tray->setConnections(connections);
+
     QStringList down;
     QStringList tips;
     for (const ConnectionStatus &c : connections) {
@@ -410,11 +537,17 @@ void MainWindow::handleOperationFinished(quint64 requestId, const QString &mappi
             ? std::optional<PendingRequest>(m_pending.take(requestId))
             : std::nullopt;
 
+    if (pending && pending->options.dryRun) {
+        handlePreflightFinished(*pending, result);
+        return;
+    }
+
     // Routine scheduled passes finish every few seconds; showing each would wipe the result
     // of what the operator asked for before it could be read. They are in the log; failures
     // and refusals of any pass still show here.
     if (pending || !result.ok())
-        statusBar()->showMessage(describeResult(mapping, result), ResultMessageTimeoutMs);
+        statusBar()->showMessage(operationtext::describeResult(mapping, result),
+                                 ResultMessageTimeoutMs);
 
     // Only what the operator asked for here is offered again with force: a scheduled pass
     // that is refused must not pop up a dialog every interval. A forced request that is still
@@ -432,7 +565,7 @@ void MainWindow::handleOperationFinished(quint64 requestId, const QString &mappi
 void MainWindow::askToForce(const ForcedRetry &retry)
 {
     auto *box = new QMessageBox(QMessageBox::Warning, u"Operation refused"_s,
-                                u"Tidemark refused to %1 '%2'."_s.arg(actionVerb(retry.kind),
+                                u"Tidemark refused to %1 '%2'."_s.arg(operationtext::verb(retry.kind),
                                                                       retry.mapping),
                                 QMessageBox::Yes | QMessageBox::No, this);
     box->setObjectName(u"forceConfirmation"_s);
@@ -458,12 +591,81 @@ void MainWindow::retryForced(const ForcedRetry &retry)
 {
     OperationOptions options = retry.options;
     options.force = true;
+    // A refused pre-flight is answered with the real operation: the operator has read why.
+    options.dryRun = false;
     sendRequest(retry.mapping, retry.kind, options);
+}
+
+void MainWindow::handlePreflightFinished(const PendingRequest &pending,
+                                         const OperationResult &result)
+{
+    if (result.refused()) {
+        statusBar()->showMessage(operationtext::describeResult(pending.mapping, result),
+                                 ResultMessageTimeoutMs);
+        ForcedRetry retry;
+        retry.mapping = pending.mapping;
+        retry.kind = pending.kind;
+        retry.options = pending.options;
+        retry.reason = result.run.error.isEmpty() ? result.run.note : result.run.error;
+        askToForce(retry);
+        return;
+    }
+    if (!result.ok()) {
+        statusBar()->showMessage(u"%1: %2 pre-flight failed, nothing was changed: %3"_s.arg(
+                                         pending.mapping, operationName(pending.kind),
+                                         result.run.error.isEmpty() ? result.run.note
+                                                                    : result.run.error),
+                                 ResultMessageTimeoutMs);
+        return;
+    }
+    Preflight preflight = operationtext::preflightFrom(pending.mapping, pending.kind, result);
+    OperationOptions real = pending.options;
+    real.dryRun = false;
+    real.noGate = real.noGate || preflight.options.noGate;
+    preflight.options = real;
+    statusBar()->showMessage(u"%1: %2 pre-flight done; waiting for confirmation"_s.arg(
+                                     pending.mapping, operationName(pending.kind)),
+                             ResultMessageTimeoutMs);
+    confirmOperation(preflight);
+}
+
+void MainWindow::confirmOperation(const Preflight &preflight)
+{
+    const bool deletes = preflight.rowsToDelete > 0;
+    auto *box = new QMessageBox(deletes ? QMessageBox::Warning : QMessageBox::Question,
+                                u"Confirm %1"_s.arg(operationName(preflight.kind)),
+                                operationtext::preflightQuestion(preflight),
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(u"preflightConfirmation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(operationtext::preflightDetails(preflight));
+    box->setDefaultButton(QMessageBox::No);
+    if (QAbstractButton *yes = box->button(QMessageBox::Yes))
+        yes->setText(u"Run %1"_s.arg(operationName(preflight.kind)));
+    // open(), not exec(): snapshots keep arriving while the operator reads.
+    connect(box, &QMessageBox::finished, this, [this, box, preflight] {
+        if (box->standardButton(box->clickedButton()) == QMessageBox::Yes)
+            runConfirmed(preflight);
+        else
+            statusBar()->showMessage(u"%1: %2 not run"_s.arg(preflight.mapping,
+                                                             operationName(preflight.kind)),
+                                     ResultMessageTimeoutMs);
+    });
+    box->open();
+}
+
+void MainWindow::runConfirmed(const Preflight &preflight)
+{
+    OperationOptions options = preflight.options;
+    options.dryRun = false;
+    sendRequest(preflight.mapping, preflight.kind, options);
 }
 
 void MainWindow::handleSelectionChanged()
 {
     updateActions();
+    updateDetail();
+    m_logView->setCurrentMapping(selectedMapping());
 }
 
 void MainWindow::handleRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last)
@@ -528,7 +730,11 @@ void MainWindow::requestForSelected(OperationKind kind)
     const QString name = selectedMapping();
     if (name.isEmpty())
         return;
-    sendRequest(name, kind, {});
+    // Destructive operations ask first: the same request as a dry run, whose counts the
+    // operator confirms (see handlePreflightFinished()).
+    OperationOptions options;
+    options.dryRun = needsPreflight(kind);
+    sendRequest(name, kind, options);
 }
 
 void MainWindow::sendRequest(const QString &mapping, OperationKind kind,
@@ -546,9 +752,10 @@ void MainWindow::sendRequest(const QString &mapping, OperationKind kind,
         return;
     }
     m_pending.insert(id, PendingRequest{mapping, kind, options});
-    statusBar()->showMessage(u"%1: %2%3 requested"_s.arg(mapping, operationName(kind),
-                                                         options.force ? u" (forced)"_s
-                                                                       : QString()),
+    const QString how = options.dryRun ? u" pre-flight (dry run)"_s
+            : options.force                ? u" (forced)"_s
+                                           : QString();
+    statusBar()->showMessage(u"%1: %2%3 requested"_s.arg(mapping, operationName(kind), how),
                              ResultMessageTimeoutMs);
 }
 
@@ -560,6 +767,7 @@ void MainWindow::updateActions()
     m_syncAction->setEnabled(selected);
     m_backfillAction->setEnabled(selected);
     m_sweepAction->setEnabled(selected);
+    m_resyncAction->setEnabled(selected);
     m_pauseAction->setEnabled(selected);
     m_cancelAction->setEnabled(selected && status->state == MappingState::Running);
 
@@ -584,20 +792,38 @@ QString MainWindow::totalsText() const
     int measured = 0;
     int errors = 0;
     int waiting = 0;
+    int running = 0;
+    int paused = 0;
+    qint64 orphans = 0;
+    double rate = 0;
     for (const MappingStatus &s : rows) {
         if (s.backlog >= 0) {
             backlog += s.backlog;
             ++measured;
         }
+        orphans += s.orphans.value_or(0);
+        rate += qMax(0.0, s.rowsPerSecond);
         if (s.state == MappingState::Error)
             ++errors;
         else if (s.state == MappingState::Waiting)
             ++waiting;
+        else if (s.state == MappingState::Running)
+            ++running;
+        else if (s.state == MappingState::Paused)
+            ++paused;
     }
     QStringList parts;
     parts << (rows.size() == 1 ? u"1 mapping"_s : u"%1 mappings"_s.arg(rows.size()));
     parts << u"backlog %1"_s.arg(measured > 0 ? QLocale().toString(backlog)
                                               : MappingsModel::unknownText());
+    if (orphans > 0)
+        parts << u"orphans %1"_s.arg(QLocale().toString(orphans));
+    if (rate > 0)
+        parts << u"%1 rows/s"_s.arg(QLocale().toString(rate, 'f', rate < 10 ? 1 : 0));
+    if (running > 0)
+        parts << u"%1 running"_s.arg(running);
+    if (paused > 0)
+        parts << u"%1 paused"_s.arg(paused);
     parts << u"%1 in error"_s.arg(errors);
     if (waiting > 0)
         parts << u"%1 waiting"_s.arg(waiting);
@@ -607,6 +833,37 @@ QString MainWindow::totalsText() const
 void MainWindow::updateTotals()
 {
     m_totalsLabel->setText(totalsText());
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(GeometryKey, saveGeometry());
+    settings.setValue(StateKey, saveState());
+    settings.setValue(SplitterKey, m_splitter->saveState());
+    settings.setValue(ColumnsKey, m_table->horizontalHeader()->saveState());
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    if (settings.contains(GeometryKey))
+        restoreGeometry(settings.value(GeometryKey).toByteArray());
+    if (settings.contains(StateKey))
+        restoreState(settings.value(StateKey).toByteArray());
+    if (settings.contains(SplitterKey))
+        m_splitter->restoreState(settings.value(SplitterKey).toByteArray());
+    // Saved widths win over sizing to the first data; a header saved with another column
+    // count (an older version) is refused by restoreState and the defaults stay.
+    if (settings.contains(ColumnsKey)
+        && m_table->horizontalHeader()->restoreState(settings.value(ColumnsKey).toByteArray()))
+        m_columnsSized = true;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace tidemark

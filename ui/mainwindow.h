@@ -1,28 +1,39 @@
 #pragma once
-// The monitor's main window: the mappings table, the operator's actions on the selected
-// mapping, totals in the status bar and the log dock.
+// The monitor's main window: the mappings table (filterable, sortable) over the selected
+// mapping's detail pane, the connections and log docks, the operator's actions with their
+// pre-flight confirmations, totals in the status bar and the tray icon.
 //
 // It only calls the Engine facade and reads its snapshots; it never runs a query, so a slow
 // database can never freeze it.
 
 #include "api/engine.h"
+#include "metricshistory.h"
+#include "operationtext.h"
 
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
+class QTimer;
+
 class QAction;
 class QLabel;
+class QLineEdit;
 class QSortFilterProxyModel;
+class QSplitter;
 class QStackedWidget;
 class QTableView;
 class QToolBar;
 
 namespace tidemark {
 
+class ConnectionsModel;
+class ConnectionsPanel;
 class LogModel;
 class LogView;
+class MappingDetail;
 class MappingsModel;
+class TrayStatus;
 
 class MainWindow : public QMainWindow
 {
@@ -46,17 +57,34 @@ public:
     void selectMapping(const QString &name);
 
     MappingsModel *mappingsModel() const { return m_model; }
+    QSortFilterProxyModel *mappingsProxy() const { return m_proxy; }
     QTableView *tableView() const { return m_table; }
+    QLineEdit *filterField() const { return m_filterField; }
     LogModel *logModel() const { return m_logModel; }
+    LogView *logView() const { return m_logView; }
+    ConnectionsModel *connectionsModel() const { return m_connectionsModel; }
+    ConnectionsPanel *connectionsPanel() const { return m_connectionsPanel; }
+    MappingDetail *detailPane() const { return m_detail; }
+    TrayStatus *trayStatus() const { return m_tray; }
+    const MetricsHistory &metricsHistory() const { return m_history; }
     QAction *syncAction() const { return m_syncAction; }
     QAction *backfillAction() const { return m_backfillAction; }
     QAction *sweepAction() const { return m_sweepAction; }
+    QAction *resyncAction() const { return m_resyncAction; }
+    QAction *pauseAllAction() const { return m_pauseAllAction; }
+    QAction *resumeAllAction() const { return m_resumeAllAction; }
+    QAction *findAction() const { return m_findAction; }
     QAction *pauseAction() const { return m_pauseAction; }
     QAction *cancelAction() const { return m_cancelAction; }
     QAction *openAction() const { return m_openAction; }
     QAction *quitAction() const { return m_quitAction; }
     // "3 mappings · backlog 1,204 · 1 in error", as the status bar shows it.
     QString totalsText() const;
+
+    // Window geometry, dock layout, splitter and column widths (QSettings). The constructor
+    // restores them; closing the window saves them.
+    void saveLayout() const;
+    void restoreLayout();
 
 Q_SIGNALS:
     // File > Open chose a project file; the application loads it and calls setEngine().
@@ -78,6 +106,14 @@ protected:
     virtual void askToForce(const ForcedRetry &retry);
     void retryForced(const ForcedRetry &retry);
 
+    // A destructive operation's dry run came back: asks the operator whether to run it for
+    // real. The default opens a window-modal message box (no nested event loop) and calls
+    // runConfirmed() on Yes. Tests override it to answer at once.
+    virtual void confirmOperation(const Preflight &preflight);
+    void runConfirmed(const Preflight &preflight);
+
+    void closeEvent(QCloseEvent *event) override;
+
     // File > Open's file chooser; empty when cancelled. Overridable for tests.
     virtual QString chooseProjectFile();
 
@@ -93,6 +129,7 @@ private:
     void createMenus();
     void createToolBar();
     void createStatusBar();
+    QWidget *createMappingsPage();
 
     void handleStatusChanged(const QList<tidemark::MappingStatus> &mappings);
     void handleConnectionsChanged(const QList<tidemark::ConnectionStatus> &connections);
@@ -104,6 +141,9 @@ private:
     void handleOpenTriggered();
     void handlePauseTriggered();
     void handleCancelTriggered();
+    void handlePreflightFinished(const PendingRequest &pending, const OperationResult &result);
+    void handleCountdownTick();
+    void updateDetail();
 
     void requestForSelected(OperationKind kind);
     void sendRequest(const QString &mapping, OperationKind kind, const OperationOptions &options);
@@ -121,6 +161,17 @@ private:
     QSortFilterProxyModel *m_proxy = nullptr;
     QStackedWidget *m_stack = nullptr;
     QTableView *m_table = nullptr;
+    QLineEdit *m_filterField = nullptr;
+    QWidget *m_mappingsPage = nullptr;
+    QSplitter *m_splitter = nullptr;
+    MappingDetail *m_detail = nullptr;
+    ConnectionsModel *m_connectionsModel = nullptr;
+    ConnectionsPanel *m_connectionsPanel = nullptr;
+    TrayStatus *m_tray = nullptr;
+    MetricsHistory m_history;
+    QTimer *m_countdownTimer = nullptr;
+    // The column widths are sized to the first data once, unless the settings had some.
+    bool m_columnsSized = false;
     QLabel *m_hintLabel = nullptr;
     QToolBar *m_toolBar = nullptr;
     QLabel *m_totalsLabel = nullptr;
@@ -134,6 +185,8 @@ private:
     QAction *m_syncAction = nullptr;
     QAction *m_backfillAction = nullptr;
     QAction *m_sweepAction = nullptr;
+    QAction *m_resyncAction = nullptr;
+    QAction *m_findAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_cancelAction = nullptr;
     QAction *m_pauseAllAction = nullptr;

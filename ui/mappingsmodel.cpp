@@ -1,10 +1,15 @@
 #include "mappingsmodel.h"
 
+#include "displayformat.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QFont>
+#include <QApplication>
 #include <QHash>
+#include <QIcon>
 #include <QLocale>
+#include <QStyle>
 #include <QSet>
 
 #include <algorithm>
@@ -17,18 +22,12 @@ namespace {
 
 QString formatCount(qint64 value)
 {
-    return value < 0 ? MappingsModel::unknownText() : QLocale().toString(value);
+    return display::count(value);
 }
 
 QString formatTime(const QDateTime &when)
 {
-    if (!when.isValid())
-        return MappingsModel::unknownText();
-    const QDateTime local = when.toLocalTime();
-    // Today's times need no date; an operator scanning the column reads "10:15:02" faster.
-    if (local.date() == QDate::currentDate())
-        return local.time().toString(u"HH:mm:ss"_s);
-    return QLocale().toString(local, QLocale::ShortFormat);
+    return display::time(when);
 }
 
 QString formatRate(const MappingStatus &s)
@@ -37,8 +36,7 @@ QString formatRate(const MappingStatus &s)
     // "stalled".
     if (!s.lastRun)
         return MappingsModel::unknownText();
-    const double rate = qMax(0.0, s.rowsPerSecond);
-    return QLocale().toString(rate, 'f', rate > 0 && rate < 10 ? 1 : 0);
+    return display::rate(s.rowsPerSecond);
 }
 
 QString capitalised(QString text)
@@ -102,7 +100,7 @@ int stateSeverityRank(MappingState state)
     return 5;
 }
 
-QString checkpointText(const Checkpoint &cp)
+QString checkpointToolTip(const Checkpoint &cp)
 {
     if (cp.isNull())
         return u"none (the next sync starts from the beginning)"_s;
@@ -110,6 +108,17 @@ QString checkpointText(const Checkpoint &cp)
     for (const QVariant &part : cp.key)
         key << part.toString();
     return u"cursor %1, key (%2)"_s.arg(cp.cursor.toString(), key.join(u", "_s));
+}
+
+QString nextRunText(const MappingStatus &s)
+{
+    if (s.state == MappingState::Paused)
+        return u"paused"_s;
+    if (s.state == MappingState::Running)
+        return u"running"_s;
+    if (!s.nextRunAt.isValid())
+        return MappingsModel::unknownText();
+    return display::countdown(s.nextRunAt);
 }
 
 QString lastRunText(const RunRecord &run)
@@ -127,7 +136,7 @@ QString lastRunText(const RunRecord &run)
 bool isNumericColumn(int column)
 {
     return column == MappingsModel::BacklogColumn || column == MappingsModel::OrphansColumn
-            || column == MappingsModel::NullCursorColumn
+            || column == MappingsModel::NullCursorColumn || column == MappingsModel::LagColumn
             || column == MappingsModel::RowsPerSecondColumn;
 }
 
@@ -137,7 +146,26 @@ MappingsModel::MappingsModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 QString MappingsModel::unknownText()
 {
-    return u"—"_s;
+    return display::unknown();
+}
+
+QString MappingsModel::checkpointText(const Checkpoint &cp)
+{
+    if (cp.isNull())
+        return u"none"_s;
+    QStringList key;
+    for (const QVariant &part : cp.key)
+        key << part.toString();
+    return u"%1 / key %2"_s.arg(cp.cursor.toString(), key.join(u", "_s));
+}
+
+void MappingsModel::refreshCountdowns()
+{
+    if (m_rows.isEmpty())
+        return;
+    // Only the one column: the view repaints a strip, not the table.
+    Q_EMIT dataChanged(index(0, NextRunColumn), index(int(m_rows.size()) - 1, NextRunColumn),
+                       {Qt::DisplayRole, Qt::ToolTipRole});
 }
 
 bool MappingsModel::isInTrouble(MappingState state)
@@ -243,6 +271,19 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         return int(s.state);
     case InTroubleRole:
         return trouble;
+    case SearchTextRole:
+        // Name, route, state and error: what an operator types to find "the one failing on pg".
+        return QString(s.name + u' ' + s.source + u' ' + s.mirror + u' '
+                       + mappingStateName(s.state) + u' ' + s.operation + u' ' + s.lastError);
+    case Qt::DecorationRole:
+        // Trouble is said three ways: the State text, an icon, and colour. The icon lets a
+        // colour-blind operator (or a greyscale screenshot) find the row at a glance.
+        if (column == NameColumn && trouble && qApp) {
+            return QApplication::style()->standardIcon(s.state == MappingState::Error
+                                                               ? QStyle::SP_MessageBoxCritical
+                                                               : QStyle::SP_MessageBoxWarning);
+        }
+        return {};
     case Qt::TextAlignmentRole:
         // An int, not Qt::Alignment: that is what the delegate and the model tester read.
         return int((isNumericColumn(column) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
@@ -281,8 +322,11 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case NullCursorColumn:
             // Without a cursor there is nothing to be NULL: every pass is a keyset pass.
             return s.hasCursor ? formatCount(s.nullCursorRows) : unknownText();
+        case CheckpointColumn: return s.hasCursor ? checkpointText(s.checkpoint) : unknownText();
+        case LagColumn: return display::lag(s);
         case LastSyncColumn: return formatTime(s.lastSyncAt);
         case RowsPerSecondColumn: return formatRate(s);
+        case NextRunColumn: return nextRunText(s);
         case LastErrorColumn: return s.lastError.section(u'\n', 0, 0);
         }
         return {};
@@ -296,8 +340,11 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case BacklogColumn: return s.backlog;
         case OrphansColumn: return s.orphans.value_or(-1);
         case NullCursorColumn: return s.hasCursor ? s.nullCursorRows : qint64(-1);
+        case CheckpointColumn: return s.checkpoint.cursor;
+        case LagColumn: return s.lag.value_or(-1.0);
         case LastSyncColumn: return s.lastSyncAt;
         case RowsPerSecondColumn: return s.rowsPerSecond;
+        case NextRunColumn: return s.nextRunAt;
         case LastErrorColumn: return s.lastError;
         }
         return {};
@@ -318,7 +365,7 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
             if (s.backlog < 0)
                 return u"Not measured yet."_s;
             return u"%1 source rows past the checkpoint.\nCheckpoint: %2"_s.arg(
-                    QLocale().toString(s.backlog), checkpointText(s.checkpoint));
+                    QLocale().toString(s.backlog), checkpointToolTip(s.checkpoint));
         case OrphansColumn:
             return s.orphans ? u"%1 mirror rows whose key is gone from the source."_s.arg(
                                        QLocale().toString(*s.orphans))
@@ -337,9 +384,30 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
                 text += u"\n"_s + lastRunText(*s.lastRun);
             return text;
         }
+        case CheckpointColumn:
+            if (!s.hasCursor)
+                return u"No cursor column: there is no checkpoint; every sync is a full keyset "
+                       u"pass."_s;
+            return u"Incremental sync resumes after: %1"_s.arg(checkpointToolTip(s.checkpoint));
+        case LagColumn:
+            if (!s.lag)
+                return s.hasCursor ? u"Not measured yet."_s
+                                   : u"No cursor column: lag cannot be measured."_s;
+            return s.lagInSeconds
+                    ? u"The mirror trails the source's newest change by %1."_s.arg(
+                              display::lag(s))
+                    : u"The mirror trails the source's newest cursor value by %1 (cursor "
+                      u"units)."_s.arg(display::lag(s));
         case RowsPerSecondColumn:
             return s.lastRun ? u"%1 rows written to the mirror per second."_s.arg(formatRate(s))
                              : u"No run has finished yet."_s;
+        case NextRunColumn:
+            if (s.state == MappingState::Paused)
+                return u"Paused: no scheduled runs until resumed."_s;
+            return s.nextRunAt.isValid()
+                    ? u"Next scheduled run at %1."_s.arg(
+                              QLocale().toString(s.nextRunAt.toLocalTime(), QLocale::LongFormat))
+                    : u"No run scheduled."_s;
         case LastErrorColumn:
             return s.lastError.isEmpty() ? QVariant() : QVariant(s.lastError);
         }
@@ -382,8 +450,11 @@ QVariant MappingsModel::headerData(int section, Qt::Orientation orientation, int
         case BacklogColumn: return u"Backlog"_s;
         case OrphansColumn: return u"Orphans"_s;
         case NullCursorColumn: return u"NULL cursor"_s;
+        case CheckpointColumn: return u"Checkpoint"_s;
+        case LagColumn: return u"Lag"_s;
         case LastSyncColumn: return u"Last sync"_s;
         case RowsPerSecondColumn: return u"Rows/s"_s;
+        case NextRunColumn: return u"Next run"_s;
         case LastErrorColumn: return u"Last error"_s;
         }
     }
@@ -405,10 +476,19 @@ QVariant MappingsModel::headerData(int section, Qt::Orientation orientation, int
         case NullCursorColumn:
             return u"Source rows whose cursor column is NULL: incremental sync cannot see "
                    u"them; only a backfill copies them."_s;
+        case CheckpointColumn:
+            return u"Where incremental sync resumes: the cursor value and key of the last "
+                   u"source row written to the mirror."_s;
+        case LagColumn:
+            return u"How far the mirror trails: the source's newest cursor minus the "
+                   u"checkpoint (a time span for date/time cursors, cursor units for numeric "
+                   u"ones)."_s;
         case LastSyncColumn:
             return u"When the last successful sync or backfill finished."_s;
         case RowsPerSecondColumn:
-            return u"How fast rows are being written to the mirror, in rows per second."_s;
+            return u"Rows written to the mirror per second, averaged over the last minute."_s;
+        case NextRunColumn:
+            return u"When the scheduler runs the mapping next (counting down), or paused."_s;
         case LastErrorColumn:
             return u"The most recent error, if any. Hover a cell for the whole message."_s;
         }

@@ -24,8 +24,11 @@ public:
         BacklogColumn,
         OrphansColumn,
         NullCursorColumn,
+        CheckpointColumn,
+        LagColumn,
         LastSyncColumn,
         RowsPerSecondColumn,
+        NextRunColumn,
         LastErrorColumn,
         ColumnCount
     };
@@ -36,6 +39,7 @@ public:
         SortRole,                           // raw value to sort by (numbers as numbers)
         StateRole,                          // int: tidemark::MappingState
         InTroubleRole,                      // bool: error or waiting
+        SearchTextRole,                     // QString: what the filter field matches
     };
     Q_ENUM(Role)
 
@@ -45,6 +49,9 @@ public:
     void setMappings(const QList<MappingStatus> &mappings);
     // Forgets every row (the engine was replaced).
     void clear();
+    // The Next run column counts down ("in 12 s"); the window calls this once a second so the
+    // countdown moves between snapshots, which only arrive when something changed.
+    void refreshCountdowns();
 
     const QList<MappingStatus> &mappings() const { return m_rows; }
     // -1 when there is no such mapping.
@@ -61,6 +68,8 @@ public:
     // The text shown for a value the engine has not measured yet.
     static QString unknownText();
     static bool isInTrouble(MappingState state);
+    // The checkpoint as one line: "2026-01-01 10:00:00 / key 42", or "none".
+    static QString checkpointText(const Checkpoint &checkpoint);
 
 private:
     static QVariant cellData(const MappingStatus &status, int column, int role);

@@ -5,12 +5,16 @@
 #include "log/logging.h"
 #include "mainwindow.h"
 #include "project/projectloader.h"
+#include "quitonsignal.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QPainter>
 #include <QPixmap>
+#include <QSettings>
 #include <QTimer>
 
 #include <memory>
@@ -21,6 +25,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString DefaultHint = u"Open a project (File > Open) or run ./run.sh for the demo"_s;
+// The project opened last, reopened on start when no project is named on the command line.
+const QString LastProjectKey = u"session/lastProject"_s;
 
 // Owns the running engine and swaps it when the operator opens another project.
 class ProjectSession
@@ -58,6 +64,7 @@ public:
         m_engine->start();
         m_window.setEngine(m_engine.get());
         m_window.setWindowTitle(u"Tidemark — "_s + info.fileName());
+        QSettings().setValue(LastProjectKey, info.absoluteFilePath());
     }
 
     // Stops the engine before it goes: its workers finish or roll back the batch in hand.
@@ -101,6 +108,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"Tidemark"_s);
     QApplication::setOrganizationName(u"Tidemark"_s);
     QApplication::setApplicationVersion(QString::fromLatin1(TIDEMARK_VERSION));
+    // Names the .desktop file, so Wayland compositors and docks show our icon and group our
+    // windows (packaging/io.github.tidemark.Tidemark.desktop).
+    QGuiApplication::setDesktopFileName(u"io.github.tidemark.Tidemark"_s);
+    tidemark::app::quitOnTerminationSignals(&app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Tidemark: a sync monitor for database mirrors."_s);
@@ -120,8 +131,26 @@ int main(int argc, char *argv[])
                                              u"Wait this long before the screenshot."_s,
                                              u"MS"_s, u"8000"_s);
     screenshotDelayOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption screenshotSelectOption(u"screenshot-select"_s,
+                                              u"Select this mapping before the screenshot."_s,
+                                              u"MAPPING"_s);
+    screenshotSelectOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption screenshotWidgetOption(
+            u"screenshot-widget"_s,
+            u"Grab only the child widget with this object name (logDock, mappingDetail, ...)."_s,
+            u"NAME"_s);
+    screenshotWidgetOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption screenshotActionOption(
+            u"screenshot-trigger"_s,
+            u"Trigger this action (object name, e.g. sweepAction) halfway to the screenshot, "
+            u"so its confirmation dialog is in the picture."_s,
+            u"ACTION"_s);
+    screenshotActionOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotOption);
     parser.addOption(screenshotDelayOption);
+    parser.addOption(screenshotSelectOption);
+    parser.addOption(screenshotWidgetOption);
+    parser.addOption(screenshotActionOption);
     parser.process(app);
 
     tidemark::LogOptions logOptions;
@@ -141,8 +170,37 @@ int main(int argc, char *argv[])
         const QString file = parser.value(screenshotOption);
         bool ok = false;
         const int delayMs = parser.value(screenshotDelayOption).toInt(&ok);
-        QTimer::singleShot(ok ? delayMs : 8000, &window, [&window, &screenshotExit, file] {
-            const bool saved = window.grab().save(file);
+        const int delay = ok ? delayMs : 8000;
+        const QString select = parser.value(screenshotSelectOption);
+        const QString widgetName = parser.value(screenshotWidgetOption);
+        const QString actionName = parser.value(screenshotActionOption);
+        if (!select.isEmpty()) {
+            // Early, so the detail pane's charts have samples by the time of the picture.
+            QTimer::singleShot(delay / 4, &window, [&window, select] { window.selectMapping(select); });
+        }
+        if (!actionName.isEmpty()) {
+            QTimer::singleShot(delay / 2, &window, [&window, actionName] {
+                if (auto *action = window.findChild<QAction *>(actionName))
+                    action->trigger();
+            });
+        }
+        QTimer::singleShot(delay, &window, [&window, &screenshotExit, file, widgetName] {
+            QWidget *target = widgetName.isEmpty() ? &window : window.findChild<QWidget *>(widgetName);
+            QPixmap picture = (target ? target : &window)->grab();
+            // A dialog is a window of its own and not in the main window's grab: paint it on
+            // top where it stands, as the operator sees it.
+            if (target == &window) {
+                QPainter painter(&picture);
+                for (QWidget *top : QApplication::topLevelWidgets()) {
+                    if (top != &window && top->isVisible() && top->isWindow()
+                        && top->parentWidget() == &window) {
+                        painter.drawPixmap(top->mapToGlobal(QPoint(0, 0))
+                                                   - window.mapToGlobal(QPoint(0, 0)),
+                                           top->grab());
+                    }
+                }
+            }
+            const bool saved = picture.save(file);
             if (!saved)
                 tidemark::logger("app.monitor")->error("could not save the screenshot to '{}'",
                                                        file);
@@ -154,6 +212,13 @@ int main(int argc, char *argv[])
     QString projectPath = parser.value(projectOption);
     if (projectPath.isEmpty() && !parser.positionalArguments().isEmpty())
         projectPath = parser.positionalArguments().constFirst();
+    if (projectPath.isEmpty()) {
+        // The operator who quit with a project open expects it back; one since deleted is
+        // not an error worth a dialog at start.
+        const QString last = QSettings().value(LastProjectKey).toString();
+        if (!last.isEmpty() && QFileInfo::exists(last))
+            projectPath = last;
+    }
     if (!projectPath.isEmpty())
         session.open(projectPath);
 

@@ -1,5 +1,6 @@
 // MainWindow driven through FakeEngine: rows follow snapshots, actions become requests for the
-// selected mapping, and a refused sweep comes back as a question, then a forced request.
+// selected mapping, destructive ones go through a dry-run pre-flight and a confirmation, and a
+// refused sweep comes back as a question, then a forced request.
 
 #include "fakeengine.h"
 #include "mainwindow.h"
@@ -38,7 +39,15 @@ public:
             retryForced(retry);
     }
     QString chooseProjectFile() override { return chosenFile; }
+    void confirmOperation(const Preflight &preflight) override
+    {
+        preflights.append(preflight);
+        if (confirmYes)
+            runConfirmed(preflight);
+    }
 
+    bool confirmYes = true;
+    QList<Preflight> preflights;
     bool answerYes = false;
     QStringList asked;
     QStringList reasons;
@@ -280,10 +289,15 @@ void TestMainWindow::resultsShowInStatusBar()
     TestWindow window(&engine);
     window.selectMapping(u"orders"_s);
     window.backfillAction()->trigger();
+    QVERIFY(engine.requests.at(0).options.dryRun);
+    OperationResult dry = makeResult(u"backfill"_s, u"ok"_s);
+    dry.run.rowsWritten = 1200;
+    engine.finish(engine.requests.at(0).id, u"orders"_s, dry);
+    QCOMPARE(engine.requests.size(), 2);   // confirmed at once by the test window
 
     OperationResult ok = makeResult(u"backfill"_s, u"ok"_s);
     ok.run.rowsWritten = 1200;
-    engine.finish(engine.requests.at(0).id, u"orders"_s, ok);
+    engine.finish(engine.requests.at(1).id, u"orders"_s, ok);
     QString message = window.statusBar()->currentMessage();
     QVERIFY2(message.contains(u"orders"_s) && message.contains(u"backfill"_s)
                      && message.contains(QLocale().toString(1200)),

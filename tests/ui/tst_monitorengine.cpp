@@ -32,7 +32,13 @@ public:
         reasons.append(retry.reason);
         retryForced(retry);
     }
+    void confirmOperation(const Preflight &preflight) override
+    {
+        preflights.append(preflight);
+        runConfirmed(preflight);
+    }
     QStringList reasons;
+    QList<Preflight> preflights;
 };
 
 // Runs `statements` on the SQLite file at `path` through a connection of its own.
@@ -133,6 +139,12 @@ void TestMonitorEngine::refusedSweepIsConfirmedAndForced()
     QVERIFY(window.sweepAction()->isEnabled());
     window.sweepAction()->trigger();
 
+    // First the dry run: three orphans would go; the test confirms.
+    QTRY_COMPARE_WITH_TIMEOUT(window.preflights.size(), 1, 20000);
+    QCOMPARE(window.preflights.first().rowsToDelete, 3);
+    QCOMPARE(countRows(mirror, u"orders"_s), 3);   // a dry run deletes nothing
+
+    // Then the real sweep, which the engine refuses: the source is empty.
     QTRY_COMPARE_WITH_TIMEOUT(window.reasons.size(), 1, 20000);
     QVERIFY2(window.reasons.first().contains(u"empty"_s), qPrintable(window.reasons.first()));
 

@@ -1,0 +1,173 @@
+#include "metricscharts.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTimeAxis>
+#include <QHBoxLayout>
+#include <QLineSeries>
+#include <QPen>
+#include <QValueAxis>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+QChart *makeChart(const QString &title)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    QFont font = chart->titleFont();
+    font.setBold(true);
+    chart->setTitleFont(font);
+    // Animations replay on every update (several a second) and cost the GUI thread for
+    // nothing an operator needs.
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setMargins(QMargins(4, 2, 4, 2));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    return chart;
+}
+
+QDateTimeAxis *makeTimeAxis()
+{
+    auto *axis = new QDateTimeAxis;
+    axis->setFormat(u"HH:mm:ss"_s);
+    axis->setTickCount(4);
+    return axis;
+}
+
+QValueAxis *makeValueAxis(const QString &title, const QColor &color)
+{
+    auto *axis = new QValueAxis;
+    axis->setTitleText(title);
+    axis->setLabelFormat(u"%.0f"_s);
+    axis->setMin(0);
+    axis->setMax(1);
+    axis->setTickCount(5);
+    axis->setLinePenColor(color);
+    axis->setLabelsColor(color.darker(130));
+    return axis;
+}
+
+// Upper bound of an axis showing `max`: a little headroom, never zero.
+double axisMax(double max)
+{
+    return max <= 0 ? 1.0 : max * 1.1;
+}
+
+} // namespace
+
+MetricsCharts::MetricsCharts(QWidget *parent) : QWidget(parent)
+{
+    const QColor backlogColor(0x1f, 0x6f, 0xb5);
+    const QColor lagColor(0xc0, 0x6a, 0x00);
+    const QColor throughputColor(0x2e, 0x8b, 0x57);
+
+    QChart *backlogChart = makeChart(u"Backlog and lag"_s);
+    m_backlog = new QLineSeries;
+    m_backlog->setName(u"Backlog (rows)"_s);
+    m_backlog->setPen(QPen(backlogColor, 2));
+    m_lag = new QLineSeries;
+    m_lag->setName(u"Lag"_s);
+    m_lag->setPen(QPen(lagColor, 2, Qt::DashLine));
+    backlogChart->addSeries(m_backlog);
+    backlogChart->addSeries(m_lag);
+    m_backlogTime = makeTimeAxis();
+    m_backlogAxis = makeValueAxis(u"rows"_s, backlogColor);
+    m_lagAxis = makeValueAxis(u"lag"_s, lagColor);
+    backlogChart->addAxis(m_backlogTime, Qt::AlignBottom);
+    backlogChart->addAxis(m_backlogAxis, Qt::AlignLeft);
+    backlogChart->addAxis(m_lagAxis, Qt::AlignRight);
+    m_backlog->attachAxis(m_backlogTime);
+    m_backlog->attachAxis(m_backlogAxis);
+    m_lag->attachAxis(m_backlogTime);
+    m_lag->attachAxis(m_lagAxis);
+
+    QChart *throughputChart = makeChart(u"Throughput"_s);
+    m_throughput = new QLineSeries;
+    m_throughput->setName(u"Rows written per second"_s);
+    m_throughput->setPen(QPen(throughputColor, 2));
+    throughputChart->addSeries(m_throughput);
+    m_throughputTime = makeTimeAxis();
+    m_throughputAxis = makeValueAxis(u"rows/s"_s, throughputColor);
+    throughputChart->addAxis(m_throughputTime, Qt::AlignBottom);
+    throughputChart->addAxis(m_throughputAxis, Qt::AlignLeft);
+    m_throughput->attachAxis(m_throughputTime);
+    m_throughput->attachAxis(m_throughputAxis);
+
+    m_backlogView = makeView(backlogChart, u"backlogChart"_s);
+    m_backlogView->setAccessibleName(u"Backlog and lag over time"_s);
+    m_throughputView = makeView(throughputChart, u"throughputChart"_s);
+    m_throughputView->setAccessibleName(u"Throughput over time"_s);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_backlogView);
+    layout->addWidget(m_throughputView);
+    clear();
+}
+
+QChartView *MetricsCharts::makeView(QChart *chart, const QString &name)
+{
+    auto *view = new QChartView(chart, this);   // the view owns the chart
+    view->setObjectName(name);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(260, 180);
+    return view;
+}
+
+void MetricsCharts::clear()
+{
+    setSamples({}, true);
+}
+
+void MetricsCharts::setSamples(const QList<MetricsSample> &samples, bool lagInSeconds)
+{
+    QList<QPointF> backlog;
+    QList<QPointF> lag;
+    QList<QPointF> throughput;
+    backlog.reserve(samples.size());
+    throughput.reserve(samples.size());
+    double maxBacklog = 0;
+    double maxLag = 0;
+    double maxRate = 0;
+    for (const MetricsSample &s : samples) {
+        const double x = double(s.at.toMSecsSinceEpoch());
+        if (s.backlog >= 0) {
+            backlog.append(QPointF(x, double(s.backlog)));
+            maxBacklog = std::max(maxBacklog, double(s.backlog));
+        }
+        if (s.lag) {
+            lag.append(QPointF(x, std::max(0.0, *s.lag)));
+            maxLag = std::max(maxLag, *s.lag);
+        }
+        throughput.append(QPointF(x, std::max(0.0, s.rowsPerSecond)));
+        maxRate = std::max(maxRate, s.rowsPerSecond);
+    }
+    // replace() swaps the points in one go: one repaint instead of one per point.
+    m_backlog->replace(backlog);
+    m_lag->replace(lag);
+    m_throughput->replace(throughput);
+
+    const QDateTime now = QDateTime::currentDateTime();
+    QDateTime from = samples.isEmpty() ? now.addSecs(-60) : samples.constFirst().at.toLocalTime();
+    QDateTime to = samples.isEmpty() ? now : samples.constLast().at.toLocalTime();
+    // A fresh chart spans at least a minute, so the first samples do not fill the width.
+    if (from.secsTo(to) < 60)
+        from = to.addSecs(-60);
+    for (QDateTimeAxis *axis : {m_backlogTime, m_throughputTime})
+        axis->setRange(from, to);
+
+    m_backlogAxis->setRange(0, axisMax(maxBacklog));
+    m_lagAxis->setRange(0, axisMax(maxLag));
+    m_throughputAxis->setRange(0, axisMax(maxRate));
+    m_lagAxis->setTitleText(lagInSeconds ? u"lag (s)"_s : u"lag (cursor units)"_s);
+    m_lag->setName(lagInSeconds ? u"Lag (s)"_s : u"Lag (cursor units)"_s);
+    for (QValueAxis *axis : {m_backlogAxis, m_lagAxis, m_throughputAxis})
+        axis->applyNiceNumbers();
+}
+
+} // namespace tidemark

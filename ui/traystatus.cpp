@@ -1,0 +1,171 @@
+#include "traystatus.h"
+
+#include "connectionsmodel.h"
+
+#include <QPainter>
+#include <QPixmap>
+#include <QSystemTrayIcon>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+TrayStatus::TrayStatus(QObject *parent) : QObject(parent)
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(this);
+        m_tray->setObjectName(u"trayIcon"_s);
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] { Q_EMIT activated(); });
+        m_tray->show();
+    }
+    // Connection outages cross the threshold while no snapshot arrives (nothing changes
+    // while a server is down), so they are looked at on a timer too.
+    m_checkTimer.setInterval(5000);
+    connect(&m_checkTimer, &QTimer::timeout, this, &TrayStatus::checkConnections);
+    m_checkTimer.start();
+    update();
+}
+
+TrayStatus::~TrayStatus() = default;
+
+QDateTime TrayStatus::now() const
+{
+    return m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
+}
+
+QColor TrayStatus::colorFor(Level level)
+{
+    switch (level) {
+    case Level::NoProject: return QColor(0x9e, 0x9e, 0x9e);
+    case Level::Ok: return QColor(0x2e, 0x9d, 0x4a);
+    case Level::Warning: return QColor(0xf0, 0xa0, 0x20);
+    case Level::Error: return QColor(0xd3, 0x2f, 0x2f);
+    }
+    return {};
+}
+
+QIcon TrayStatus::iconFor(Level level)
+{
+    QIcon icon;
+    for (int size : {16, 22, 32, 64}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(colorFor(level).darker(150), qMax(1.0, size / 16.0)));
+        painter.setBrush(colorFor(level));
+        const qreal margin = size / 8.0;
+        painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin));
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+void TrayStatus::setMappings(const QList<MappingStatus> &mappings)
+{
+    m_haveProject = true;
+    for (const MappingStatus &s : mappings) {
+        const auto it = m_lastStates.constFind(s.name);
+        // A mapping seen for the first time already in error was in error before we watched:
+        // the window shows it; a notification is for a change.
+        if (s.state == MappingState::Error && it != m_lastStates.constEnd()
+            && it.value() != MappingState::Error) {
+            notify(u"Tidemark: %1 failed"_s.arg(s.name),
+                   s.lastError.isEmpty() ? u"The mapping entered the error state."_s
+                                         : s.lastError.section(u'\n', 0, 0));
+        }
+        m_lastStates.insert(s.name, s.state);
+    }
+    m_mappings = mappings;
+    update();
+}
+
+void TrayStatus::setConnections(const QList<ConnectionStatus> &connections)
+{
+    m_connections = connections;
+    checkConnections();
+    update();
+}
+
+void TrayStatus::clear()
+{
+    m_mappings.clear();
+    m_connections.clear();
+    m_lastStates.clear();
+    m_notifiedLost.clear();
+    m_haveProject = false;
+    update();
+}
+
+void TrayStatus::checkConnections()
+{
+    const QDateTime current = now();
+    for (const ConnectionStatus &c : std::as_const(m_connections)) {
+        if (!ConnectionsModel::isDown(c.state)) {
+            m_notifiedLost.remove(c.name);   // back up: the next outage is news again
+            continue;
+        }
+        if (m_notifiedLost.contains(c.name) || !c.since.isValid()
+            || c.since.secsTo(current) < m_lostThresholdS)
+            continue;
+        m_notifiedLost.insert(c.name);
+        QString text = u"Lost for %1 s."_s.arg(c.since.secsTo(current));
+        if (!c.lastError.isEmpty())
+            text += u" "_s + c.lastError.section(u'\n', 0, 0);
+        notify(u"Tidemark: connection %1 lost"_s.arg(c.name), text);
+    }
+}
+
+void TrayStatus::update()
+{
+    Level level = m_haveProject ? Level::Ok : Level::NoProject;
+    QStringList problems;
+    int errors = 0;
+    int waiting = 0;
+    for (const MappingStatus &s : std::as_const(m_mappings)) {
+        if (s.state == MappingState::Error)
+            ++errors;
+        else if (s.state == MappingState::Waiting)
+            ++waiting;
+    }
+    int down = 0;
+    for (const ConnectionStatus &c : std::as_const(m_connections))
+        down += ConnectionsModel::isDown(c.state) ? 1 : 0;
+    if (errors > 0)
+        problems << u"%1 mapping(s) in error"_s.arg(errors);
+    if (down > 0)
+        problems << u"%1 connection(s) down"_s.arg(down);
+    if (waiting > 0)
+        problems << u"%1 mapping(s) waiting"_s.arg(waiting);
+    if (errors > 0 || down > 0)
+        level = Level::Error;
+    else if (waiting > 0)
+        level = Level::Warning;
+
+    if (!m_haveProject)
+        m_toolTip = u"Tidemark: no project open"_s;
+    else if (problems.isEmpty())
+        m_toolTip = u"Tidemark: %1 mapping(s), all well"_s.arg(m_mappings.size());
+    else
+        m_toolTip = u"Tidemark: "_s + problems.join(u", "_s);
+
+    const bool changed = level != m_level;
+    m_level = level;
+    if (m_tray) {
+        if (changed || m_tray->icon().isNull())
+            m_tray->setIcon(iconFor(level));
+        m_tray->setToolTip(m_toolTip);
+    }
+    if (changed)
+        Q_EMIT levelChanged(level);
+}
+
+void TrayStatus::notify(const QString &title, const QString &message)
+{
+    Q_EMIT notified(title, message);
+    if (m_tray && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(title, message, QSystemTrayIcon::Warning, 15000);
+}
+
+} // namespace tidemark
