@@ -1,0 +1,212 @@
+// Issue 4: "`tidemark-cli sync --watch` is killed with SIGKILL in the middle of a large batch
+// and started again: it resumes from the checkpoint and converges", with server databases:
+// 200,000 rows from MariaDB into a PostgreSQL mirror, killed while the first pass is writing.
+// (tests/cli/tst_cli_watch.cpp does the same with SQLite files.) A kill mid-transaction must
+// leave the mirror's batch and checkpoint together or not at all; the second process must
+// start from that checkpoint, not from the beginning, which PostgreSQL's own row counters for
+// the mirror table show.
+
+#include "../cli/clitestsupport.h"
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+#include "faulttest.h"
+#include "serverinstance.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+
+using namespace Qt::StringLiterals;
+using namespace tidemark;
+using namespace tidemark::test;
+
+namespace {
+
+constexpr int kRows = 200'000;
+constexpr int kBatchRows = 1000;
+
+// A long-running tidemark-cli whose output is kept (and killed if a failed check leaves it).
+class CliChild
+{
+public:
+    CliChild(const QStringList &args, const QString &home)
+        : m_p(clitest::startCli(args, home))
+    {
+    }
+    ~CliChild()
+    {
+        if (m_p->state() != QProcess::NotRunning) {
+            m_p->kill();
+            m_p->waitForFinished(5000);
+        }
+    }
+    QProcess &process() { return *m_p; }
+    QString output()
+    {
+        m_out += m_p->readAllStandardOutput();
+        m_err += m_p->readAllStandardError();
+        return u"--- stdout ---\n"_s + QString::fromUtf8(m_out) + u"--- stderr ---\n"_s
+                + QString::fromUtf8(m_err);
+    }
+
+private:
+    std::unique_ptr<QProcess> m_p;
+    QByteArray m_out;
+    QByteArray m_err;
+};
+
+QJsonObject connectionJson(const ConnectionConfig &c)
+{
+    return {{u"driver"_s, driverKindName(c.driver)},
+            {u"host"_s, c.host},
+            {u"port"_s, c.port},
+            {u"user"_s, c.user},
+            {u"database"_s, c.database},
+            {u"password_env"_s, c.passwordEnv},
+            {u"connect_timeout_s"_s, 5},
+            {u"statement_timeout_s"_s, 30}};
+}
+
+// Rows PostgreSQL has inserted or updated in `table` since its statistics began: what the
+// engine wrote there, however it wrote it (COPY, INSERT ... ON CONFLICT).
+qint64 rowsWrittenByPostgres(const ConnectionConfig &pg, const QString &table)
+{
+    try {
+        DbConnection conn(pg, u"fault-pgstats"_s);
+        conn.open();
+        return conn.scalar(u"SELECT COALESCE(SUM(n_tup_ins + n_tup_upd), 0) FROM "
+                           "pg_stat_user_tables WHERE relname = ?"_s,
+                           {table})
+                .toLongLong();
+    } catch (const DbError &e) {
+        qWarning("cannot read pg_stat_user_tables: %s", qPrintable(e.message()));
+        return -1;
+    }
+}
+
+} // namespace
+
+class TestFaultCliKill : public QObject
+{
+    Q_OBJECT
+
+private:
+    ServerInstance m_servers;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString cli = clitest::cliPath();
+        QVERIFY2(!cli.isEmpty() && QFileInfo(cli).isExecutable(),
+                 "TIDEMARK_CLI is not set to the built tidemark-cli: run this test through ctest");
+        TIDEMARK_START_SERVERS_OR_SKIP(m_servers);
+    }
+
+    void sigkillMidBatchThenResume()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString home = tmp.filePath(u"home"_s);
+        QVERIFY(QDir().mkpath(home));
+        const QString projectPath = tmp.filePath(u"tidemark.json"_s);
+
+        ItemPair pair;
+        pair.mapping = u"items"_s;
+        pair.source = m_servers.connection(DriverKind::MariaDb, u"src"_s);
+        pair.mirror = m_servers.connection(DriverKind::Postgres, u"mirror"_s);
+        pair.sourceTable = pair.mirrorTable = u"items"_s;
+        createItemTable(pair.source, pair.sourceTable, kRows);
+
+        QVERIFY(clitest::writeJson(
+                projectPath,
+                QJsonObject{{u"tidemark"_s, 1},
+                            {u"connections"_s,
+                             QJsonObject{{u"src"_s, connectionJson(pair.source)},
+                                         {u"mirror"_s, connectionJson(pair.mirror)}}},
+                            {u"mappings"_s,
+                             QJsonArray{QJsonObject{
+                                     {u"name"_s, pair.mapping},
+                                     {u"source"_s, QJsonObject{{u"connection"_s, u"src"_s},
+                                                               {u"table"_s, pair.sourceTable}}},
+                                     {u"mirror"_s, QJsonObject{{u"connection"_s, u"mirror"_s},
+                                                               {u"table"_s, pair.mirrorTable}}},
+                                     {u"key"_s, QJsonArray{u"id"_s}},
+                                     {u"cursor"_s, QJsonObject{{u"column"_s, u"version"_s}}},
+                                     {u"interval_s"_s, 1},
+                                     {u"batch_rows"_s, kBatchRows},
+                                     {u"lookback"_s, 0}}}}}));
+        const QStringList withProject{u"--project"_s, projectPath};
+        CLI_EXIT(clitest::runCli(QStringList{u"prepare"_s} + withProject, home), 0);
+
+        qint64 covered = 0;
+        qint64 mirroredAtKill = 0;
+        {
+            CliChild watch(QStringList{u"sync"_s, u"--watch"_s} + withProject, home);
+            QVERIFY2(watch.process().waitForStarted(10000),
+                     qPrintable(watch.process().errorString()));
+            // Kill once the checkpoint covers a good part of the table, checking the invariant
+            // on the way: a resume from scratch must then be visible in the rows rewritten.
+            CoverageCheck check;
+            const bool underWay = waitUntil(
+                    [&] {
+                        check = pair.coverage();
+                        return !check.violation.isEmpty() || check.covered >= kRows / 8
+                                || watch.process().state() == QProcess::NotRunning;
+                    },
+                    60000, 50);
+            QVERIFY2(check.violation.isEmpty(), qPrintable(check.violation));
+            QVERIFY2(underWay && watch.process().state() == QProcess::Running,
+                     qPrintable(u"the pass did not get under way: "_s + check.error + u'\n'
+                                + watch.output()));
+            QTest::qWait(150);   // into the middle of a batch
+            watch.process().kill();
+            QVERIFY(watch.process().waitForFinished(10000));
+            QCOMPARE(watch.process().exitStatus(), QProcess::CrashExit);
+            qInfo("%s", qPrintable(watch.output()));
+        }
+        // PostgreSQL notices the dead client and rolls its transaction back; the mirror then
+        // holds whole batches with their checkpoint.
+        QTest::qWait(1000);
+        const CoverageCheck afterKill = pair.coverage();
+        QVERIFY2(afterKill.checked, qPrintable(afterKill.error));
+        QVERIFY2(afterKill.violation.isEmpty(), qPrintable(u"after SIGKILL: "_s + afterKill.violation));
+        covered = afterKill.covered;
+        mirroredAtKill = pair.mirrorRows();
+        qInfo("killed with %lld of %d rows in the mirror, the checkpoint covering %lld",
+              mirroredAtKill, kRows, covered);
+        QVERIFY2(mirroredAtKill < kRows,
+                 "the pass finished before the kill; the test needs more rows to kill it mid-pass");
+        const qint64 writtenBefore = rowsWrittenByPostgres(pair.mirror, pair.mirrorTable);
+
+        {
+            CliChild watch(QStringList{u"sync"_s, u"--watch"_s} + withProject, home);
+            QVERIFY2(watch.process().waitForStarted(10000),
+                     qPrintable(watch.process().errorString()));
+            const TableDiff diff = waitConverged(pair, 120000);
+            QVERIFY2(diff.equal(), qPrintable(diff.describe() + u'\n' + watch.output()));
+            watch.process().terminate();
+            QVERIFY2(watch.process().waitForFinished(15000), qPrintable(watch.output()));
+            QVERIFY2(watch.process().exitStatus() == QProcess::NormalExit
+                             && watch.process().exitCode() == 0,
+                     qPrintable(watch.output()));
+        }
+        // The second process's backends have exited and flushed their statistics.
+        QTest::qWait(1500);
+        const qint64 writtenAfter = rowsWrittenByPostgres(pair.mirror, pair.mirrorTable);
+        if (writtenBefore >= 0 && writtenAfter >= 0) {
+            const qint64 rewritten = writtenAfter - writtenBefore;
+            qInfo("the resumed process wrote %lld rows; %lld were left after the checkpoint",
+                  rewritten, kRows - covered);
+            // From the checkpoint: what was left, plus at most a few batches of slack. From the
+            // beginning it would be every row again.
+            QVERIFY2(rewritten <= (kRows - covered) + 3 * kBatchRows,
+                     qPrintable(u"the resumed sync wrote %1 rows, but only %2 were past the "
+                                "checkpoint: it did not resume from the checkpoint"_s.arg(rewritten)
+                                        .arg(kRows - covered)));
+        }
+        const TableDiff final = pair.compare();
+        QVERIFY2(final.equal(), qPrintable(final.describe()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFaultCliKill)
+#include "tst_fault_cli_kill.moc"
