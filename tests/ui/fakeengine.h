@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QPair>
+#include <QStandardPaths>
 #include <QStringList>
 
 namespace tidemark::test {
@@ -84,6 +85,17 @@ inline MappingStatus makeStatus(const QString &name, qint64 backlog = 0,
     s.mirrorRows = 1000 - backlog;
     s.hasCursor = true;
     return s;
+}
+
+inline ConnectionStatus makeConnection(const QString &name,
+                                       ConnectionState state = ConnectionState::Connected)
+{
+    ConnectionStatus c;
+    c.name = name;
+    c.description = u"sqlite " + name + u".db";
+    c.state = state;
+    c.since = QDateTime::currentDateTimeUtc().addSecs(-30);
+    return c;
 }
 
 inline OperationResult makeResult(const QString &kind, const QString &result,
