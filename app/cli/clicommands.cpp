@@ -15,6 +15,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSocketNotifier>
@@ -323,14 +324,70 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
     if (!project)
         return ExitError;
     ConnectionSet connections(*project, u"cli"_s);
-    const std::optional<ProjectCheck> check = checkOrReport(o, *project, connections, false, err);
-    if (!check)
-        return ExitError;
+    // Every connection the selected mappings use is tried first and reported, reachable or
+    // not: status must say which endpoint is down instead of refusing to say anything.
+    QList<ConnectionStatus> connectionStates;
+    QStringList used;
+    for (const MappingConfig &m : project->mappings)
+        if (o.mapping.isEmpty() || m.name == o.mapping)
+            for (const QString &c : {m.source.connection, m.mirror.connection})
+                if (!used.contains(c))
+                    used << c;
+    QMap<QString, QString> down;   // connection -> error
+    for (const ConnectionConfig &c : project->connections) {
+        if (!used.contains(c.name))
+            continue;
+        ConnectionStatus cs;
+        cs.name = c.name;
+        cs.description = c.describe();
+        for (const MappingConfig &m : project->mappings)
+            if (m.source.connection == c.name || m.mirror.connection == c.name)
+                cs.mappings << m.name;
+        cs.since = QDateTime::currentDateTimeUtc();
+        if (c.driver == DriverKind::Sqlite && !QFileInfo::exists(c.database)) {
+            // A mirror file `prepare` has not created yet: nothing to connect to, and not an
+            // outage (the mapping check below says what is missing).
+            connectionStates << cs;
+            continue;
+        }
+        try {
+            connections.get(c.name);
+            cs.state = ConnectionState::Connected;
+        } catch (const DbError &e) {
+            cs.state = ConnectionState::Disconnected;
+            cs.lastError = e.message();
+            cs.lastErrorAt = cs.since;
+            down.insert(c.name, e.message());
+        }
+        connectionStates << cs;
+    }
     QList<MappingStatus> statuses;
-    for (const ResolvedMapping &m : check->mappings) {
-        MappingStatus s = MappingStatus::initial(m.config);
+    bool failed = false;
+    for (const MappingConfig &config : project->mappings) {
+        if (!o.mapping.isEmpty() && config.name != o.mapping)
+            continue;
+        MappingStatus s = MappingStatus::initial(config);
+        const QString unreachable = down.value(config.source.connection,
+                                               down.value(config.mirror.connection));
+        if (!unreachable.isEmpty()) {
+            s.state = MappingState::Waiting;
+            s.lastError = unreachable;
+            failed = true;
+            statuses << s;
+            continue;
+        }
+        const ProjectCheck check = checkProject(*project, connections, config.name, false);
+        if (!check.ok()) {
+            printErrors(check.errors, err);
+            s.state = check.transient ? MappingState::Waiting : MappingState::Error;
+            s.lastError = check.errors.first().message;
+            failed = true;
+            statuses << s;
+            continue;
+        }
         try {
             // Opening does not create a missing mirror file: status only reads.
+            const ResolvedMapping &m = check.mappings.first();
             MappingContext ctx{m, connections.get(m.config.source.connection),
                                connections.get(m.config.mirror.connection), nullptr, {}};
             s.apply(measureStatus(ctx));
@@ -341,15 +398,30 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
         } catch (const DbError &e) {
             s.state = e.isTransient() ? MappingState::Waiting : MappingState::Error;
             s.lastError = e.message();
+            failed = failed || e.connectionLost();   // not a mirror `prepare` has yet to create
         }
         statuses << s;
     }
+    for (auto it = down.cbegin(); it != down.cend(); ++it)
+        err << "tidemark-cli status: " << it.value() << '\n';
+    const int exitCode = failed ? ExitError : ExitOk;
     if (o.json) {
         QJsonArray list;
         for (const MappingStatus &s : statuses)
             list.append(s.toJson());
-        out << QJsonDocument(QJsonObject{{u"mappings"_s, list}}).toJson(QJsonDocument::Indented);
-        return ExitOk;
+        QJsonArray connectionList;
+        for (const ConnectionStatus &c : connectionStates)
+            connectionList.append(c.toJson());
+        out << QJsonDocument(QJsonObject{{u"mappings"_s, list},
+                                         {u"connections"_s, connectionList}})
+                        .toJson(QJsonDocument::Indented);
+        return exitCode;
+    }
+    for (const ConnectionStatus &c : connectionStates) {
+        out << "connection " << c.name << ": " << connectionStateName(c.state);
+        if (!c.lastError.isEmpty())
+            out << " (" << c.lastError << ')';
+        out << '\n';
     }
     const QString format = u"%1 %2 %3 %4 %5 %6 %7  %8"_s;
     out << format.arg(u"MAPPING"_s, -16)
@@ -383,7 +455,7 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
             return s.orphans && !orphanAge(s).isEmpty();
         }))
         out << "* orphans counted more than five minutes ago; `sweep --dry-run` counts them now\n";
-    return ExitOk;
+    return exitCode;
 }
 
 int runWatch(const Options &o, QTextStream &out, QTextStream &err)
@@ -392,10 +464,17 @@ int runWatch(const Options &o, QTextStream &out, QTextStream &err)
     if (!project)
         return ExitError;
     {
-        // Validate everything before the engine starts; the connections close again here.
+        // Validate everything before the engine starts; the connections close again here. An
+        // unreachable server is no reason not to start: the engine keeps trying and catches
+        // up when it is back. Anything else (a missing table, a wrong column) is.
         ConnectionSet connections(*project, u"cli"_s);
-        if (!checkOrReport(o, *project, connections, true, err))
+        const ProjectCheck check = checkProject(*project, connections, o.mapping, true);
+        if (!check.ok() && !check.transient) {
+            printErrors(check.errors, err);
             return ExitError;
+        }
+        for (const ProjectError &e : check.errors)
+            err << "warning: " << e.message << "; starting anyway, will keep trying\n";
     }
     Project selected = *project;
     if (!o.mapping.isEmpty())

@@ -1,7 +1,11 @@
 #include "api/embeddedengine.h"
 
+#include "db/statementwatchdog.h"
 #include "log/logging.h"
+#include "run/connectionmonitor.h"
 #include "run/mappingworker.h"
+
+#include <QDeadlineTimer>
 
 #include <deque>
 
@@ -26,6 +30,12 @@ struct EmbeddedEngine::Slot
     // sync that succeeds meanwhile does not hide that deletes are not reaching the mirror.
     QString sweepRefusal;
     std::deque<std::pair<qint64, qint64>> written;   // (ms since epoch, rows) in the last minute
+    QString source;                    // connection names
+    QString mirror;
+    // A connection it uses came back: run the catch-up (sync, then the sweep where configured)
+    // once both endpoints are up. A flag, not a request per event: however many connections
+    // come back together, the catch-up runs once.
+    bool catchUpPending = false;
 };
 
 namespace {
@@ -60,14 +70,12 @@ EmbeddedEngine::EmbeddedEngine(Project project, EngineOptions options, QObject *
         if (m.deletes == DeletePolicy::Sweep)
             slot->sweepIntervalS = m.sweepIntervalS;
         slot->status = MappingStatus::initial(m);
+        slot->source = m.source.connection;
+        slot->mirror = m.mirror.connection;
         m_slots.emplace(m.name, std::move(slot));
     }
-    for (const ConnectionConfig &c : m_project.connections) {
-        ConnectionStatus s;
-        s.name = c.name;
-        s.description = c.describe();
-        m_connections.insert(c.name, s);
-    }
+    m_monitor = std::make_unique<ConnectionMonitor>(
+            m_project, ReconnectPolicy{m_options.reconnectInitialMs, m_options.reconnectMaxMs});
     m_scheduleTimer.setInterval(250);
     connect(&m_scheduleTimer, &QTimer::timeout, this, &EmbeddedEngine::scheduleTick);
     m_publishTimer.setInterval(m_options.snapshotIntervalMs);
@@ -120,13 +128,36 @@ void EmbeddedEngine::stop()
     for (auto &[name, slot] : m_slots) {
         slot->queue.clearPending();
         slot->cancel->store(true);
+        if (!slot->worker)
+            continue;
+        // Queued behind the operation in hand: close the connections in their own thread,
+        // then end the thread's event loop.
+        MappingWorker *w = slot->worker;
+        QMetaObject::invokeMethod(
+                w,
+                [w] {
+                    w->shutdown();
+                    QThread::currentThread()->quit();
+                },
+                Qt::QueuedConnection);
+    }
+    // A statement on a server that stopped answering would hold its thread until the
+    // watchdog's deadline; after the grace period the connections are closed under it.
+    QDeadlineTimer grace(m_options.stopGraceMs);
+    QList<const void *> stuck;
+    for (auto &[name, slot] : m_slots)
+        if (slot->thread && !slot->thread->wait(grace))
+            stuck << slot->thread.get();
+    if (!stuck.isEmpty()) {
+        const int n = StatementWatchdog::instance().expireThreads(stuck);
+        logger("sync.engine")->warn("{} mappings were still busy {} ms after stop; closed {} "
+                                    "connections with statements in flight",
+                                    stuck.size(), m_options.stopGraceMs, n);
     }
     for (auto &[name, slot] : m_slots) {
         if (!slot->worker)
             continue;
-        QMetaObject::invokeMethod(slot->worker, &MappingWorker::shutdown,
-                                  Qt::BlockingQueuedConnection);
-        slot->thread.reset();   // quit() + wait()
+        slot->thread.reset();   // waits for the thread, whose loop has quit
         delete slot->worker;    // its thread has finished: nothing else touches it
         slot->worker = nullptr;
     }
@@ -145,7 +176,7 @@ QList<MappingStatus> EmbeddedEngine::mappings() const
 
 QList<ConnectionStatus> EmbeddedEngine::connections() const
 {
-    return m_connections.values();
+    return m_monitor->statuses();
 }
 
 quint64 EmbeddedEngine::request(const QString &mapping, OperationKind kind,
@@ -207,7 +238,15 @@ void EmbeddedEngine::setPaused(const QString &mapping, bool paused)
 
 void EmbeddedEngine::reconnect(const QString &connection)
 {
-    Q_UNUSED(connection);
+    if (!m_started || m_stopped)
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    logger("sync.engine")->info("reconnect requested for {}",
+                                connection.isEmpty() ? u"every connection not connected"_s
+                                                     : u"connection '"_s + connection + u'\'');
+    m_monitor->attemptNow(connection, now);
+    startAttempts(now);
+    m_connectionsDirty = true;
 }
 
 bool EmbeddedEngine::idle() const
@@ -218,21 +257,130 @@ bool EmbeddedEngine::idle() const
     return true;
 }
 
+void EmbeddedEngine::startAttempts(const QDateTime &now)
+{
+    for (const QString &connection : m_monitor->takeDueAttempts(now)) {
+        // One attempt, by one worker that uses the connection: an idle one if there is one.
+        Slot *chosen = nullptr;
+        for (const MappingConfig &m : m_project.mappings) {
+            Slot &slot = *m_slots.at(m.name);
+            if (slot.source != connection && slot.mirror != connection)
+                continue;
+            if (!chosen || (!chosen->queue.idle() && slot.queue.idle()))
+                chosen = &slot;
+        }
+        if (!chosen || !chosen->worker)
+            continue;
+        logger("sync.engine")->info("connection '{}': reconnect attempt {}", connection,
+                                    m_monitor->status(connection).attempts + 1);
+        MappingWorker *w = chosen->worker;
+        QMetaObject::invokeMethod(
+                w, [w, connection] { w->probe(connection); }, Qt::QueuedConnection);
+        m_connectionsDirty = true;
+    }
+}
+
+QString EmbeddedEngine::unavailable(const Slot &slot) const
+{
+    for (const auto &[role, name] : {std::pair{u"source"_s, slot.source},
+                                     std::pair{u"mirror"_s, slot.mirror}}) {
+        if (m_monitor->usable(name))
+            continue;
+        const ConnectionStatus c = m_monitor->status(name);
+        QString reason = role + u" "_s + m_monitor->unavailableReason(name);
+        if (c.nextAttemptAt.isValid())
+            reason += u"; next attempt at "_s
+                    + c.nextAttemptAt.toLocalTime().toString(u"HH:mm:ss"_s);
+        return reason;
+    }
+    return {};
+}
+
+void EmbeddedEngine::addHistory(Slot &slot, const RunRecord &run)
+{
+    QList<RunRecord> &history = slot.status.history;
+    // A run skipped for the same reason as the one before extends it ("skipped 12 times")
+    // instead of pushing every real run out of the history during a long outage.
+    if (run.result == u"skipped" && !history.isEmpty()) {
+        RunRecord &last = history.last();
+        const QString lastReason = last.error.section(u"; next attempt at"_s, 0, 0);
+        if (last.result == u"skipped" && last.kind == run.kind
+            && lastReason == run.error.section(u"; next attempt at"_s, 0, 0)) {
+            const int times = last.note.section(u' ', 1, 1).toInt();
+            last.finishedAt = run.finishedAt;
+            last.error = run.error;
+            last.note = u"skipped %1 times since %2"_s.arg(std::max(times, 1) + 1)
+                                .arg(last.startedAt.toLocalTime().toString(u"HH:mm:ss"_s));
+            return;
+        }
+    }
+    history.append(run);
+    while (history.size() > MappingStatus::kHistoryLength)
+        history.removeFirst();
+}
+
+void EmbeddedEngine::recordSkipped(Slot &slot, OperationKind kind, const QString &reason,
+                                   const QDateTime &now)
+{
+    RunRecord run;
+    run.kind = operationName(kind);
+    run.startedAt = run.finishedAt = now;
+    run.result = u"skipped"_s;
+    run.error = reason;
+    addHistory(slot, run);
+    slot.status.lastRun = slot.status.history.last();
+    if (slot.status.lastError != reason)
+        logger("sync.engine")->info("mapping '{}': scheduled {} skipped: {}", slot.name,
+                                    run.kind, reason);
+    slot.status.lastError = reason;
+    // Waiting while a retry is scheduled; error when only an operator can bring it back.
+    const bool retrying = m_monitor->status(slot.source).state != ConnectionState::Disconnected
+            && m_monitor->status(slot.mirror).state != ConnectionState::Disconnected;
+    slot.status.state = retrying ? MappingState::Waiting : MappingState::Error;
+    slot.status.nextRunAt = now.addSecs(slot.intervalS);
+    markDirty();
+}
+
 void EmbeddedEngine::scheduleTick()
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    startAttempts(now);
     for (auto &[name, slot] : m_slots) {
         if (slot->paused || !slot->queue.idle())
             continue;
-        if (slot->nextSweepAt.isValid() && slot->nextSweepAt <= now
-            && slot->status.state != MappingState::Waiting) {
+        const QString down = unavailable(*slot);
+        if (slot->catchUpPending && down.isEmpty()) {
+            // Back from an outage (or connected for the first time): everything written
+            // meanwhile comes over now, not at the next interval; deletes too, where swept.
+            slot->catchUpPending = false;
+            logger("sync.engine")->info("mapping '{}': catch-up after reconnect", name);
+            request(name, OperationKind::Sync);
+            if (slot->sweepIntervalS > 0) {
+                slot->nextSweepAt = now.addSecs(slot->sweepIntervalS);
+                request(name, OperationKind::Sweep);
+            }
+            continue;
+        }
+        const bool sweepDue = slot->nextSweepAt.isValid() && slot->nextSweepAt <= now;
+        const bool syncDue = slot->status.nextRunAt.isValid() && slot->status.nextRunAt <= now;
+        if (!sweepDue && !syncDue)
+            continue;
+        if (!down.isEmpty()) {
+            // A scheduled run is one attempt: an endpoint that is down makes it a skipped run
+            // with its reason, at once; the reconnect attempts and the catch-up take over.
+            if (sweepDue)
+                slot->nextSweepAt = now.addSecs(slot->sweepIntervalS);
+            recordSkipped(*slot, syncDue ? OperationKind::Sync : OperationKind::Sweep, down, now);
+            continue;
+        }
+        if (sweepDue && slot->status.state != MappingState::Waiting) {
             // A scheduled sweep is never forced: above max_sweep_fraction or on an empty source
             // it is refused and says so in the status, until an operator decides.
             slot->nextSweepAt = now.addSecs(slot->sweepIntervalS);
             request(name, OperationKind::Sweep);
             continue;
         }
-        if (!slot->status.nextRunAt.isValid() || slot->status.nextRunAt > now)
+        if (!syncDue)
             continue;
         slot->status.nextRunAt = {};
         request(name, OperationKind::Sync);
@@ -263,6 +411,7 @@ void EmbeddedEngine::handleFinished(quint64 id, const QString &mapping,
     s.operation.clear();
     s.progress = {};
     s.lastRun = result.run;
+    addHistory(slot, result.run);
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     if (result.run.rowsWritten > 0)
         slot.written.emplace_back(nowMs, result.run.rowsWritten);
@@ -276,9 +425,13 @@ void EmbeddedEngine::handleFinished(quint64 id, const QString &mapping,
     int delayS = slot.intervalS;
     if (result.run.result == u"error") {
         s.lastError = result.run.error;
-        if (result.transient) {
-            // Back off on repeated failures (doubling, capped at five minutes) so a server that
-            // is down is not hammered; any success resets it.
+        if (result.connectionLost) {
+            // The connection monitor retries the connection and starts the catch-up when it
+            // is back; meanwhile scheduled runs are skipped with the reason.
+            s.state = MappingState::Waiting;
+        } else if (result.transient) {
+            // A lock or statement timeout on a live connection: back off on repeated failures
+            // (doubling, capped at five minutes); any success resets it.
             slot.failures = std::min(slot.failures + 1, 10);
             delayS = std::min(300, slot.intervalS << std::min(slot.failures, 6));
             s.state = MappingState::Waiting;
@@ -321,21 +474,33 @@ void EmbeddedEngine::handleMeasureFailed(const QString &mapping, const QString &
     markDirty();
 }
 
-void EmbeddedEngine::handleConnection(const QString &connection, bool up, const QString &error)
+void EmbeddedEngine::handleConnection(const QString &connection, bool up, const QString &error,
+                                      bool transient)
 {
-    ConnectionStatus &c = m_connections[connection];
-    const ConnectionState before = c.state;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const ConnectionState before = m_monitor->status(connection).state;
     if (up) {
-        c.state = ConnectionState::Connected;
+        if (m_monitor->observeUp(connection, now)) {
+            for (auto &[name, slot] : m_slots)
+                if (slot->source == connection || slot->mirror == connection)
+                    slot->catchUpPending = before != ConnectionState::NeverConnected
+                            || slot->status.state == MappingState::Waiting;
+        }
     } else {
-        c.state = ConnectionState::Disconnected;
-        c.lastError = error;
-        c.lastErrorAt = QDateTime::currentDateTimeUtc();
+        m_monitor->observeDown(connection, error, transient, now);
     }
-    if (before != c.state) {
-        m_connectionsDirty = true;
-        logger("sync.engine")->info("connection '{}' is now {}", connection,
-                                    connectionStateName(c.state));
+    const ConnectionStatus after = m_monitor->status(connection);
+    m_connectionsDirty = true;
+    if (before != after.state) {
+        if (up)
+            logger("sync.engine")->info("connection '{}' is now connected", connection);
+        else
+            logger("sync.engine")->warn("connection '{}' is now {}: {}{}", connection,
+                                        connectionStateName(after.state), error,
+                                        after.nextAttemptAt.isValid()
+                                                ? u"; next attempt in %1 ms"_s.arg(
+                                                          now.msecsTo(after.nextAttemptAt))
+                                                : QString());
     }
 }
 

@@ -16,6 +16,7 @@
 
 namespace tidemark {
 
+class ConnectionMonitor;
 class MappingWorker;
 
 struct EngineOptions
@@ -23,6 +24,11 @@ struct EngineOptions
     bool schedule = true;          // run each mapping's sync on its interval
     int snapshotIntervalMs = 250;  // how often batched status goes out
     bool prepareMissing = true;    // create a missing mirror/state table on first run
+    int reconnectInitialMs = 1000; // first reconnect attempt after a connection is lost
+    int reconnectMaxMs = 60'000;   // the back-off (doubling, with jitter) stops growing here
+    // stop(): how long running statements may take to finish before their connections are
+    // closed under them (the batch in hand is then rolled back by the server).
+    int stopGraceMs = 3000;
 };
 
 class EmbeddedEngine final : public Engine
@@ -54,15 +60,22 @@ private:
     void handleFinished(quint64 id, const QString &mapping, const OperationResult &result);
     void handleMeasured(const QString &mapping, const StatusMeasurement &m);
     void handleMeasureFailed(const QString &mapping, const QString &error, bool transient);
-    void handleConnection(const QString &connection, bool up, const QString &error);
+    void handleConnection(const QString &connection, bool up, const QString &error,
+                          bool transient);
     void scheduleTick();
+    void startAttempts(const QDateTime &now);
+    // Which endpoint of the mapping is not usable, and why; empty when both are.
+    QString unavailable(const Slot &slot) const;
+    void recordSkipped(Slot &slot, OperationKind kind, const QString &reason,
+                       const QDateTime &now);
+    void addHistory(Slot &slot, const RunRecord &run);
     void markDirty() { m_dirty = true; }
     void publish();
 
     Project m_project;
     EngineOptions m_options;
     std::map<QString, std::unique_ptr<Slot>> m_slots;   // by mapping name
-    QMap<QString, ConnectionStatus> m_connections;
+    std::unique_ptr<ConnectionMonitor> m_monitor;
     QTimer m_scheduleTimer;
     QTimer m_publishTimer;
     bool m_dirty = false;

@@ -35,6 +35,12 @@ DbConnection *ConnectionSet::peek(const QString &connectionName)
     return it == m_connections.end() ? nullptr : it->second.get();
 }
 
+void ConnectionSet::quietAll()
+{
+    for (auto &[name, conn] : m_connections)
+        conn->quiet();
+}
+
 void ConnectionSet::drop(const QString &connectionName)
 {
     m_connections.erase(connectionName);

@@ -21,6 +21,8 @@ public:
     // Without opening: nullptr when unknown.
     DbConnection *peek(const QString &connectionName);
     void drop(const QString &connectionName);   // after a lost connection: reopen next time
+    // Disarms the statement watchdog on every open connection: they go idle until next use.
+    void quietAll();
 
 private:
     const Project &m_project;

@@ -2,7 +2,10 @@
 
 #include "db/dberror.h"
 #include "db/dialect_mariadb.h"
+#include "db/statementwatchdog.h"
 #include "log/logging.h"
+
+#include <QTcpSocket>
 
 #include <QAtomicInteger>
 #include <QFileInfo>
@@ -32,6 +35,32 @@ QString resolvePassword(const ConnectionConfig &config)
     }
     return provider ? provider(config) : QString();
 }
+
+// Connection failures an operator must fix (wrong password, unknown user or database):
+// retrying on a schedule would only fill the log and, on some servers, lock the account.
+bool isConfigurationFailure(const QString &text)
+{
+    static const QStringList markers = {
+            u"password authentication failed"_s, u"no pg_hba.conf entry"_s,
+            u"role \""_s,                      u"does not exist"_s,
+            u"Access denied"_s,                 u"Unknown database"_s,
+            u"(code 1045)"_s,                   u"(code 1044)"_s,
+            u"(code 1049)"_s,                   u"(code 28P01)"_s,
+            u"(code 28000)"_s,                  u"(code 3D000)"_s,
+    };
+    for (const QString &m : markers)
+        if (text.contains(m))
+            return true;
+    return false;
+}
+
+// How long the TCP probe may take before the driver is asked to connect. A host that drops
+// packets would otherwise hold the driver for its full connect timeout, per address and per
+// TLS attempt.
+constexpr int kProbeTimeoutMs = 3000;
+// Beyond statement_timeout_s: the server cancels a slow statement itself first, and only a
+// server that does not answer at all meets the watchdog.
+constexpr int kWatchGraceMs = 5000;
 
 } // namespace
 
@@ -80,6 +109,29 @@ void DbConnection::open()
                       u"%1: the SQLite database file '%2' does not exist"_s.arg(
                               describe(), m_config.database));
 
+    const bool tcp = m_config.driver != DriverKind::Sqlite && !m_config.host.startsWith(u'/')
+            && !m_config.host.isEmpty();
+    if (tcp) {
+        // Fails fast on a host that is down or a port nobody listens on, before the driver's
+        // own connect (with its longer timeout) is tried.
+        runHook(u"PROBE"_s);
+        QTcpSocket probe;
+        const int port = m_config.port > 0 ? m_config.port
+                                           : (m_config.driver == DriverKind::Postgres ? 5432 : 3306);
+        probe.connectToHost(m_config.host, quint16(port));
+        if (!probe.waitForConnected(std::min(kProbeTimeoutMs, m_config.connectTimeoutS * 1000)))
+            throw DbError(DbError::Kind::Transient,
+                          u"%1: cannot reach %2:%3: %4"_s.arg(describe(), m_config.host)
+                                  .arg(port)
+                                  .arg(probe.error() == QAbstractSocket::SocketTimeoutError
+                                               ? u"no answer within %1 ms"_s.arg(std::min(
+                                                         kProbeTimeoutMs,
+                                                         m_config.connectTimeoutS * 1000))
+                                               : probe.errorString()))
+                    .onConnection(m_config.name, true);
+        probe.abort();
+    }
+
     m_db = QSqlDatabase::addDatabase(m_dialect->qtDriverName(), m_name);
     if (!m_db.isValid())
         throw DbError(DbError::Kind::Permanent,
@@ -99,23 +151,74 @@ void DbConnection::open()
         // libpq waits for an unreachable host as long as the OS lets a TCP connect hang
         // (minutes); the scheduler would sit in "running" instead of "waiting".
         if (m_config.driver == DriverKind::Postgres && !options.contains(u"connect_timeout"))
-            options += (options.isEmpty() ? QString() : u";"_s) + u"connect_timeout=10"_s;
+            options += (options.isEmpty() ? QString() : u";"_s)
+                    + u"connect_timeout=%1"_s.arg(m_config.connectTimeoutS);
         if (m_config.driver == DriverKind::MariaDb)
-            options = MariaDbDialect::connectOptions(options);   // timeouts, no auto-reconnect
+            options = MariaDbDialect::connectOptions(m_config);   // timeouts, no auto-reconnect
     }
     m_db.setConnectOptions(options);
     runHook(u"CONNECT"_s);
     if (!m_db.open()) {
         const DbError error = DbError::fromSql(describe(), m_db.lastError());
         close();
-        throw DbError(DbError::Kind::Transient, error.message());
+        const bool permanent = isConfigurationFailure(error.message());
+        throw DbError(permanent ? DbError::Kind::Permanent : DbError::Kind::Transient,
+                      error.message())
+                .onConnection(m_config.name, !permanent);
     }
-    m_dialect->configureSession(*this);
+    m_socket = m_dialect->socketDescriptor(*this);
+    try {
+        m_dialect->configureSession(*this);
+    } catch (DbError &e) {
+        close();
+        e.onConnection(m_config.name, e.isTransient());
+        throw;
+    }
+    quiet();
     logger("db.connection")->debug("opened {} as {}", describe(), m_name);
+}
+
+void DbConnection::watch()
+{
+    quiet();
+    if (m_socket >= 0)
+        m_watchToken = StatementWatchdog::instance().arm(
+                m_socket,
+                std::chrono::milliseconds(qint64(m_config.statementTimeoutS) * 1000 + kWatchGraceMs),
+                describe());
+}
+
+void DbConnection::quiet()
+{
+    if (m_watchToken != 0) {
+        if (StatementWatchdog::instance().disarm(m_watchToken))
+            m_watchFired = true;
+        m_watchToken = 0;
+    }
+}
+
+DbError DbConnection::failure(const QString &what, const QSqlError &error, const QString &sql)
+{
+    quiet();
+    if (m_watchFired) {
+        return DbError(DbError::Kind::Transient,
+                       u"%1: the server did not answer within %2 s; the connection was closed "
+                       "(is the server stopped or overloaded?)"_s
+                               .arg(what)
+                               .arg(m_config.statementTimeoutS + kWatchGraceMs / 1000),
+                       sql)
+                .onConnection(m_config.name, true);
+    }
+    DbError e = DbError::fromSql(what, error, sql);
+    e.onConnection(m_config.name, isConnectionLoss(error));
+    return e;
 }
 
 void DbConnection::close()
 {
+    quiet();   // before the socket closes: its number may be handed out again
+    m_socket = -1;
+    m_watchFired = false;
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -134,8 +237,10 @@ QSqlQuery DbConnection::exec(const QString &sql, const QVariantList &binds, bool
 {
     assertThread();
     if (!isOpen())
-        throw DbError(DbError::Kind::Transient, describe() + u": not connected"_s, sql);
+        throw DbError(DbError::Kind::Transient, describe() + u": not connected"_s, sql)
+                .onConnection(m_config.name, true);
     runHook(sql);
+    watch();
     QSqlQuery q(m_db);
     q.setForwardOnly(forwardOnly);
     bool ok;
@@ -150,7 +255,7 @@ QSqlQuery DbConnection::exec(const QString &sql, const QVariantList &binds, bool
         }
     }
     if (!ok)
-        throw DbError::fromSql(describe(), q.lastError(), sql);
+        throw failure(describe(), q.lastError(), sql);
     return q;
 }
 
@@ -160,7 +265,7 @@ QVariant DbConnection::scalar(const QString &sql, const QVariantList &binds)
     if (!q.next()) {
         // A read that ends early must never be taken for "no rows": check the error.
         if (q.lastError().isValid())
-            throw DbError::fromSql(describe(), q.lastError(), sql);
+            throw failure(describe(), q.lastError(), sql);
         return {};
     }
     return q.value(0);
@@ -170,16 +275,18 @@ void DbConnection::begin()
 {
     assertThread();
     runHook(u"BEGIN"_s);
+    watch();
     if (!m_db.transaction())
-        throw DbError::fromSql(describe() + u" (begin transaction)"_s, m_db.lastError());
+        throw failure(describe() + u" (begin transaction)"_s, m_db.lastError());
 }
 
 void DbConnection::commit()
 {
     assertThread();
     runHook(u"COMMIT"_s);
+    watch();
     if (!m_db.commit())
-        throw DbError::fromSql(describe() + u" (commit)"_s, m_db.lastError());
+        throw failure(describe() + u" (commit)"_s, m_db.lastError());
 }
 
 void DbConnection::rollback()

@@ -16,6 +16,8 @@
 
 namespace tidemark {
 
+class DbError;
+
 class DbConnection
 {
 public:
@@ -54,6 +56,17 @@ public:
     void commit();
     void rollback();   // never throws: used on error paths
 
+    // Every statement arms the statement watchdog (db/statementwatchdog.h) for this
+    // connection's statement_timeout_s plus a grace period; the next statement re-arms it.
+    // Call quiet() when the connection goes idle (between runs), so a connection nobody uses
+    // is not taken for a hung one. Bulk paths that talk to the driver's handle call watch().
+    void watch();
+    void quiet();
+
+    // A DbError for a QtSql error on this connection: classified, naming the connection, and
+    // marked as a lost connection when it is one (or when the watchdog closed the socket).
+    DbError failure(const QString &what, const QSqlError &error, const QString &sql = {});
+
     // Test hook: called before every statement this connection runs (including BEGIN and
     // COMMIT) with the statement's text; it may throw DbError to inject a failure.
     using StatementHook = std::function<void(const QString &sql)>;
@@ -72,6 +85,9 @@ private:
     bool m_createIfMissing = false;
     StatementHook m_hook;
     qint64 m_statements = 0;
+    int m_socket = -1;          // the driver's socket, when the dialect can name it
+    quint64 m_watchToken = 0;   // 0: not armed
+    bool m_watchFired = false;  // the watchdog closed this connection's socket
 };
 
 // Rolls back unless commit() was called: the batch in hand and its checkpoint go together or

@@ -43,6 +43,28 @@ bool isTransientNative(const QString &code)
 
 } // namespace
 
+bool isConnectionLoss(const QSqlError &error)
+{
+    if (error.type() == QSqlError::ConnectionError)
+        return true;
+    const QString code = error.nativeErrorCode();
+    static const QSet<QString> mysql = {u"2002"_s, u"2003"_s, u"2005"_s, u"2006"_s, u"2013"_s,
+                                        u"2055"_s, u"1053"_s, u"1927"_s, u"4031"_s};
+    if (mysql.contains(code) || code.startsWith(u"08") || code == u"57P01"_s
+        || code == u"57P02"_s || code == u"57P03"_s)
+        return true;
+    // QPSQL reports a dropped socket with no SQLSTATE, only libpq's text.
+    const QString text = error.text();
+    return code.isEmpty()
+            && (text.contains(u"server closed the connection"_s)
+                || text.contains(u"no connection to the server"_s)
+                || text.contains(u"could not receive data from server"_s)
+                || text.contains(u"could not send data to server"_s)
+                || text.contains(u"connection not open"_s)
+                || text.contains(u"Lost connection"_s)
+                || text.contains(u"gone away"_s));
+}
+
 DbError DbError::fromSql(const QString &what, const QSqlError &error, const QString &sql)
 {
     const QString code = error.nativeErrorCode();

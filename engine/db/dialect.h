@@ -94,6 +94,9 @@ public:
 
     // Pins session settings right after connect (UTC, strict mode, timeouts).
     virtual void configureSession(DbConnection &conn) const = 0;
+    // The open connection's socket, for the statement watchdog; -1 when it cannot be named
+    // (SQLite has none; MariaDB relies on its client read timeout instead).
+    virtual int socketDescriptor(DbConnection &) const { return -1; }
 
     // Does a mirror column of class `mirror` hold every value of `source` exactly?
     // Returns an empty string when it does, else why not (validate reports it).

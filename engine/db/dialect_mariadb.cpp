@@ -1,5 +1,9 @@
 #include "db/dialect_mariadb.h"
 
+#include <QSqlDriver>
+
+#include <dlfcn.h>
+
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "db/identifier.h"
@@ -419,7 +423,7 @@ QString MariaDbDialect::quote(const QString &identifier) const
     return quoteIdentifierWith(identifier, u'`');
 }
 
-QString MariaDbDialect::connectOptions(const QString &projectOptions)
+QString MariaDbDialect::connectOptions(const ConnectionConfig &config)
 {
     // The read/write timeouts turn a dead peer into an error instead of a worker that hangs
     // forever. The driver's automatic reconnect would open a fresh session without our time
@@ -428,9 +432,14 @@ QString MariaDbDialect::connectOptions(const QString &projectOptions)
     // error, retried through open() and configureSession(). So a project's MYSQL_OPT_RECONNECT
     // is dropped: QMYSQL in Qt 6.4 keeps reconnect on once any option turned it on, whatever
     // a later "=0" says.
-    QStringList options{u"MYSQL_OPT_CONNECT_TIMEOUT=10"_s, u"MYSQL_OPT_READ_TIMEOUT=300"_s,
-                        u"MYSQL_OPT_WRITE_TIMEOUT=300"_s};
-    for (const QString &option : projectOptions.split(u';', Qt::SkipEmptyParts)) {
+    // The read timeout is the statement watchdog of this driver: a server that stops answering
+    // (SIGSTOP, a dropped network) ends the read after it. A little beyond the server's own
+    // max_statement_time, which ends slow statements first with a clearer error.
+    const int ioTimeoutS = config.statementTimeoutS + 5;
+    QStringList options{u"MYSQL_OPT_CONNECT_TIMEOUT=%1"_s.arg(config.connectTimeoutS),
+                        u"MYSQL_OPT_READ_TIMEOUT=%1"_s.arg(ioTimeoutS),
+                        u"MYSQL_OPT_WRITE_TIMEOUT=%1"_s.arg(ioTimeoutS)};
+    for (const QString &option : config.options.split(u';', Qt::SkipEmptyParts)) {
         if (option.section(u'=', 0, 0)
                     .trimmed()
                     .compare(u"MYSQL_OPT_RECONNECT"_s, Qt::CaseInsensitive)
@@ -716,7 +725,7 @@ TableSchema MariaDbDialect::describeTable(DbConnection &conn, const QString &tab
         rows << r;
     }
     if (q.lastError().isValid())
-        throw DbError::fromSql(conn.describe() + u" (describing '"_s + table + u"')"_s,
+        throw conn.failure(conn.describe() + u" (describing '"_s + table + u"')"_s,
                                q.lastError());
     if (rows.isEmpty())
         return schema;
@@ -761,7 +770,7 @@ TableSchema MariaDbDialect::describeTable(DbConnection &conn, const QString &tab
         if (text(pk.value(0)) == table)
             schema.primaryKey << text(pk.value(1));
     if (pk.lastError().isValid())
-        throw DbError::fromSql(conn.describe() + u" (primary key of '"_s + table + u"')"_s,
+        throw conn.failure(conn.describe() + u" (primary key of '"_s + table + u"')"_s,
                                pk.lastError());
     return schema;
 }
@@ -807,6 +816,33 @@ QString MariaDbDialect::createMirrorTable(const QString &table, const TableSchem
             + kTableOptions;
 }
 
+int MariaDbDialect::socketDescriptor(DbConnection &conn) const
+{
+    // The client library's own read timeout ends a read from a server that stopped answering,
+    // but only after statement_timeout_s plus its retries; the watchdog needs the socket to
+    // end it on time and when the engine stops. Connector/C has mysql_get_socket(); QMYSQL
+    // loaded the library, so it is looked up there rather than linked (no -dev package needed).
+    using GetSocket = int (*)(void *);
+    static const GetSocket getSocket = []() -> GetSocket {
+        for (const char *lib : {"libmariadb.so.3", "libmysqlclient.so.21"}) {
+            if (void *handle = ::dlopen(lib, RTLD_NOW | RTLD_NOLOAD))
+                if (void *f = ::dlsym(handle, "mysql_get_socket"))
+                    return reinterpret_cast<GetSocket>(f);
+        }
+        return nullptr;
+    }();
+    const QSqlDriver *driver = conn.database().driver();
+    if (!getSocket || !driver)
+        return -1;
+    const QVariant handle = driver->handle();
+    if (!handle.isValid()
+        || (qstrcmp(handle.typeName(), "MYSQL*") != 0
+            && qstrcmp(handle.typeName(), "st_mysql*") != 0))
+        return -1;
+    void *mysql = *static_cast<void *const *>(handle.constData());
+    return mysql ? getSocket(mysql) : -1;
+}
+
 void MariaDbDialect::configureSession(DbConnection &conn) const
 {
     auto log = logger("db.mariadb");
@@ -815,9 +851,10 @@ void MariaDbDialect::configureSession(DbConnection &conn) const
     // server that defaults it off would hold the first read's snapshot open, and every later
     // incremental pass would see the table as it was then.
     conn.exec(u"SET SESSION time_zone = '+00:00', SESSION sql_mode = '"_s + kSqlMode
-              + u"', SESSION autocommit = 1, SESSION lock_wait_timeout = 30, "
-                "SESSION innodb_lock_wait_timeout = 30"_s);
-    // A statement that runs for five minutes is stuck; it fails as a transient error and is
+              + u"', SESSION autocommit = 1, SESSION lock_wait_timeout = %1, "
+                "SESSION innodb_lock_wait_timeout = %1"_s.arg(
+                        std::min(30, conn.config().statementTimeoutS)));
+    // A statement that runs past statement_timeout_s is stuck; it fails as a transient error and is
     // retried. MariaDB has max_statement_time (seconds, every statement); MySQL has
     // max_execution_time (milliseconds, SELECT only).
     auto optional = [&](const QString &sql) {
@@ -830,8 +867,9 @@ void MariaDbDialect::configureSession(DbConnection &conn) const
             return false;
         }
     };
-    if (!optional(u"SET SESSION max_statement_time = 300"_s)
-        && !optional(u"SET SESSION max_execution_time = 300000"_s))
+    const int limitS = conn.config().statementTimeoutS;
+    if (!optional(u"SET SESSION max_statement_time = %1"_s.arg(limitS))
+        && !optional(u"SET SESSION max_execution_time = %1"_s.arg(qint64(limitS) * 1000)))
         log->warn("{}: the server has no statement time limit setting; a stuck statement is "
                   "only ended by the read timeout",
                   conn.describe());

@@ -44,6 +44,7 @@ public:
     QString createMirrorTable(const QString &table, const TableSchema &source,
                               const QStringList &columns, const QStringList &key) const override;
     void configureSession(DbConnection &conn) const override;
+    int socketDescriptor(DbConnection &conn) const override;
     QString lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const override;
     QString createStateTable(const QString &table) const override;
 
@@ -53,7 +54,7 @@ public:
 
     // The QMYSQL connect options for a connection whose project file gives `projectOptions`
     // (DbConnection::open): timeouts first so the project's win; reconnect always off.
-    static QString connectOptions(const QString &projectOptions);
+    static QString connectOptions(const ConnectionConfig &config);
 
 private:
     QString expandRowComparison(const QStringList &columns, bool lessOrEqual) const;

@@ -24,12 +24,12 @@ namespace tidemark {
 
 namespace {
 
-// Session settings pinned on every connection. statement_timeout bounds one page read or one
-// batch write, not a pass; a statement that takes five minutes is stuck (a lock, a runaway
-// plan) and is better retried than waited for. lock_timeout keeps a writer holding a lock on
-// the mirror table from stalling a pass until statement_timeout.
-constexpr auto kStatementTimeout = "300s";
-constexpr auto kLockTimeout = "30s";
+// Session settings pinned on every connection. statement_timeout (the connection's
+// statement_timeout_s) bounds one page read or one batch write, not a pass; a statement that
+// takes longer is stuck (a lock, a runaway plan) and is better retried than waited for.
+// lock_timeout keeps a writer holding a lock on the mirror table from stalling a pass until
+// statement_timeout.
+constexpr int kLockTimeoutS = 30;
 
 bool isSigned(int type)
 {
@@ -400,7 +400,7 @@ TableSchema PostgresDialect::describeTable(DbConnection &conn, const QString &ta
             pk.append({q.value(5).toInt(), c.name});
     }
     if (q.lastError().isValid())
-        throw DbError::fromSql(conn.describe() + u" (describing table '"_s + table + u"')"_s,
+        throw conn.failure(conn.describe() + u" (describing table '"_s + table + u"')"_s,
                                q.lastError());
     std::sort(pk.begin(), pk.end());
     for (const auto &entry : pk)
@@ -466,14 +466,20 @@ void PostgresDialect::configureSession(DbConnection &conn) const
             u"SET DateStyle TO 'ISO, YMD'"_s,
             u"SET IntervalStyle TO 'iso_8601'"_s,
             u"SET extra_float_digits TO 3"_s,
-            u"SET statement_timeout TO '%1'"_s.arg(QLatin1StringView(kStatementTimeout)),
-            u"SET lock_timeout TO '%1'"_s.arg(QLatin1StringView(kLockTimeout)),
+            u"SET statement_timeout TO '%1s'"_s.arg(conn.config().statementTimeoutS),
+            u"SET lock_timeout TO '%1s'"_s.arg(
+                    std::min(kLockTimeoutS, conn.config().statementTimeoutS)),
             // libpq prints notices on stderr ("relation ... already exists, skipping" on every
             // prepare); warnings and errors still arrive.
             u"SET client_min_messages TO warning"_s,
     };
     for (const QString &sql : settings)
         conn.exec(sql);
+}
+
+int PostgresDialect::socketDescriptor(DbConnection &conn) const
+{
+    return libpqSocket(conn);
 }
 
 QString PostgresDialect::lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const

@@ -42,6 +42,7 @@ public:
     QString createMirrorTable(const QString &table, const TableSchema &source,
                               const QStringList &columns, const QStringList &key) const override;
     void configureSession(DbConnection &conn) const override;
+    int socketDescriptor(DbConnection &conn) const override;
     QString lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const override;
     QString createStateTable(const QString &table) const override;
 

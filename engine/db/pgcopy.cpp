@@ -96,6 +96,11 @@ bool copyUpsert(DbConnection &, const TableCodec &, const QString &, const QStri
     return false;
 }
 
+int libpqSocket(DbConnection &)
+{
+    return -1;
+}
+
 #else
 
 bool copyUpsertAvailable()
@@ -134,7 +139,7 @@ PGconn *pgConnection(DbConnection &conn)
         PQclear(rest);
     const QSqlError::ErrorType type =
             PQstatus(pg) == CONNECTION_BAD ? QSqlError::ConnectionError : QSqlError::StatementError;
-    throw DbError::fromSql(conn.describe() + u" (COPY into a staging table)"_s,
+    throw conn.failure(conn.describe() + u" (COPY into a staging table)"_s,
                            QSqlError(u"QPSQL: COPY failed"_s, text, type, code), sql);
 }
 
@@ -149,6 +154,12 @@ void putCopyData(DbConnection &conn, PGconn *pg, const QByteArray &data, const Q
 
 } // namespace
 
+int libpqSocket(DbConnection &conn)
+{
+    PGconn *pg = pgConnection(conn);
+    return pg ? PQsocket(pg) : -1;
+}
+
 bool copyUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
                 const QStringList &keyColumns, const QList<QVariantList> &rows)
 {
@@ -159,6 +170,7 @@ bool copyUpsert(DbConnection &conn, const TableCodec &codec, const QString &tabl
         return false;
     if (rows.isEmpty())
         return true;
+    conn.watch();   // libpq calls below bypass DbConnection::exec
 
     const Dialect &d = conn.dialect();
     const QStringList &columns = codec.columns();

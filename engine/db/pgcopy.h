@@ -31,6 +31,9 @@ bool copyUpsertAvailable();
 bool copyUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
                 const QStringList &keyColumns, const QList<QVariantList> &rows);
 
+// The socket of a QPSQL connection (for the statement watchdog); -1 without libpq.
+int libpqSocket(DbConnection &conn);
+
 // Appends one row of driver values (TableCodec::toDriver) in COPY's text format: tab-separated,
 // \N for NULL, backslash escapes for \ and control characters, bytea as \\x hex.
 void appendCopyRow(QByteArray &out, const QVariantList &driverValues);

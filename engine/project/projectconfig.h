@@ -28,6 +28,11 @@ struct ConnectionConfig
     QString passwordEnv; // the environment variable that holds the password
     bool passwordKeychain = false;
     QString options; // driver connect options, "k=v;k=v"
+    // Servers only. How long connecting may take, and how long one statement may run before
+    // the server cancels it (and, for a server that stopped answering, before Tidemark closes
+    // the socket). One hung statement must not hold a mapping for minutes.
+    int connectTimeoutS = 10;
+    int statementTimeoutS = 120;
 
     // A human name for messages: "connection 'pg' (postgres tidemark@127.0.0.1:5432/mirror)",
     // "connection 'src' (sqlite /abs/path/source.db)". Never includes a password.

@@ -46,7 +46,9 @@ const QStringList kServerKeys = {u"driver"_s,
                                  u"user"_s,
                                  u"password_env"_s,
                                  u"password_keychain"_s,
-                                 u"options"_s};
+                                 u"options"_s,
+                                 u"connect_timeout_s"_s,
+                                 u"statement_timeout_s"_s};
 const QStringList kMappingKeys = {u"name"_s,       u"source"_s,     u"mirror"_s,
                                   u"key"_s,        u"columns"_s,    u"cursor"_s,
                                   u"deletes"_s,    u"interval_s"_s, u"batch_rows"_s,
@@ -607,6 +609,12 @@ private:
             if (const auto keychain = field(object, path, u"password_keychain"_s, QJsonValue::Bool,
                                             u"true or false"_s, Need::Optional))
                 c.passwordKeychain = keychain->toBool();
+            if (const auto t = integer(object, path, u"connect_timeout_s"_s, 1, 600,
+                                       u"of seconds from 1 to 600"_s))
+                c.connectTimeoutS = int(*t);
+            if (const auto t = integer(object, path, u"statement_timeout_s"_s, 1, 86400,
+                                       u"of seconds from 1 to 86400 (a day)"_s))
+                c.statementTimeoutS = int(*t);
             if (c.passwordKeychain && !c.passwordEnv.isEmpty())
                 fail(childPath(path, u"password_keychain"_s),
                      u"give either \"password_env\" or \"password_keychain\": true, not both; it "
@@ -1014,6 +1022,10 @@ QByteArray renderConnection(const ConnectionConfig &c, const QString &folder, qs
             f.append({u"password_env"_s, text(c.passwordEnv)});
         if (c.passwordKeychain)
             f.append({u"password_keychain"_s, "true"});
+        if (c.connectTimeoutS != ConnectionConfig().connectTimeoutS)
+            f.append({u"connect_timeout_s"_s, jsonText(c.connectTimeoutS)});
+        if (c.statementTimeoutS != ConnectionConfig().statementTimeoutS)
+            f.append({u"statement_timeout_s"_s, jsonText(c.statementTimeoutS)});
     }
     if (!c.options.isEmpty())
         f.append({u"options"_s, text(c.options)});

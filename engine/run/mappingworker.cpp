@@ -66,9 +66,9 @@ MappingContext &MappingWorker::context()
                                        std::pair{config->mirror.connection, m_prepareMissing}}) {
         try {
             m_connections->get(name, create);
-            Q_EMIT connectionObserved(name, true, {});
+            Q_EMIT connectionObserved(name, true, {}, false);
         } catch (const DbError &e) {
-            Q_EMIT connectionObserved(name, false, e.message());
+            Q_EMIT connectionObserved(name, false, e.message(), e.isTransient());
             throw;
         }
     }
@@ -95,15 +95,47 @@ MappingContext &MappingWorker::context()
     return *m_context;
 }
 
-void MappingWorker::observeFailure(const DbError &error)
+bool MappingWorker::usesConnection(const QString &connection) const
 {
-    if (!error.isTransient())
+    const MappingConfig *config = m_project.mapping(m_mapping);
+    return config->source.connection == connection || config->mirror.connection == connection;
+}
+
+void MappingWorker::observeFailure(const QString &connection, const QString &error)
+{
+    if (usesConnection(connection))
+        Q_EMIT connectionObserved(connection, false, error, true);
+}
+
+void MappingWorker::observeSuccess()
+{
+    // Whatever another worker saw, these two just worked for this one.
+    const MappingConfig *config = m_project.mapping(m_mapping);
+    for (const QString &name : {config->source.connection, config->mirror.connection})
+        Q_EMIT connectionObserved(name, true, {}, false);
+}
+
+void MappingWorker::probe(const QString &connection)
+{
+    if (!usesConnection(connection))
         return;
     const MappingConfig *config = m_project.mapping(m_mapping);
-    for (const QString &name : {config->source.connection, config->mirror.connection}) {
-        const ConnectionConfig &c = m_project.connection(name);
-        if (error.message().startsWith(c.describe()))
-            Q_EMIT connectionObserved(name, false, error.message());
+    try {
+        if (!m_connections)
+            m_connections = std::make_unique<ConnectionSet>(m_project, u"worker:"_s + m_mapping);
+        DbConnection *open = m_connections->peek(connection);
+        if (open && open->isOpen()) {
+            open->scalar(u"SELECT 1"_s);
+            open->quiet();
+        } else {
+            m_connections->get(connection,
+                               m_prepareMissing && config->mirror.connection == connection);
+            m_connections->quietAll();
+        }
+        Q_EMIT connectionObserved(connection, true, {}, false);
+    } catch (const DbError &e) {
+        forgetConnections();
+        Q_EMIT connectionObserved(connection, false, e.message(), e.isTransient());
     }
 }
 
@@ -114,9 +146,11 @@ void MappingWorker::runOperation(quint64 requestId, OperationKind kind, Operatio
     try {
         MappingContext &ctx = context();
         result = tidemark::runOperation(kind, ctx, options);
-        if (result.transient) {
-            observeFailure(DbError(DbError::Kind::Transient, result.run.error));
+        if (result.connectionLost) {
+            observeFailure(result.connection, result.run.error);
             forgetConnections();   // reconnect on the next attempt
+        } else if (result.transient) {
+            forgetConnections();   // a timed-out statement may leave the session unusable
         } else if (result.run.result == u"error") {
             m_context.reset();     // re-read the catalog next time: the schema may have changed
             m_resolved.reset();
@@ -127,11 +161,22 @@ void MappingWorker::runOperation(quint64 requestId, OperationKind kind, Operatio
         result.run.result = u"error"_s;
         result.run.error = e.message();
         result.transient = e.isTransient();
+        result.connectionLost = e.connectionLost();
+        result.connection = e.connection();
         logger("run.worker")->error("mapping '{}': {} could not start: {}", m_mapping,
                                     result.run.kind, e.message());
+        if (e.connectionLost() && !e.connection().isEmpty())
+            observeFailure(e.connection(), e.message());
         forgetConnections();
     }
+    if (result.run.result == u"ok" || result.run.result == u"skipped"
+        || result.run.result == u"refused")
+        observeSuccess();
+    if (m_connections)
+        m_connections->quietAll();
     Q_EMIT operationFinished(requestId, m_mapping, result);
+    if (result.connectionLost)
+        return;   // measuring would only fail again; the reconnect attempt will tell
     measure();
 }
 
@@ -140,10 +185,15 @@ void MappingWorker::measure()
     try {
         MappingContext &ctx = context();
         Q_EMIT measured(m_mapping, measureStatus(ctx));
+        m_connections->quietAll();
     } catch (const DbError &e) {
         Q_EMIT measureFailed(m_mapping, e.message(), e.isTransient());
+        if (e.connectionLost() && !e.connection().isEmpty())
+            observeFailure(e.connection(), e.message());
         if (e.isTransient())
             forgetConnections();
+        else if (m_connections)
+            m_connections->quietAll();
     }
 }
 

@@ -32,6 +32,9 @@ public:
     Q_INVOKABLE void runOperation(quint64 requestId, tidemark::OperationKind kind,
                                   tidemark::OperationOptions options);
     Q_INVOKABLE void measure();
+    // One reconnect attempt on `connection` (opens it, or checks an open one with a trivial
+    // statement) for the engine's connection monitor; reports through connectionObserved.
+    Q_INVOKABLE void probe(const QString &connection);
     // Closes the connections in this thread; call before the thread is stopped.
     Q_INVOKABLE void shutdown();
 
@@ -42,14 +45,18 @@ Q_SIGNALS:
                            const tidemark::OperationResult &result);
     void measured(const QString &mapping, const tidemark::StatusMeasurement &measurement);
     void measureFailed(const QString &mapping, const QString &error, bool transient);
-    void connectionObserved(const QString &connection, bool up, const QString &error);
+    // `transient` (when !up): a retry may help; otherwise an operator must act.
+    void connectionObserved(const QString &connection, bool up, const QString &error,
+                            bool transient);
 
 private:
     // Opens connections and resolves the mapping (preparing the mirror when `prepare`).
     // Throws DbError.
     MappingContext &context();
     void forgetConnections();
-    void observeFailure(const DbError &error);
+    void observeFailure(const QString &connection, const QString &error);
+    void observeSuccess();
+    bool usesConnection(const QString &connection) const;
     void reportProgress(const Progress &progress);
 
     Project m_project;

@@ -62,8 +62,9 @@ bool sourceSaysPast(MappingContext &ctx, const Checkpoint &newest, const Checkpo
 
 } // namespace
 
-BackfillPass::BackfillPass(MappingContext &ctx)
+BackfillPass::BackfillPass(MappingContext &ctx, bool dryRun)
     : m_ctx(ctx)
+    , m_dryRun(dryRun)
 {
 }
 
@@ -89,9 +90,14 @@ BackfillResult BackfillPass::run()
         m_ctx.checkCancelled();
         if (!pager.next(page))
             break;
-        Transaction tx(m_ctx.mirror);
-        const WriteCounts counts = writer.upsertChanged(page);
-        tx.commit();
+        WriteCounts counts;
+        if (m_dryRun) {
+            counts = writer.upsertChanged(page, false);
+        } else {
+            Transaction tx(m_ctx.mirror);
+            counts = writer.upsertChanged(page);
+            tx.commit();
+        }
         if (m.hasCursor()) {
             for (const QVariantList &row : page)
                 if (row.at(m.cursorIndex).isNull())
@@ -107,7 +113,13 @@ BackfillResult BackfillPass::run()
     }
 
     CheckpointStore store(m_ctx.mirror);
-    result.checkpoint = store.load(m.name());
+    result.checkpoint = store.exists() || !m_dryRun ? store.load(m.name()) : Checkpoint();
+    if (m_dryRun) {
+        log->info("mapping '{}': backfill dry run read {} rows from '{}': {} missing from the "
+                  "mirror and {} different would be written",
+                  m.name(), result.rowsRead, m_ctx.sourceTable(), result.inserted, result.updated);
+        return result;
+    }
     const bool incrementalRan = !result.checkpoint.isNull();
     if (newest && (result.checkpoint.isNull() || sourceSaysPast(m_ctx, *newest,
                                                                 result.checkpoint))) {

@@ -22,11 +22,14 @@ struct BackfillResult
 class BackfillPass
 {
 public:
-    explicit BackfillPass(MappingContext &ctx);
+    // `dryRun`: compare only; the counts say what a real pass would write, and nothing (rows
+    // or checkpoint) is written. The pre-flight an operator sees before a backfill or resync.
+    explicit BackfillPass(MappingContext &ctx, bool dryRun = false);
     BackfillResult run();
 
 private:
     MappingContext &m_ctx;
+    bool m_dryRun;
 };
 
 } // namespace tidemark

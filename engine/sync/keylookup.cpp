@@ -85,7 +85,7 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
             rows.insert(keyIdentity(key), std::move(row));
         }
         if (q.lastError().isValid())
-            throw DbError::fromSql(conn.describe() + u" (key lookup in '"_s + table + u"')"_s,
+            throw conn.failure(conn.describe() + u" (key lookup in '"_s + table + u"')"_s,
                                    q.lastError(), sql);
     }
     return rows;

@@ -65,7 +65,7 @@ bool KeysetPager::next(QList<QVariantList> &page)
     // next() also answers false when the read broke off; that must never look like the end of
     // the table, or the rows after the break would be skipped.
     if (q.lastError().isValid())
-        throw DbError::fromSql(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
+        throw m_conn.failure(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
                                q.lastError(), sql);
     if (page.size() < m_pageRows)
         m_done = true;

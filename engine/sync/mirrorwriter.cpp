@@ -87,7 +87,7 @@ void MirrorWriter::upsert(const QList<QVariantList> &rows)
     }
 }
 
-WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows)
+WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows, bool write)
 {
     WriteCounts counts;
     QList<QVariantList> keys;
@@ -120,7 +120,7 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows)
             changed << rows.at(r);
         }
     }
-    if (!changed.isEmpty())
+    if (write && !changed.isEmpty())
         upsert(changed);
     return counts;
 }

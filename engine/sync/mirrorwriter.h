@@ -34,7 +34,7 @@ public:
     // Reads what the mirror holds for these rows' keys and upserts only the rows that are
     // missing or different (backfill, lookback re-reads): a pass over an in-sync table writes
     // nothing, and its counts say exactly what was wrong.
-    WriteCounts upsertChanged(const QList<QVariantList> &rows);
+    WriteCounts upsertChanged(const QList<QVariantList> &rows, bool write = true);
     qint64 deleteKeys(const QList<QVariantList> &keys);
 
 private:

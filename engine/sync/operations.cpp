@@ -48,12 +48,14 @@ void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord
         }
         run.note = u"in-sync gate: "_s + gate.reason;
     }
-    const BackfillResult b = BackfillPass(ctx).run();
+    const BackfillResult b = BackfillPass(ctx, options.dryRun).run();
     run.rowsWritten += b.inserted + b.updated;
-    const QString counts = u"read %1 rows; %2 missing and %3 different in the mirror were "
-                           "written"_s.arg(b.rowsRead)
+    const QString counts = u"read %1 rows; %2 missing and %3 different in the mirror %4"_s
+                                   .arg(b.rowsRead)
                                    .arg(b.inserted)
-                                   .arg(b.updated);
+                                   .arg(b.updated)
+                                   .arg(options.dryRun ? u"would be written (dry run)"_s
+                                                       : u"were written"_s);
     run.note = run.note.isEmpty() ? counts : run.note + u"; "_s + counts;
 }
 
@@ -62,8 +64,11 @@ void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &r
 {
     const SweepResult s = OrphanSweep(ctx).run(options.force, options.dryRun);
     result.orphansFound = s.orphans;
-    run.rowsDeleted += s.deleted;
-    if (s.refused)
+    // A dry run reports what the real sweep would delete in rowsDeleted (the pre-flight).
+    run.rowsDeleted += options.dryRun ? s.orphans : s.deleted;
+    if (s.refused && options.dryRun)
+        result.refusal = s.refusal;
+    else if (s.refused)
         throw DbError(DbError::Kind::Refused, s.refusal);
     run.note = options.dryRun ? u"%1 orphan rows (dry run, nothing deleted)"_s.arg(s.orphans)
                               : u"%1 orphan rows found, %2 deleted"_s.arg(s.orphans).arg(s.deleted);
@@ -141,6 +146,10 @@ OperationResult runOperation(OperationKind kind, MappingContext &ctx,
         }
         run.error = e.message();
         result.transient = e.isTransient();
+        result.connectionLost = e.connectionLost();
+        result.connection = e.connection();
+        if (e.kind() == DbError::Kind::Refused)
+            result.refusal = e.message();
     }
     run.finishedAt = QDateTime::currentDateTimeUtc();
 

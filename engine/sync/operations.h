@@ -19,7 +19,7 @@ struct OperationOptions
 {
     bool force = false;     // pass the sweep's safety refusal
     bool noGate = false;    // backfill even when the in-sync gate says in sync
-    bool dryRun = false;    // sweep: count only
+    bool dryRun = false;    // sweep, backfill, resync: count only, write nothing
 };
 
 struct OperationResult
@@ -27,6 +27,10 @@ struct OperationResult
     RunRecord run;          // result: ok / skipped / refused / error / cancelled
     qint64 orphansFound = -1;
     bool transient = false; // the error was a lost connection or timeout
+    bool connectionLost = false;  // ... and it means `connection` is gone
+    QString connection;           // the project connection the error happened on, if known
+    // Why a real sweep is (refused) or would be (dry run) refused; empty when it is not.
+    QString refusal;
     bool ok() const { return run.result == u"ok" || run.result == u"skipped"; }
     bool refused() const { return run.result == u"refused"; }
 };

@@ -65,7 +65,7 @@ SweepResult OrphanSweep::run(bool force, bool dryRun)
     r.orphans = scan(false);
     CheckpointStore store(m_ctx.mirror);
     store.recordOrphans(m.name(), r.orphans);
-    if (dryRun || r.orphans == 0)
+    if (r.orphans == 0)
         return r;
 
     if (r.sourceRows == 0 && !force) {
@@ -89,9 +89,12 @@ SweepResult OrphanSweep::run(bool force, bool dryRun)
                             .arg(100.0 * m.config.maxSweepFraction, 0, 'f', 1);
     }
     if (r.refused) {
-        log->warn("{}", r.refusal);
+        if (!dryRun)
+            log->warn("{}", r.refusal);
         return r;
     }
+    if (dryRun)
+        return r;
 
     // The deleting scan checks every page against the source again, so a key that came back
     // into the source since the count is kept.

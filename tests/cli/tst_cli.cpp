@@ -866,9 +866,17 @@ void TestCli::statusJson()
     QString error;
     QJsonObject status = f.status(&error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QVERIFY2(status.keys() == QStringList{u"mappings"_s},
+    QVERIFY2(status.keys() == (QStringList{u"connections"_s, u"mappings"_s}),
              qPrintable(u"top level keys: "_s + status.keys().join(u", "_s)));
     QCOMPARE(status.value(u"mappings"_s).toArray().size(), 2);
+    // Every connection the mappings use, with its state (an extension of SPEC's shape).
+    const QJsonArray connections = status.value(u"connections"_s).toArray();
+    QVERIFY(!connections.isEmpty());
+    for (const QJsonValue &c : connections) {
+        QCOMPARE(c[u"state"_s].toString(), u"connected"_s);
+        QVERIFY(c[u"last_error"_s].isNull());
+        QVERIFY(!c[u"mappings"_s].toArray().isEmpty());
+    }
     QJsonObject orders = findMapping(status, u"orders"_s);
     SQL_OK(checkStatusShape(orders));
     SQL_OK(checkStatusShape(findMapping(status, u"customers"_s)));

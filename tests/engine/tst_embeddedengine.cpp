@@ -156,7 +156,7 @@ private Q_SLOTS:
         engine.stop();
     }
 
-    void unknownMirrorConnectionFileIsAnErrorState()
+    void unknownSourceFileIsAnErrorStateAndManualRunsSayWhy()
     {
         MirrorFixture f;
         setUp(f, 10);
@@ -164,12 +164,35 @@ private Q_SLOTS:
         EmbeddedEngine engine(f.project());
         QSignalSpy finished(&engine, &Engine::operationFinished);
         engine.start();
-        QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1, 10000);
-        const OperationResult r = finished.first().at(2).value<OperationResult>();
+        // A file that does not exist is not a server that may come back: the connection is
+        // disconnected with no automatic retry, and the mapping is in error, saying why.
+        const auto src = [&engine] {
+            for (const ConnectionStatus &c : engine.connections())
+                if (c.name == u"src"_s)
+                    return c;
+            return ConnectionStatus{};
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(src().state, ConnectionState::Disconnected, 10000);
+        QVERIFY(!src().nextAttemptAt.isValid());
+        QVERIFY2(src().lastError.contains(u"missing.db"_s), qPrintable(src().lastError));
+        QTRY_COMPARE_WITH_TIMEOUT(engine.mappings().first().state, MappingState::Error, 10000);
+        QVERIFY2(engine.mappings().first().lastError.contains(u"does not exist"_s),
+                 qPrintable(engine.mappings().first().lastError));
+        // The scheduled run was skipped with that reason, not attempted in silence.
+        QTRY_VERIFY_WITH_TIMEOUT(!engine.mappings().first().history.isEmpty(), 10000);
+        const RunRecord skipped = engine.mappings().first().history.last();
+        QCOMPARE(skipped.result, u"skipped"_s);
+        QVERIFY2(skipped.error.contains(u"missing.db"_s), qPrintable(skipped.error));
+
+        // An operator's request is not skipped: it is tried and fails loud, naming the file.
+        const qsizetype before = finished.size();
+        engine.request(u"t"_s, OperationKind::Backfill);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() > before, 10000);
+        const OperationResult r = finished.last().at(2).value<OperationResult>();
         QCOMPARE(r.run.result, u"error"_s);
         QVERIFY2(r.run.error.contains(u"missing.db"_s), qPrintable(r.run.error));
-        QTRY_COMPARE(engine.mappings().first().state, MappingState::Error);
-        QVERIFY(engine.mappings().first().lastError.contains(u"does not exist"_s));
+        QCOMPARE(f.mirrorScalar(u"SELECT COUNT(*) FROM sqlite_master WHERE name = 't'"_s).toInt(),
+                 0);
         engine.stop();
     }
 };
