@@ -90,6 +90,8 @@ ChildResult runChild(const QString &program, const QStringList &args,
         return result;
     }
     result.peakMb = double(usage.ru_maxrss) / 1024.0;   // Linux reports kilobytes
+    auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    result.cpuSeconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     if (WIFEXITED(status)) {
         result.exitCode = WEXITSTATUS(status);
         if (result.exitCode == 127)

@@ -15,6 +15,7 @@ struct ChildResult
     QString failure;         // why exitCode is not 0, in words
     double seconds = 0;      // wall clock, fork to reaped
     double peakMb = 0;       // ru_maxrss of the child (and its reaped descendants), MiB
+    double cpuSeconds = 0;   // user + system time of the child and its reaped descendants
 };
 
 // Runs `program` with `args`; `extraEnv` entries ("NAME=value") are added to (and override)

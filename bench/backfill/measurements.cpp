@@ -29,6 +29,14 @@ double Measurement::medianPeakMb() const
     return median(v);
 }
 
+double Measurement::medianCpuSeconds() const
+{
+    QList<double> v;
+    for (const Sample &s : samples)
+        v << s.cpuSeconds;
+    return median(v);
+}
+
 double Measurement::maxPeakMb() const
 {
     double m = 0;

@@ -11,6 +11,7 @@ struct Sample
 {
     double seconds = 0;
     double peakMb = 0;
+    double cpuSeconds = 0;   // the client's own CPU time; the servers' is not in it
 };
 
 struct Measurement
@@ -22,6 +23,7 @@ struct Measurement
     double medianSeconds() const;
     double medianPeakMb() const;
     double maxPeakMb() const;
+    double medianCpuSeconds() const;
     double rowsPerSecond() const { return double(rows) / medianSeconds(); }
 };
 
