@@ -1,0 +1,567 @@
+#include "connectioneditor.h"
+
+#include "passwordstore.h"
+#include "project/projectloader.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+constexpr int DefaultPostgresPort = 5432;
+constexpr int DefaultMariaDbPort = 3306;
+
+const QString ErrorStyle = u"color: #b3261e;"_s;
+const QString OkStyle = u"color: #1e7b34;"_s;
+
+QString fieldLabel(const QString &jsonField, DriverKind driver)
+{
+    if (jsonField == u"name"_s)
+        return u"Name"_s;
+    if (jsonField == u"driver"_s)
+        return u"Driver"_s;
+    if (jsonField == u"host"_s)
+        return u"Host"_s;
+    if (jsonField == u"port"_s)
+        return u"Port"_s;
+    if (jsonField == u"database"_s)
+        return driver == DriverKind::Sqlite ? u"File"_s : u"Database"_s;
+    if (jsonField == u"user"_s)
+        return u"User"_s;
+    if (jsonField == u"password_env"_s)
+        return u"Environment variable"_s;
+    if (jsonField == u"password_keychain"_s)
+        return u"Password"_s;
+    if (jsonField == u"options"_s)
+        return u"Options"_s;
+    if (jsonField == u"connect_timeout_s"_s)
+        return u"Connect timeout"_s;
+    if (jsonField == u"statement_timeout_s"_s)
+        return u"Statement timeout"_s;
+    return jsonField;
+}
+
+// The database field shows a SQLite file inside the project folder relative to it, as the
+// project file stores it.
+QString displayedDatabase(const ConnectionConfig &c, const QString &folder)
+{
+    if (c.driver != DriverKind::Sqlite || folder.isEmpty() || c.database.isEmpty())
+        return c.database;
+    const QString prefix = QDir::cleanPath(folder) + u'/';
+    return c.database.startsWith(prefix) ? QDir(folder).relativeFilePath(c.database) : c.database;
+}
+
+} // namespace
+
+ConnectionEditor::ConnectionEditor(const ConnectionConfig &connection,
+                                   const QStringList &takenNames, const QString &projectFolder,
+                                   PasswordStore *store, QWidget *parent)
+    : QDialog(parent)
+    , m_original(connection)
+    , m_takenNames(takenNames)
+    , m_projectFolder(projectFolder)
+    , m_store(store)
+    , m_test(new ConnectionTest(this))
+{
+    setObjectName(u"connectionEditor"_s);
+    setWindowTitle(connection.name.isEmpty() ? u"New connection"_s
+                                             : u"Connection %1"_s.arg(connection.name));
+    m_takenNames.removeAll(connection.name);
+    buildForm();
+
+    m_name->setText(connection.name);
+    m_driver->setCurrentIndex(m_driver->findData(int(connection.driver)));
+    m_host->setText(connection.host);
+    m_port->setValue(connection.port);
+    m_database->setText(displayedDatabase(connection, projectFolder));
+    m_user->setText(connection.user);
+    m_envName->setText(connection.passwordEnv);
+    if (connection.passwordKeychain && PasswordStore::keychainSupported())
+        m_keychainRadio->setChecked(true);
+    else if (!connection.passwordEnv.isEmpty() || connection.name.isEmpty())
+        m_envRadio->setChecked(true);
+    else
+        m_askRadio->setChecked(true);
+    m_options->setText(connection.options);
+    m_connectTimeout->setValue(connection.connectTimeoutS);
+    m_statementTimeout->setValue(connection.statementTimeoutS);
+
+    updateForDriver();
+    updateForPasswordSource();
+
+    connect(m_driver, &QComboBox::currentIndexChanged, this, &ConnectionEditor::updateForDriver);
+    connect(m_sourceGroup, &QButtonGroup::idToggled, this,
+            &ConnectionEditor::updateForPasswordSource);
+    connect(m_envName, &QLineEdit::textChanged, this, &ConnectionEditor::updateEnvironmentHint);
+    connect(m_browse, &QPushButton::clicked, this, &ConnectionEditor::browseForDatabase);
+    connect(m_testButton, &QPushButton::clicked, this, &ConnectionEditor::startTest);
+    connect(m_test, &ConnectionTest::finished, this, &ConnectionEditor::handleTestFinished);
+    connect(m_store, &PasswordStore::keychainRead, this, &ConnectionEditor::handleKeychainRead);
+    connect(m_store, &PasswordStore::keychainWritten, this,
+            &ConnectionEditor::handleKeychainWritten);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &ConnectionEditor::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &ConnectionEditor::reject);
+}
+
+ConnectionEditor::~ConnectionEditor() = default;
+
+void ConnectionEditor::buildForm()
+{
+    auto *layout = new QVBoxLayout(this);
+
+    auto *general = new QFormLayout;
+    m_name = new QLineEdit(this);
+    m_name->setObjectName(u"nameEdit"_s);
+    m_name->setAccessibleName(u"Connection name"_s);
+    m_name->setToolTip(u"The name mappings use to refer to this connection"_s);
+    general->addRow(u"&Name:"_s, m_name);
+    m_driver = new QComboBox(this);
+    m_driver->setObjectName(u"driverCombo"_s);
+    m_driver->setAccessibleName(u"Driver"_s);
+    m_driver->addItem(u"SQLite"_s, int(DriverKind::Sqlite));
+    m_driver->addItem(u"PostgreSQL"_s, int(DriverKind::Postgres));
+    m_driver->addItem(u"MariaDB / MySQL"_s, int(DriverKind::MariaDb));
+    general->addRow(u"&Driver:"_s, m_driver);
+    layout->addLayout(general);
+
+    auto *serverBox = new QGroupBox(u"Database"_s, this);
+    auto *server = new QFormLayout(serverBox);
+    m_host = new QLineEdit(this);
+    m_host->setObjectName(u"hostEdit"_s);
+    m_host->setAccessibleName(u"Host"_s);
+    m_host->setPlaceholderText(u"127.0.0.1"_s);
+    server->addRow(u"&Host:"_s, m_host);
+    m_port = new QSpinBox(this);
+    m_port->setObjectName(u"portSpin"_s);
+    m_port->setAccessibleName(u"Port"_s);
+    m_port->setRange(0, 65535);
+    server->addRow(u"&Port:"_s, m_port);
+    m_database = new QLineEdit(this);
+    m_database->setObjectName(u"databaseEdit"_s);
+    m_browse = new QPushButton(u"&Browse…"_s, this);
+    m_browse->setObjectName(u"browseButton"_s);
+    m_browse->setAccessibleName(u"Choose the SQLite file"_s);
+    auto *databaseRow = new QHBoxLayout;
+    databaseRow->addWidget(m_database, 1);
+    databaseRow->addWidget(m_browse);
+    m_databaseLabel = new QLabel(u"Data&base:"_s, this);
+    m_databaseLabel->setBuddy(m_database);
+    server->addRow(m_databaseLabel, databaseRow);
+    m_user = new QLineEdit(this);
+    m_user->setObjectName(u"userEdit"_s);
+    m_user->setAccessibleName(u"User"_s);
+    server->addRow(u"&User:"_s, m_user);
+    layout->addWidget(serverBox);
+
+    auto *passwordBox = new QGroupBox(u"Password"_s, this);
+    passwordBox->setObjectName(u"passwordBox"_s);
+    auto *password = new QFormLayout(passwordBox);
+    m_sourceGroup = new QButtonGroup(this);
+    m_envRadio = new QRadioButton(u"From an &environment variable"_s, this);
+    m_envRadio->setObjectName(u"envRadio"_s);
+    m_keychainRadio = new QRadioButton(u"Stored in the system &keychain"_s, this);
+    m_keychainRadio->setObjectName(u"keychainRadio"_s);
+    m_askRadio = new QRadioButton(u"&Asked for when the project opens (kept in memory only)"_s,
+                                  this);
+    m_askRadio->setObjectName(u"askRadio"_s);
+    m_sourceGroup->addButton(m_envRadio, int(PasswordSource::Environment));
+    m_sourceGroup->addButton(m_keychainRadio, int(PasswordSource::Keychain));
+    m_sourceGroup->addButton(m_askRadio, int(PasswordSource::Ask));
+    if (!PasswordStore::keychainSupported()) {
+        m_keychainRadio->setEnabled(false);
+        m_keychainRadio->setToolTip(PasswordStore::keychainUnsupportedReason());
+    } else {
+        m_keychainRadio->setToolTip(
+                u"The password is kept by the operating system (Secret Service, Keychain, "
+                u"Credential Manager); the project file only says \"password_keychain\": true"_s);
+    }
+    password->addRow(m_envRadio);
+    m_envName = new QLineEdit(this);
+    m_envName->setObjectName(u"envNameEdit"_s);
+    m_envName->setAccessibleName(u"Environment variable"_s);
+    m_envName->setPlaceholderText(u"TIDEMARK_PG_PASSWORD"_s);
+    m_envName->setToolTip(u"The name of the variable, never the password itself"_s);
+    password->addRow(u"&Variable:"_s, m_envName);
+    m_envHint = new QLabel(this);
+    m_envHint->setObjectName(u"envHint"_s);
+    m_envHint->setWordWrap(true);
+    password->addRow(QString(), m_envHint);
+    password->addRow(m_keychainRadio);
+    password->addRow(m_askRadio);
+    m_password = new QLineEdit(this);
+    m_password->setObjectName(u"passwordEdit"_s);
+    m_password->setAccessibleName(u"Password"_s);
+    m_password->setEchoMode(QLineEdit::Password);
+    password->addRow(u"Pass&word:"_s, m_password);
+    m_passwordHint = new QLabel(this);
+    m_passwordHint->setObjectName(u"passwordHint"_s);
+    m_passwordHint->setWordWrap(true);
+    password->addRow(QString(), m_passwordHint);
+    layout->addWidget(passwordBox);
+    m_serverOnly = {m_host, m_port, m_user, passwordBox};
+
+    auto *advancedBox = new QGroupBox(u"Options and timeouts"_s, this);
+    auto *advanced = new QFormLayout(advancedBox);
+    m_options = new QLineEdit(this);
+    m_options->setObjectName(u"optionsEdit"_s);
+    m_options->setAccessibleName(u"Driver options"_s);
+    m_options->setPlaceholderText(u"sslmode=require;application_name=tidemark"_s);
+    m_options->setToolTip(u"The Qt SQL driver's connect options, \"key=value;key=value\". "
+                          u"Never a password: use the password choices above."_s);
+    advanced->addRow(u"&Options:"_s, m_options);
+    m_connectTimeout = new QSpinBox(this);
+    m_connectTimeout->setObjectName(u"connectTimeoutSpin"_s);
+    m_connectTimeout->setAccessibleName(u"Connect timeout in seconds"_s);
+    m_connectTimeout->setRange(1, 600);
+    m_connectTimeout->setSuffix(u" s"_s);
+    m_connectTimeout->setToolTip(u"How long connecting may take before the attempt counts as "
+                                 u"failed and is retried on schedule"_s);
+    advanced->addRow(u"&Connect timeout:"_s, m_connectTimeout);
+    m_statementTimeout = new QSpinBox(this);
+    m_statementTimeout->setObjectName(u"statementTimeoutSpin"_s);
+    m_statementTimeout->setAccessibleName(u"Statement timeout in seconds"_s);
+    m_statementTimeout->setRange(1, 86400);
+    m_statementTimeout->setSuffix(u" s"_s);
+    m_statementTimeout->setToolTip(u"How long one statement may run before the server cancels "
+                                   u"it, so one hung query cannot hold a mapping"_s);
+    advanced->addRow(u"&Statement timeout:"_s, m_statementTimeout);
+    layout->addWidget(advancedBox);
+    m_serverOnly << m_connectTimeout << m_statementTimeout;
+
+    auto *testRow = new QHBoxLayout;
+    m_testButton = new QPushButton(u"&Test connection"_s, this);
+    m_testButton->setObjectName(u"testButton"_s);
+    m_testButton->setToolTip(u"Connect with these settings (in the background) and show the "
+                             u"server's version and whether the link is encrypted"_s);
+    testRow->addWidget(m_testButton);
+    testRow->addStretch(1);
+    layout->addLayout(testRow);
+    m_testResult = new QLabel(this);
+    m_testResult->setObjectName(u"testResult"_s);
+    m_testResult->setAccessibleName(u"Test result"_s);
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_testResult);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(u"errorLabel"_s);
+    m_error->setAccessibleName(u"Problem"_s);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(ErrorStyle);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->hide();
+    layout->addWidget(m_error);
+
+    layout->addStretch(1);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->setObjectName(u"buttons"_s);
+    layout->addWidget(m_buttons);
+    setMinimumWidth(560);
+}
+
+ConnectionConfig ConnectionEditor::connection() const
+{
+    ConnectionConfig c = m_original; // keeps what the dialog does not show
+    c.name = m_name->text().trimmed();
+    c.driver = DriverKind(m_driver->currentData().toInt());
+    c.options = m_options->text().trimmed();
+    const QString database = m_database->text().trimmed();
+    if (c.driver == DriverKind::Sqlite) {
+        c.database = database.isEmpty() || m_projectFolder.isEmpty()
+                ? database
+                : QDir::cleanPath(QDir(m_projectFolder).absoluteFilePath(database));
+        c.host.clear();
+        c.port = 0;
+        c.user.clear();
+        c.passwordEnv.clear();
+        c.passwordKeychain = false;
+        c.connectTimeoutS = ConnectionConfig().connectTimeoutS;
+        c.statementTimeoutS = ConnectionConfig().statementTimeoutS;
+        return c;
+    }
+    c.database = database;
+    c.host = m_host->text().trimmed();
+    c.port = m_port->value();
+    c.user = m_user->text().trimmed();
+    const PasswordSource source = passwordSource();
+    c.passwordEnv = source == PasswordSource::Environment ? m_envName->text().trimmed() : QString();
+    c.passwordKeychain = source == PasswordSource::Keychain;
+    c.connectTimeoutS = m_connectTimeout->value();
+    c.statementTimeoutS = m_statementTimeout->value();
+    return c;
+}
+
+ConnectionEditor::PasswordSource ConnectionEditor::passwordSource() const
+{
+    return PasswordSource(m_sourceGroup->checkedId());
+}
+
+void ConnectionEditor::updateForDriver()
+{
+    const auto driver = DriverKind(m_driver->currentData().toInt());
+    const bool sqlite = driver == DriverKind::Sqlite;
+    for (QWidget *w : std::as_const(m_serverOnly))
+        w->setEnabled(!sqlite);
+    if (!sqlite && !PasswordStore::keychainSupported())
+        m_keychainRadio->setEnabled(false);
+    m_browse->setVisible(sqlite);
+    m_databaseLabel->setText(sqlite ? u"&File:"_s : u"Data&base:"_s);
+    m_database->setAccessibleName(sqlite ? u"SQLite file"_s : u"Database name"_s);
+    m_database->setPlaceholderText(sqlite ? u"data/source.db (relative to the project file)"_s
+                                          : u"mirror"_s);
+    m_port->setSpecialValueText(
+            driver == DriverKind::Postgres
+                    ? u"default (%1)"_s.arg(DefaultPostgresPort)
+                    : (driver == DriverKind::MariaDb ? u"default (%1)"_s.arg(DefaultMariaDbPort)
+                                                     : u"—"_s));
+    updateForPasswordSource();
+}
+
+void ConnectionEditor::updateForPasswordSource()
+{
+    const PasswordSource source = passwordSource();
+    const bool sqlite = DriverKind(m_driver->currentData().toInt()) == DriverKind::Sqlite;
+    m_envName->setEnabled(!sqlite && source == PasswordSource::Environment);
+    m_password->setEnabled(!sqlite && source != PasswordSource::Environment);
+    switch (source) {
+    case PasswordSource::Environment:
+        m_password->clear();
+        m_password->setPlaceholderText(QString());
+        m_passwordHint->setText(QString());
+        break;
+    case PasswordSource::Keychain:
+        m_password->setPlaceholderText(u"enter to store it; empty keeps the stored one"_s);
+        m_passwordHint->setText(u"Stored in the system keychain when you press OK. The project "
+                                u"file only records that the keychain holds it."_s);
+        break;
+    case PasswordSource::Ask:
+        m_password->setPlaceholderText(u"optional: for Test connection and this session"_s);
+        m_passwordHint->setText(u"Kept in memory until Tidemark quits; you are asked again "
+                                u"next time the project opens."_s);
+        break;
+    }
+    m_passwordHint->setVisible(!m_passwordHint->text().isEmpty());
+    updateEnvironmentHint();
+}
+
+void ConnectionEditor::updateEnvironmentHint()
+{
+    const QString name = m_envName->text().trimmed();
+    if (passwordSource() != PasswordSource::Environment || name.isEmpty()) {
+        m_envHint->clear();
+        m_envHint->hide();
+        return;
+    }
+    m_envHint->show();
+    if (qEnvironmentVariableIsSet(name.toUtf8().constData())) {
+        m_envHint->setText(u"%1 is set in Tidemark's environment."_s.arg(name));
+        m_envHint->setStyleSheet(OkStyle);
+    } else {
+        m_envHint->setText(u"%1 is not set in Tidemark's environment: you will be asked for the "
+                           u"password when the project opens."_s.arg(name));
+        m_envHint->setStyleSheet(QString());
+    }
+}
+
+QWidget *ConnectionEditor::fieldWidget(const QString &jsonField) const
+{
+    const QHash<QString, QWidget *> widgets{
+            {u"name"_s, m_name},
+            {u"driver"_s, m_driver},
+            {u"host"_s, m_host},
+            {u"port"_s, m_port},
+            {u"database"_s, m_database},
+            {u"user"_s, m_user},
+            {u"password_env"_s, m_envName},
+            {u"password_keychain"_s, m_keychainRadio},
+            {u"options"_s, m_options},
+            {u"connect_timeout_s"_s, m_connectTimeout},
+            {u"statement_timeout_s"_s, m_statementTimeout},
+    };
+    return widgets.value(jsonField, m_name);
+}
+
+QStringList ConnectionEditor::validate()
+{
+    const ConnectionConfig c = connection();
+    QStringList problems;
+    QWidget *culprit = nullptr;
+    const auto add = [&](const QString &field, const QString &message) {
+        problems << fieldLabel(field, c.driver) + u": "_s + message;
+        if (!culprit)
+            culprit = fieldWidget(field);
+    };
+    if (c.name.isEmpty())
+        add(u"name"_s, u"give the connection a name; mappings refer to it by this name"_s);
+    else if (m_takenNames.contains(c.name))
+        add(u"name"_s, u"another connection of this project is already called '%1'"_s.arg(c.name));
+    if (c.driver != DriverKind::Sqlite && passwordSource() == PasswordSource::Environment
+        && c.passwordEnv.isEmpty())
+        add(u"password_env"_s, u"name the environment variable that holds the password, or "
+                               u"choose another way to give it"_s);
+    if (!c.name.isEmpty()) {
+        // The loader is the one judge of what a project file may hold: the dialog asks it
+        // instead of repeating its rules.
+        Project probe;
+        probe.folder = m_projectFolder.isEmpty() ? QDir::currentPath() : m_projectFolder;
+        probe.filePath = probe.folder + u"/tidemark.json"_s;
+        probe.connections.insert(c.name, c);
+        const ProjectLoadResult loaded =
+                ProjectLoader::loadBytes(ProjectLoader::toJson(probe), probe.filePath);
+        for (const ProjectError &e : loaded.errors) {
+            if (!e.where.startsWith(u"connections"_s) || e.where == u"connections"_s)
+                continue; // "mappings: at least one mapping is required": not ours
+            const QString field = e.where.section(u'.', -1);
+            if (field == u"password_env"_s && problems.join(u'\n').contains(u"Environment"_s))
+                continue;
+            add(field, e.message);
+        }
+    }
+    if (problems.isEmpty())
+        m_error->hide();
+    else
+        showError(problems.join(u'\n'), culprit);
+    return problems;
+}
+
+void ConnectionEditor::showError(const QString &text, QWidget *field)
+{
+    m_error->setText(text);
+    m_error->setStyleSheet(ErrorStyle);
+    m_error->show();
+    if (field)
+        field->setFocus();
+}
+
+void ConnectionEditor::rememberTypedPassword(const ConnectionConfig &config)
+{
+    if (config.driver != DriverKind::Sqlite && passwordSource() != PasswordSource::Environment
+        && !m_password->text().isEmpty())
+        m_store->remember(config, m_password->text());
+}
+
+void ConnectionEditor::startTest()
+{
+    const ConnectionConfig c = connection();
+    rememberTypedPassword(c);
+    m_testButton->setEnabled(false);
+    m_testResult->setStyleSheet(QString());
+    m_testResult->setText(u"Testing %1…"_s.arg(c.describe()));
+    if (c.driver != DriverKind::Sqlite && passwordSource() == PasswordSource::Keychain
+        && !m_store->remembered(c)) {
+        m_waitingForKeychain = true;
+        m_store->readFromKeychain(c);
+        return;
+    }
+    m_test->start(c);
+}
+
+void ConnectionEditor::handleKeychainRead(const QString &identity, bool ok, const QString &error)
+{
+    if (!m_waitingForKeychain || identity != PasswordStore::identity(connection()))
+        return;
+    m_waitingForKeychain = false;
+    if (!ok) {
+        m_testButton->setEnabled(true);
+        m_testResult->setStyleSheet(ErrorStyle);
+        m_testResult->setText(u"✘ "_s + error
+                              + u". Enter the password above to test with it."_s);
+        ConnectionTestResult failed;
+        failed.error = error;
+        Q_EMIT testFinished(failed);
+        return;
+    }
+    m_test->start(connection());
+}
+
+void ConnectionEditor::handleTestFinished(const ConnectionTestResult &result)
+{
+    m_testButton->setEnabled(true);
+    if (result.ok) {
+        m_testResult->setStyleSheet(OkStyle);
+        m_testResult->setText(u"✔ Connected: "_s + result.summary());
+    } else {
+        m_testResult->setStyleSheet(ErrorStyle);
+        m_testResult->setText(u"✘ "_s + result.error);
+    }
+    Q_EMIT testFinished(result);
+}
+
+QString ConnectionEditor::testResultText() const
+{
+    return m_testResult->text();
+}
+
+void ConnectionEditor::browseForDatabase()
+{
+    const QString path = QFileDialog::getOpenFileName(
+            this, u"SQLite database"_s, m_projectFolder,
+            u"SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"_s);
+    if (path.isEmpty())
+        return;
+    ConnectionConfig c;
+    c.driver = DriverKind::Sqlite;
+    c.database = path;
+    m_database->setText(displayedDatabase(c, m_projectFolder));
+}
+
+void ConnectionEditor::accept()
+{
+    if (m_storing)
+        return;
+    if (!validate().isEmpty())
+        return;
+    const ConnectionConfig c = connection();
+    const QString typed = m_password->text();
+    if (c.driver != DriverKind::Sqlite && passwordSource() == PasswordSource::Keychain
+        && !typed.isEmpty() && !m_keychainFailed) {
+        m_storing = true;
+        m_buttons->setEnabled(false);
+        m_error->setStyleSheet(QString());
+        m_error->setText(u"Storing the password in the system keychain…"_s);
+        m_error->show();
+        m_store->writeToKeychain(c, typed); // answered in handleKeychainWritten
+        return;
+    }
+    rememberTypedPassword(c);
+    QDialog::accept();
+}
+
+void ConnectionEditor::handleKeychainWritten(const QString &identity, bool ok,
+                                             const QString &error)
+{
+    if (!m_storing || identity != PasswordStore::identity(connection()))
+        return;
+    m_storing = false;
+    m_buttons->setEnabled(true);
+    if (ok) {
+        m_error->hide();
+        QDialog::accept();
+        return;
+    }
+    // The password is in memory already (writeToKeychain remembers it), so the project still
+    // connects this session. The user decides: OK again keeps it so, or another source.
+    m_keychainFailed = true;
+    showError(error
+                      + u".\nThe password is kept in memory until Tidemark quits. Press OK to "
+                        u"keep it that way, or choose another way to give the password."_s,
+              m_keychainRadio);
+}
+
+} // namespace tidemark

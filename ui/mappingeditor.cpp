@@ -1,0 +1,462 @@
+#include "mappingeditor.h"
+
+#include "catalogcolumnsmodel.h"
+#include "project/projectloader.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+const QString ErrorStyle = u"color: #b3261e;"_s;
+
+void fillConnections(QComboBox *combo, const Project &project)
+{
+    for (const ConnectionConfig &c : project.connections)
+        combo->addItem(u"%1 (%2)"_s.arg(c.name, driverKindName(c.driver)), c.name);
+}
+
+} // namespace
+
+MappingEditor::MappingEditor(const Project &project, int index, QWidget *parent)
+    : QDialog(parent)
+    , m_project(project)
+    , m_index(index < 0 || index >= project.mappings.size() ? int(project.mappings.size()) : index)
+    , m_catalog(new CatalogReader(this))
+    , m_model(new CatalogColumnsModel(this))
+{
+    setObjectName(u"mappingEditor"_s);
+    if (m_index < m_project.mappings.size()) {
+        m_original = m_project.mappings.at(m_index);
+    } else if (!m_project.mappings.isEmpty()) {
+        // Most projects read every table from one source into one mirror: start from the
+        // connections of the last mapping.
+        m_original.source.connection = m_project.mappings.constLast().source.connection;
+        m_original.mirror.connection = m_project.mappings.constLast().mirror.connection;
+    } else {
+        // The first two connections in name order; the user picks if that is wrong.
+        const QStringList names = m_project.connections.keys();
+        if (!names.isEmpty())
+            m_original.source.connection = names.constFirst();
+        if (names.size() > 1)
+            m_original.mirror.connection = names.at(1);
+        else if (!names.isEmpty())
+            m_original.mirror.connection = names.constFirst();
+    }
+    setWindowTitle(m_original.name.isEmpty() ? u"New mapping"_s
+                                             : u"Mapping %1"_s.arg(m_original.name));
+    buildForm();
+
+    m_name->setText(m_original.name);
+    m_sourceConnection->setCurrentIndex(m_sourceConnection->findData(m_original.source.connection));
+    m_sourceTable->setEditText(m_original.source.table);
+    m_mirrorConnection->setCurrentIndex(m_mirrorConnection->findData(m_original.mirror.connection));
+    m_mirrorTable->setText(m_original.mirror.table);
+    if (m_original.mirror.table == m_original.source.table)
+        m_followedMirror = m_original.mirror.table;
+    setCursorChoices({}, m_original.cursorColumn);
+    m_deletes->setCurrentIndex(m_original.deletes == DeletePolicy::Sweep ? 0 : 1);
+    m_interval->setValue(m_original.intervalS);
+    m_batchRows->setValue(m_original.batchRows);
+    m_lookback->setValue(int(m_original.lookback));
+    m_maxSweepFraction->setValue(m_original.maxSweepFraction);
+    m_sweepInterval->setValue(m_original.sweepIntervalS);
+
+    connect(m_catalog, &CatalogReader::tablesRead, this, &MappingEditor::handleTablesRead);
+    connect(m_catalog, &CatalogReader::tableRead, this, &MappingEditor::handleTableRead);
+    connect(m_sourceConnection, &QComboBox::currentIndexChanged, this,
+            &MappingEditor::handleSourceConnectionChanged);
+    connect(m_sourceTable, &QComboBox::activated, this, &MappingEditor::handleTableChosen);
+    connect(m_sourceTable->lineEdit(), &QLineEdit::editingFinished, this,
+            &MappingEditor::handleTableChosen);
+    connect(m_cursor, &QComboBox::currentTextChanged, this, &MappingEditor::updateCursorHint);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &MappingEditor::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &MappingEditor::reject);
+
+    handleSourceConnectionChanged();
+}
+
+MappingEditor::~MappingEditor() = default;
+
+void MappingEditor::buildForm()
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *top = new QFormLayout;
+    m_name = new QLineEdit(this);
+    m_name->setObjectName(u"nameEdit"_s);
+    m_name->setAccessibleName(u"Name"_s);
+    m_name->setToolTip(u"Identifies the mapping's checkpoint and its row in the monitor"_s);
+    top->addRow(u"&Name:"_s, m_name);
+    layout->addLayout(top);
+
+    auto *sourceBox = new QGroupBox(u"Source"_s, this);
+    auto *source = new QVBoxLayout(sourceBox);
+    auto *sourceForm = new QFormLayout;
+    m_sourceConnection = new QComboBox(this);
+    m_sourceConnection->setObjectName(u"sourceConnectionCombo"_s);
+    m_sourceConnection->setAccessibleName(u"Source connection"_s);
+    fillConnections(m_sourceConnection, m_project);
+    sourceForm->addRow(u"&Connection:"_s, m_sourceConnection);
+    m_sourceTable = new QComboBox(this);
+    m_sourceTable->setObjectName(u"sourceTableCombo"_s);
+    m_sourceTable->setAccessibleName(u"Source table"_s);
+    m_sourceTable->setEditable(true);
+    m_sourceTable->setInsertPolicy(QComboBox::NoInsert);
+    m_sourceTable->setToolTip(u"Tables and views of the source connection, from its catalog"_s);
+    sourceForm->addRow(u"&Table:"_s, m_sourceTable);
+    source->addLayout(sourceForm);
+    m_catalogStatus = new QLabel(this);
+    m_catalogStatus->setObjectName(u"catalogStatus"_s);
+    m_catalogStatus->setAccessibleName(u"Catalog status"_s);
+    m_catalogStatus->setWordWrap(true);
+    m_catalogStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    source->addWidget(m_catalogStatus);
+    m_columns = new QTableView(this);
+    m_columns->setObjectName(u"columnsView"_s);
+    m_columns->setAccessibleName(u"Columns"_s);
+    m_columns->setModel(m_model);
+    m_columns->verticalHeader()->hide();
+    m_columns->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_columns->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_columns->horizontalHeader()->setSectionResizeMode(CatalogColumnsModel::NameColumn,
+                                                        QHeaderView::Stretch);
+    // Compact rows, and room for eight of them: the table is what the user reads here.
+    m_columns->verticalHeader()->setDefaultSectionSize(m_columns->fontMetrics().height() + 8);
+    m_columns->setMinimumHeight(9 * (m_columns->fontMetrics().height() + 8) + 4);
+    source->addWidget(m_columns, 1);
+    auto *cursorForm = new QFormLayout;
+    m_cursor = new QComboBox(this);
+    m_cursor->setObjectName(u"cursorCombo"_s);
+    m_cursor->setAccessibleName(u"Cursor"_s);
+    m_cursor->setEditable(true);
+    m_cursor->setInsertPolicy(QComboBox::NoInsert);
+    m_cursor->lineEdit()->setPlaceholderText(u"none: full keyset passes only"_s);
+    m_cursor->setToolTip(u"A column whose value grows whenever a row is inserted or updated; "
+                         u"incremental passes read the rows past the checkpoint by it"_s);
+    cursorForm->addRow(u"C&ursor column:"_s, m_cursor);
+    m_cursorHint = new QLabel(this);
+    m_cursorHint->setObjectName(u"cursorHint"_s);
+    m_cursorHint->setWordWrap(true);
+    cursorForm->addRow(QString(), m_cursorHint);
+    source->addLayout(cursorForm);
+    layout->addWidget(sourceBox, 1);
+
+    auto *mirrorBox = new QGroupBox(u"Mirror"_s, this);
+    auto *mirror = new QFormLayout(mirrorBox);
+    m_mirrorConnection = new QComboBox(this);
+    m_mirrorConnection->setObjectName(u"mirrorConnectionCombo"_s);
+    m_mirrorConnection->setAccessibleName(u"Mirror connection"_s);
+    fillConnections(m_mirrorConnection, m_project);
+    mirror->addRow(u"C&onnection:"_s, m_mirrorConnection);
+    m_mirrorTable = new QLineEdit(this);
+    m_mirrorTable->setObjectName(u"mirrorTableEdit"_s);
+    m_mirrorTable->setAccessibleName(u"Mirror table"_s);
+    m_mirrorTable->setToolTip(u"Created from the source's columns when it does not exist yet"_s);
+    mirror->addRow(u"T&able:"_s, m_mirrorTable);
+    layout->addWidget(mirrorBox);
+
+    auto *tuningBox = new QGroupBox(u"Schedule and safety"_s, this);
+    auto *tuning = new QFormLayout(tuningBox);
+    m_deletes = new QComboBox(this);
+    m_deletes->setObjectName(u"deletesCombo"_s);
+    m_deletes->setAccessibleName(u"Deletes"_s);
+    m_deletes->addItem(u"Sweep: remove mirror rows whose key is gone from the source"_s);
+    m_deletes->addItem(u"None: keep rows deleted in the source"_s);
+    tuning->addRow(u"&Deletes:"_s, m_deletes);
+    const auto spin = [this](const QString &name, const QString &accessible, int min, int max,
+                             const QString &suffix, const QString &tip) {
+        auto *s = new QSpinBox(this);
+        s->setObjectName(name);
+        s->setAccessibleName(accessible);
+        s->setRange(min, max);
+        s->setSuffix(suffix);
+        s->setToolTip(tip);
+        return s;
+    };
+    m_interval = spin(u"intervalSpin"_s, u"Sync interval"_s, 1, 7 * 24 * 3600, u" s"_s,
+                      u"How often the mapping is synced"_s);
+    tuning->addRow(u"&Sync every:"_s, m_interval);
+    m_batchRows = spin(u"batchRowsSpin"_s, u"Batch rows"_s, 1, 1'000'000, u" rows"_s,
+                       u"Rows written per transaction"_s);
+    tuning->addRow(u"&Batch:"_s, m_batchRows);
+    m_lookback = spin(u"lookbackSpin"_s, u"Lookback"_s, 0, 30 * 24 * 3600, QString(),
+                      u"How far behind the checkpoint each pass looks again, for rows that "
+                      u"commit late: seconds for a timestamp cursor, units for an integer one"_s);
+    tuning->addRow(u"&Lookback:"_s, m_lookback);
+    m_maxSweepFraction = new QDoubleSpinBox(this);
+    m_maxSweepFraction->setObjectName(u"maxSweepFractionSpin"_s);
+    m_maxSweepFraction->setAccessibleName(u"Largest sweep"_s);
+    m_maxSweepFraction->setRange(0.01, 1.0);
+    m_maxSweepFraction->setSingleStep(0.05);
+    m_maxSweepFraction->setDecimals(2);
+    m_maxSweepFraction->setToolTip(u"A sweep that would delete more than this share of the "
+                                   u"mirror table is refused unless forced"_s);
+    tuning->addRow(u"Largest s&weep:"_s, m_maxSweepFraction);
+    m_sweepInterval = spin(u"sweepIntervalSpin"_s, u"Sweep interval"_s, 0, 7 * 24 * 3600,
+                           u" s"_s, u"How often orphans are swept on their own; 0: only on request"_s);
+    m_sweepInterval->setSpecialValueText(u"only on request"_s);
+    tuning->addRow(u"S&weep every:"_s, m_sweepInterval);
+    layout->addWidget(tuningBox);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(u"errorLabel"_s);
+    m_error->setAccessibleName(u"Problem"_s);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(ErrorStyle);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->hide();
+    layout->addWidget(m_error);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->setObjectName(u"buttons"_s);
+    layout->addWidget(m_buttons);
+    resize(680, 860);
+}
+
+QString MappingEditor::catalogStatus() const
+{
+    return m_catalogStatus->text();
+}
+
+void MappingEditor::handleSourceConnectionChanged()
+{
+    const QString name = m_sourceConnection->currentData().toString();
+    const auto it = m_project.connections.constFind(name);
+    if (it == m_project.connections.constEnd())
+        return;
+    m_loadedTable.clear();
+    m_catalogStatus->setStyleSheet(QString());
+    m_catalogStatus->setText(u"Reading the tables of connection '%1'…"_s.arg(name));
+    m_catalog->requestTables(*it);
+    if (!m_sourceTable->currentText().trimmed().isEmpty())
+        handleTableChosen();
+}
+
+void MappingEditor::handleTablesRead(const CatalogTables &result)
+{
+    const QString current = m_sourceTable->currentText();
+    m_sourceTable->clear();
+    m_sourceTable->addItems(result.tables);
+    m_sourceTable->setEditText(current);
+    if (!result.error.isEmpty()) {
+        m_catalogStatus->setStyleSheet(ErrorStyle);
+        m_catalogStatus->setText(u"Could not read the catalog: "_s + result.error);
+    } else if (!m_catalog->isBusy()) {
+        m_catalogStatus->setText(u"%1 tables and views in connection '%2'; choose one."_s.arg(
+                QString::number(result.tables.size()), result.connection));
+    }
+    Q_EMIT tablesLoaded();
+}
+
+void MappingEditor::handleTableChosen()
+{
+    const QString table = m_sourceTable->currentText().trimmed();
+    const QString connection = m_sourceConnection->currentData().toString();
+    if (table.isEmpty() || table == m_loadedTable || !m_project.connections.contains(connection))
+        return;
+    const QString mirror = m_mirrorTable->text().trimmed();
+    if (mirror.isEmpty() || mirror == m_followedMirror) {
+        m_mirrorTable->setText(table);
+        m_followedMirror = table;
+    }
+    m_loadedTable = table;
+    m_catalogStatus->setStyleSheet(QString());
+    m_catalogStatus->setText(u"Reading table '%1'…"_s.arg(table));
+    m_catalog->requestTable(m_project.connections.value(connection), table);
+}
+
+void MappingEditor::handleTableRead(const CatalogTable &result)
+{
+    const TableSchema &schema = result.schema;
+    if (schema.table != m_loadedTable)
+        return;
+    if (!result.error.isEmpty() || !schema.exists()) {
+        m_model->clear();
+        setCursorChoices({}, m_cursor->currentText());
+        m_catalogStatus->setStyleSheet(ErrorStyle);
+        m_catalogStatus->setText(
+                result.error.isEmpty()
+                        ? u"Connection '%1' has no table '%2'."_s.arg(result.connection, schema.table)
+                        : u"Could not read table '%1': %2"_s.arg(schema.table, result.error));
+        Q_EMIT tableLoaded();
+        return;
+    }
+    m_suggestion = suggestCursor(schema);
+    const bool same = schema.table == m_original.source.table
+            && result.connection == m_original.source.connection;
+    if (same) {
+        // The mapping's own choices stand; the suggestions are only shown.
+        m_model->setSchema(schema, m_original.key.isEmpty() ? schema.primaryKey : m_original.key,
+                           m_original.columns);
+        setCursorChoices(schema.columnNames(), m_original.cursorColumn);
+    } else {
+        m_model->setSchema(schema, suggestKey(schema), {});
+        setCursorChoices(schema.columnNames(), m_suggestion.column);
+    }
+    m_catalogStatus->setStyleSheet(QString());
+    m_catalogStatus->setText(
+            u"'%1': %2 columns; %3."_s.arg(
+                    schema.table, QString::number(schema.columns.size()),
+                    schema.primaryKey.isEmpty()
+                            ? u"no primary key, so tick the column(s) that identify a row"_s
+                            : u"primary key (%1)"_s.arg(schema.primaryKey.join(u", "_s))));
+    Q_EMIT tableLoaded();
+}
+
+void MappingEditor::setCursorChoices(const QStringList &columns, const QString &current)
+{
+    m_cursor->blockSignals(true);
+    m_cursor->clear();
+    m_cursor->addItem(QString());
+    m_cursor->addItems(columns);
+    m_cursor->setEditText(current);
+    m_cursor->blockSignals(false);
+    updateCursorHint();
+}
+
+void MappingEditor::updateCursorHint()
+{
+    const QString current = m_cursor->currentText().trimmed();
+    if (!m_model->schema().exists()) {
+        m_cursorHint->setText(QString());
+    } else if (m_suggestion.column.isEmpty()) {
+        m_cursorHint->setText(u"No column looks like a cursor (a timestamp or version that grows "
+                              u"on every update). Without one, the mapping is synced by full "
+                              u"keyset passes only."_s);
+    } else if (current == m_suggestion.column) {
+        m_cursorHint->setText(u"Suggested: %1 is %2."_s.arg(current, m_suggestion.reason));
+    } else {
+        m_cursorHint->setText(
+                u"Suggested: %1, %2."_s.arg(m_suggestion.column, m_suggestion.reason));
+    }
+    m_cursorHint->setVisible(!m_cursorHint->text().isEmpty());
+    // lookback_s counts seconds behind a time cursor, cursor units behind an integer one.
+    const ColumnInfo *cursor = m_model->schema().column(current);
+    m_lookback->setSuffix(cursor && cursor->valueClass == ValueClass::Integer ? u" units"_s
+                                                                             : u" s"_s);
+}
+
+MappingConfig MappingEditor::mapping() const
+{
+    MappingConfig m = m_original;
+    m.name = m_name->text().trimmed();
+    m.source = {m_sourceConnection->currentData().toString(),
+                m_sourceTable->currentText().trimmed()};
+    m.mirror = {m_mirrorConnection->currentData().toString(), m_mirrorTable->text().trimmed()};
+    const TableSchema &schema = m_model->schema();
+    if (schema.exists() && schema.table == m.source.table) {
+        // Written out only where they differ from the defaults, so a column added to the
+        // source later is copied too, as "columns" left out promises.
+        const QStringList key = m_model->keyColumns();
+        m.key = key == schema.primaryKey ? QStringList() : key;
+        m.columns = m_model->allCopied() ? QStringList() : m_model->copiedColumns();
+    }
+    m.cursorColumn = m_cursor->currentText().trimmed();
+    m.deletes = m_deletes->currentIndex() == 0 ? DeletePolicy::Sweep : DeletePolicy::None;
+    m.intervalS = m_interval->value();
+    m.batchRows = m_batchRows->value();
+    m.lookback = m_lookback->value();
+    m.maxSweepFraction = m_maxSweepFraction->value();
+    m.sweepIntervalS = m_sweepInterval->value();
+    return m;
+}
+
+QWidget *MappingEditor::fieldWidget(const QString &path) const
+{
+    const QString head = path.section(u'.', 0, 0);
+    if (path == u"source.connection"_s)
+        return m_sourceConnection;
+    if (head == u"source"_s)
+        return m_sourceTable;
+    if (path == u"mirror.connection"_s)
+        return m_mirrorConnection;
+    if (head == u"mirror"_s)
+        return m_mirrorTable;
+    if (head.startsWith(u"key"_s) || head.startsWith(u"columns"_s))
+        return m_columns;
+    if (head == u"cursor"_s)
+        return m_cursor;
+    if (head == u"deletes"_s)
+        return m_deletes;
+    if (head == u"interval_s"_s)
+        return m_interval;
+    if (head == u"batch_rows"_s)
+        return m_batchRows;
+    if (head.startsWith(u"lookback"_s))
+        return m_lookback;
+    if (head == u"max_sweep_fraction"_s)
+        return m_maxSweepFraction;
+    if (head == u"sweep_interval_s"_s)
+        return m_sweepInterval;
+    return m_name;
+}
+
+QStringList MappingEditor::validate()
+{
+    const MappingConfig m = mapping();
+    QStringList problems;
+    QWidget *culprit = nullptr;
+    const auto add = [&](QWidget *field, const QString &message) {
+        problems << field->accessibleName() + u": "_s + message;
+        if (!culprit)
+            culprit = field;
+    };
+    const TableSchema &schema = m_model->schema();
+    if (schema.exists() && schema.table == m.source.table && m_model->keyColumns().isEmpty())
+        add(m_columns,
+            schema.primaryKey.isEmpty()
+                    ? u"the table has no primary key; tick the Key column(s) that identify a row"_s
+                    : u"tick the Key column(s) rows are matched by"_s);
+
+    Project probe = m_project;
+    if (m_index < probe.mappings.size())
+        probe.mappings[m_index] = m;
+    else
+        probe.mappings.append(m);
+    const ProjectLoadResult loaded = ProjectLoader::loadBytes(
+            ProjectLoader::toJson(probe), probe.filePath.isEmpty()
+                    ? probe.folder + u"/tidemark.json"_s
+                    : probe.filePath);
+    const QString prefix = u"mappings[%1]"_s.arg(m_index);
+    for (const ProjectError &e : loaded.errors) {
+        if (e.where != prefix && !e.where.startsWith(prefix + u'.'))
+            continue; // another mapping's or a connection's problem: not this dialog's
+        add(fieldWidget(e.where.mid(prefix.size() + 1)), e.message);
+    }
+    if (problems.isEmpty())
+        m_error->hide();
+    else
+        showError(problems.join(u'\n'), culprit);
+    return problems;
+}
+
+void MappingEditor::showError(const QString &text, QWidget *field)
+{
+    m_error->setText(text);
+    m_error->show();
+    if (field)
+        field->setFocus();
+}
+
+void MappingEditor::accept()
+{
+    if (!validate().isEmpty())
+        return;
+    QDialog::accept();
+}
+
+} // namespace tidemark

@@ -1,0 +1,226 @@
+#include "projecteditoractions.h"
+
+#include "projecteditor.h"
+#include "project/projectloader.h"
+#include "recentprojects.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QStatusBar>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+ProjectEditorActions::ProjectEditorActions(QMainWindow *window, PasswordStore *store)
+    : QObject(window)
+    , m_window(window)
+    , m_store(store)
+{
+    m_chooseSaveFile = [this](const QString &suggested) {
+        return QFileDialog::getSaveFileName(m_window, u"Save project as"_s, suggested,
+                                            u"Tidemark projects (*.json)"_s);
+    };
+    install();
+    updateActions();
+}
+
+ProjectEditorActions::~ProjectEditorActions() = default;
+
+void ProjectEditorActions::install()
+{
+    m_newAction = new QAction(u"&New project…"_s, this);
+    m_newAction->setObjectName(u"newProjectAction"_s);
+    m_newAction->setShortcut(QKeySequence::New);
+    m_newAction->setStatusTip(u"Start a project file with its connections and mappings"_s);
+    connect(m_newAction, &QAction::triggered, this, &ProjectEditorActions::handleNew);
+
+    m_editAction = new QAction(u"&Edit project…"_s, this);
+    m_editAction->setObjectName(u"editProjectAction"_s);
+    m_editAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_editAction->setStatusTip(u"Edit the project's connections and mappings"_s);
+    connect(m_editAction, &QAction::triggered, this, &ProjectEditorActions::openEditor);
+
+    m_saveAction = new QAction(u"&Save project"_s, this);
+    m_saveAction->setObjectName(u"saveProjectAction"_s);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAction->setStatusTip(u"Write the edited project and restart the engine on it"_s);
+    connect(m_saveAction, &QAction::triggered, this, &ProjectEditorActions::handleSave);
+
+    m_saveAsAction = new QAction(u"Save project &as…"_s, this);
+    m_saveAsAction->setObjectName(u"saveProjectAsAction"_s);
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    m_saveAsAction->setStatusTip(u"Write the project to another file and open that one"_s);
+    connect(m_saveAsAction, &QAction::triggered, this, &ProjectEditorActions::handleSaveAs);
+
+    m_recentMenu = new QMenu(u"Open &recent"_s, m_window);
+    m_recentMenu->setObjectName(u"recentProjectsMenu"_s);
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &ProjectEditorActions::rebuildRecentMenu);
+    rebuildRecentMenu();
+
+    // After the window's own Open…, before whatever follows it (Quit).
+    auto *file = m_window->findChild<QMenu *>(u"fileMenu"_s);
+    if (!file) {
+        file = m_window->menuBar()->addMenu(u"&File"_s);
+        file->setObjectName(u"fileMenu"_s);
+    }
+    const QList<QAction *> existing = file->actions();
+    QAction *before = nullptr;
+    for (qsizetype i = 0; i < existing.size(); ++i) {
+        if (existing.at(i)->objectName() == u"openAction"_s && i + 1 < existing.size()) {
+            before = existing.at(i + 1);
+            break;
+        }
+    }
+    file->insertMenu(before, m_recentMenu);
+    file->insertSeparator(before);
+    file->insertActions(before, {m_newAction, m_editAction, m_saveAction, m_saveAsAction});
+}
+
+void ProjectEditorActions::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList paths = RecentProjects::paths();
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        const QString path = paths.at(i);
+        QAction *a = m_recentMenu->addAction(
+                u"&%1 %2"_s.arg(QString::number(i + 1), QDir::toNativeSeparators(path)));
+        connect(a, &QAction::triggered, this, [this, path] { Q_EMIT openProjectRequested(path); });
+    }
+    if (paths.isEmpty()) {
+        m_recentMenu->addAction(u"No recent projects"_s)->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    connect(m_recentMenu->addAction(u"&Clear the list"_s), &QAction::triggered, this,
+            [] { RecentProjects::clear(); });
+}
+
+void ProjectEditorActions::updateActions()
+{
+    m_editAction->setEnabled(m_project.has_value());
+    m_saveAction->setEnabled(m_project.has_value() && m_modified);
+    m_saveAsAction->setEnabled(m_project.has_value());
+}
+
+void ProjectEditorActions::setProject(const Project &project)
+{
+    m_project = project;
+    m_modified = false;
+    if (!project.filePath.isEmpty())
+        RecentProjects::add(project.filePath);
+    rebuildRecentMenu();
+    updateActions();
+}
+
+void ProjectEditorActions::applyEdit(const Project &edited)
+{
+    if (m_project && *m_project == edited)
+        return;
+    m_project = edited;
+    m_modified = true;
+    updateActions();
+    if (m_window->statusBar())
+        m_window->statusBar()->showMessage(
+                u"The project has unsaved changes: File > Save project applies them."_s, 10000);
+}
+
+ProjectEditor *ProjectEditorActions::openEditor()
+{
+    if (!m_project)
+        return nullptr;
+    auto *editor = new ProjectEditor(*m_project, m_store, m_window);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    connect(editor, &QDialog::accepted, this, [this, editor] {
+        applyEdit(editor->project());
+        // A new project has no file yet: Save As is the only way on.
+        if (m_project && m_project->filePath.isEmpty())
+            handleSaveAs();
+    });
+    editor->open();
+    return editor;
+}
+
+void ProjectEditorActions::handleNew()
+{
+    Project project;
+    project.folder = QDir::homePath();
+    m_project = project;
+    m_modified = true;
+    updateActions();
+    openEditor();
+}
+
+QStringList ProjectEditorActions::saveTo(const QString &path)
+{
+    if (!m_project)
+        return {u"no project to save"_s};
+    const QFileInfo info(path);
+    Project project = *m_project;
+    project.filePath = QDir::cleanPath(info.absoluteFilePath());
+    // SQLite paths stay where they are; toJson writes them relative to the new folder when
+    // they are inside it.
+    project.folder = QDir::cleanPath(info.absolutePath());
+    const QByteArray json = ProjectLoader::toJson(project);
+    const ProjectLoadResult check = ProjectLoader::loadBytes(json, project.filePath);
+    QStringList problems;
+    for (const ProjectError &e : check.errors)
+        problems << e.toString();
+    if (!problems.isEmpty())
+        return problems;
+    // QSaveFile: a crash or a full disk halfway leaves the old file, not half a project.
+    QSaveFile file(project.filePath);
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit())
+        return {project.filePath + u": cannot write the project file: "_s + file.errorString()};
+    m_project = *check.project;
+    m_modified = false;
+    RecentProjects::add(project.filePath);
+    updateActions();
+    Q_EMIT openProjectRequested(project.filePath);
+    return {};
+}
+
+void ProjectEditorActions::handleSave()
+{
+    if (!m_project)
+        return;
+    if (m_project->filePath.isEmpty()) {
+        handleSaveAs();
+        return;
+    }
+    report(u"Project not saved"_s, saveTo(m_project->filePath));
+}
+
+void ProjectEditorActions::handleSaveAs()
+{
+    if (!m_project)
+        return;
+    const QString suggested = m_project->filePath.isEmpty()
+            ? QDir(m_project->folder).filePath(u"tidemark.json"_s)
+            : m_project->filePath;
+    const QString path = m_chooseSaveFile(suggested);
+    if (path.isEmpty())
+        return;
+    report(u"Project not saved"_s, saveTo(path));
+}
+
+void ProjectEditorActions::report(const QString &title, const QStringList &problems)
+{
+    if (problems.isEmpty())
+        return;
+    auto *box = new QMessageBox(QMessageBox::Critical, title,
+                                u"The project was not saved:"_s, QMessageBox::Ok, m_window);
+    box->setObjectName(u"saveErrors"_s);
+    box->setInformativeText(u"• "_s + problems.join(u"\n• "_s));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace tidemark
