@@ -4,6 +4,8 @@
 #include "api/embeddedengine.h"
 #include "log/logging.h"
 #include "mainwindow.h"
+#include "passwordstore.h"
+#include "projecteditoractions.h"
 #include "project/projectloader.h"
 #include "quitonsignal.h"
 
@@ -17,6 +19,7 @@
 #include <QSettings>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -58,6 +61,8 @@ public:
         }
 
         close();
+        if (beforeStart)
+            beforeStart(*loaded.project);
         m_log->info("opening project '{}' with {} mapping(s)", info.absoluteFilePath(),
                     loaded.project->mappings.size());
         m_engine = std::make_unique<tidemark::EmbeddedEngine>(std::move(*loaded.project));
@@ -66,6 +71,9 @@ public:
         m_window.setWindowTitle(u"Tidemark — "_s + info.fileName());
         QSettings().setValue(LastProjectKey, info.absoluteFilePath());
     }
+
+    // Called with a loaded project before its engine starts (passwords, the project editor).
+    std::function<void(const tidemark::Project &)> beforeStart;
 
     // Stops the engine before it goes: its workers finish or roll back the batch in hand.
     void close()
@@ -158,9 +166,20 @@ int main(int argc, char *argv[])
     tidemark::initLogging(logOptions);
 
     tidemark::MainWindow window;
+    // Declared before the session, so it outlives every engine that asks it for passwords.
+    tidemark::PasswordStore passwords;
+    passwords.install();
     ProjectSession session(window);
     QObject::connect(&window, &tidemark::MainWindow::openProjectRequested, &window,
                      [&session](const QString &path) { session.open(path); });
+    // File > Open recent, New, Edit, Save, Save As; a save reopens the file, restarting the engine.
+    auto *projectActions = new tidemark::ProjectEditorActions(&window, &passwords);
+    QObject::connect(projectActions, &tidemark::ProjectEditorActions::openProjectRequested,
+                     &window, [&session](const QString &path) { session.open(path); });
+    session.beforeStart = [&passwords, &window, projectActions](const tidemark::Project &project) {
+        passwords.prepare(project, &window);
+        projectActions->setProject(project);
+    };
     window.show();
 
     // Armed before the project opens: a project with errors shows a modal message box, and
