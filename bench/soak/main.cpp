@@ -127,16 +127,10 @@ int main(int argc, char **argv)
         return kExitSetup;
     }
 
-    Project project;
-    project.filePath = dir.filePath(u"soak.json"_s);
-    project.folder = dir.path();
-    project.connections.insert(u"src"_s, pair.source);
-    project.connections.insert(u"mirror"_s, pair.mirror);
-    MappingConfig m = itemMapping(pair.mapping, u"src"_s, pair.sourceTable, u"mirror"_s,
-                                  pair.mirrorTable);
+    Project project = emptyProject(dir.path(), u"soak"_s);
+    MappingConfig &m = pair.addTo(project);
     m.batchRows = 2000;
     m.sweepIntervalS = 10;
-    project.mappings << m;
 
     EmbeddedEngine engine(project, faultEngineOptions());
     engine.start();

@@ -174,9 +174,9 @@ TcpProxy::TcpProxy(QString targetHost, quint16 targetPort)
 
 TcpProxy::~TcpProxy()
 {
-    ProxyWorker *worker = m_worker;
-    QMetaObject::invokeMethod(
-            worker, [worker] { delete worker; }, Qt::BlockingQueuedConnection);
+    // Deleted in its own thread, where its sockets live: the deferred delete is delivered
+    // before m_thread (destroyed next) has quit, at the latest as the thread finishes.
+    m_worker->deleteLater();
 }
 
 bool TcpProxy::listen()

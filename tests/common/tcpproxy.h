@@ -62,8 +62,8 @@ private:
     QString m_error;
     std::shared_ptr<Stats> m_stats = std::make_shared<Stats>();
     WorkerThread m_thread;
-    // Lives in m_thread; the destructor deletes it there (its sockets belong to that thread)
-    // before m_thread quits.
+    // Lives in m_thread; deleted there (its sockets belong to that thread) before m_thread
+    // has quit.
     ProxyWorker *m_worker = nullptr;
 };
 

@@ -130,7 +130,26 @@ struct ItemPair
         return checkpointCovered(source, sourceTable, mirror, mirrorTable, mapping);
     }
     qint64 mirrorRows() const { return countRows(mirror, mirrorTable); }
+
+    // Adds both connections (under their names) and the mapping to `project`; returns the
+    // mapping for tweaking.
+    MappingConfig &addTo(Project &project) const
+    {
+        project.connections.insert(source.name, source);
+        project.connections.insert(mirror.name, mirror);
+        project.mappings << itemMapping(mapping, source.name, sourceTable, mirror.name, mirrorTable);
+        return project.mappings.last();
+    }
 };
+
+// A project without connections or mappings, its file (never written) in `folder`.
+inline Project emptyProject(const QString &folder, const QString &name)
+{
+    Project p;
+    p.filePath = folder + u'/' + name + u".json"_s;
+    p.folder = folder;
+    return p;
+}
 
 // Waits until the mirror equals the source row for row, with the engine left to its own
 // schedule (no operator action): the behaviour under test. Returns the last difference.

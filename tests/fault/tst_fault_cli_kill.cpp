@@ -66,6 +66,26 @@ QJsonObject connectionJson(const ConnectionConfig &c)
             {u"statement_timeout_s"_s, 30}};
 }
 
+// A project file with `pair`'s connections and its one mapping, as an operator writes it.
+bool writeItemsProject(const QString &path, const ItemPair &pair)
+{
+    const QJsonObject mapping{
+            {u"name"_s, pair.mapping},
+            {u"source"_s, QJsonObject{{u"connection"_s, u"src"_s}, {u"table"_s, pair.sourceTable}}},
+            {u"mirror"_s, QJsonObject{{u"connection"_s, u"mirror"_s}, {u"table"_s, pair.mirrorTable}}},
+            {u"key"_s, QJsonArray{u"id"_s}},
+            {u"cursor"_s, QJsonObject{{u"column"_s, u"version"_s}}},
+            {u"interval_s"_s, 1},
+            {u"batch_rows"_s, kBatchRows},
+            {u"lookback"_s, 0}};
+    return clitest::writeJson(
+            path, QJsonObject{{u"tidemark"_s, 1},
+                              {u"connections"_s,
+                               QJsonObject{{u"src"_s, connectionJson(pair.source)},
+                                           {u"mirror"_s, connectionJson(pair.mirror)}}},
+                              {u"mappings"_s, QJsonArray{mapping}}});
+}
+
 // Rows PostgreSQL has inserted or updated in `table` since its statistics began: what the
 // engine wrote there, however it wrote it (COPY, INSERT ... ON CONFLICT).
 qint64 rowsWrittenByPostgres(const ConnectionConfig &pg, const QString &table)
@@ -116,24 +136,7 @@ private Q_SLOTS:
         pair.sourceTable = pair.mirrorTable = u"items"_s;
         createItemTable(pair.source, pair.sourceTable, kRows);
 
-        QVERIFY(clitest::writeJson(
-                projectPath,
-                QJsonObject{{u"tidemark"_s, 1},
-                            {u"connections"_s,
-                             QJsonObject{{u"src"_s, connectionJson(pair.source)},
-                                         {u"mirror"_s, connectionJson(pair.mirror)}}},
-                            {u"mappings"_s,
-                             QJsonArray{QJsonObject{
-                                     {u"name"_s, pair.mapping},
-                                     {u"source"_s, QJsonObject{{u"connection"_s, u"src"_s},
-                                                               {u"table"_s, pair.sourceTable}}},
-                                     {u"mirror"_s, QJsonObject{{u"connection"_s, u"mirror"_s},
-                                                               {u"table"_s, pair.mirrorTable}}},
-                                     {u"key"_s, QJsonArray{u"id"_s}},
-                                     {u"cursor"_s, QJsonObject{{u"column"_s, u"version"_s}}},
-                                     {u"interval_s"_s, 1},
-                                     {u"batch_rows"_s, kBatchRows},
-                                     {u"lookback"_s, 0}}}}}));
+        QVERIFY(writeItemsProject(projectPath, pair));
         const QStringList withProject{u"--project"_s, projectPath};
         CLI_EXIT(clitest::runCli(QStringList{u"prepare"_s} + withProject, home), 0);
 
@@ -205,6 +208,44 @@ private Q_SLOTS:
         }
         const TableDiff final = pair.compare();
         QVERIFY2(final.equal(), qPrintable(final.describe()));
+    }
+
+    void statusShowsEachConnectionsState()
+    {
+        // Issue 4, "Done when": `status` shows every connection's state. With the source
+        // server stopped, `status --json` says which connection is down and why.
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString home = tmp.filePath(u"home"_s);
+        QVERIFY(QDir().mkpath(home));
+        const QString projectPath = tmp.filePath(u"tidemark.json"_s);
+        ItemPair pair;
+        pair.mapping = u"status_items"_s;
+        pair.source = m_servers.connection(DriverKind::MariaDb, u"src"_s);
+        pair.mirror = m_servers.connection(DriverKind::Postgres, u"mirror"_s);
+        pair.sourceTable = pair.mirrorTable = u"status_items"_s;
+        createItemTable(pair.source, pair.sourceTable, 100);
+        QVERIFY(writeItemsProject(projectPath, pair));
+        const QStringList withProject{u"--project"_s, projectPath};
+        CLI_EXIT(clitest::runCli(QStringList{u"prepare"_s} + withProject, home), 0);
+
+        QVERIFY2(m_servers.mariaStop(), qPrintable(m_servers.error()));
+        const clitest::CliResult status =
+                clitest::runCli(QStringList{u"status"_s, u"--json"_s} + withProject, home);
+        QVERIFY2(m_servers.mariaStart(), qPrintable(m_servers.error()));
+        QVERIFY2(status.finished && status.exitCode != 0, status.describe().constData());
+        const QJsonObject root = QJsonDocument::fromJson(status.out.toUtf8()).object();
+        QVERIFY2(root.value(u"connections"_s).isArray(), status.describe().constData());
+        QMap<QString, QJsonObject> byName;
+        for (const QJsonValue &c : root.value(u"connections"_s).toArray())
+            byName.insert(c.toObject().value(u"name"_s).toString(), c.toObject());
+        QVERIFY2(byName.contains(u"src"_s) && byName.contains(u"mirror"_s),
+                 status.describe().constData());
+        const QJsonObject src = byName.value(u"src"_s);
+        QVERIFY2(src.value(u"state"_s).toString() != u"connected"_s
+                         && !src.value(u"last_error"_s).toString().isEmpty(),
+                 status.describe().constData());
+        QCOMPARE(byName.value(u"mirror"_s).value(u"state"_s).toString(), u"connected"_s);
     }
 };
 

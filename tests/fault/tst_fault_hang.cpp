@@ -45,13 +45,8 @@ private:
         hung.sourceTable = hung.mirrorTable = hung.mapping;
         createItemTable(hung.source, hung.sourceTable, 2000);
 
-        Project p;
-        p.filePath = m_dir.filePath(prefix + u".json"_s);
-        p.folder = m_dir.path();
-        p.connections.insert(u"pg"_s, hung.source);
-        p.connections.insert(u"maria"_s, hung.mirror);
-        p.mappings << itemMapping(hung.mapping, u"pg"_s, hung.sourceTable, u"maria"_s,
-                                  hung.mirrorTable);
+        Project p = emptyProject(m_dir.path(), prefix);
+        hung.addTo(p);
         if (withHealthy) {
             healthy.mapping = prefix + u"_healthy"_s;
             healthy.source.name = u"lite_src"_s;
@@ -62,10 +57,7 @@ private:
             healthy.mirror.database = m_dir.filePath(prefix + u"_mirror.db"_s);
             healthy.sourceTable = healthy.mirrorTable = u"items"_s;
             createItemTable(healthy.source, healthy.sourceTable, 1000);
-            p.connections.insert(healthy.source.name, healthy.source);
-            p.connections.insert(healthy.mirror.name, healthy.mirror);
-            p.mappings << itemMapping(healthy.mapping, healthy.source.name, u"items"_s,
-                                      healthy.mirror.name, u"items"_s);
+            healthy.addTo(p);
         }
         return p;
     }

@@ -78,19 +78,15 @@ private Q_SLOTS:
         pair.sourceTable = pair.mirrorTable = u"proxied"_s;
         createItemTable(pair.source, pair.sourceTable, 5000);
 
-        ConnectionConfig engineSource = withTimeouts(pair.source);
-        engineSource.port = pgProxy.port();
-        ConnectionConfig engineMirror = withTimeouts(pair.mirror);
-        engineMirror.port = mariaProxy.port();
-        Project project;
-        project.filePath = m_dir.filePath(u"proxy.json"_s);
-        project.folder = m_dir.path();
-        project.connections.insert(u"src"_s, engineSource);
-        project.connections.insert(u"mirror"_s, engineMirror);
-        MappingConfig m = itemMapping(pair.mapping, u"src"_s, pair.sourceTable, u"mirror"_s,
-                                      pair.mirrorTable);
-        m.sweepIntervalS = 2;   // deletes arrive during the run, not only at the end
-        project.mappings << m;
+        // The engine's view: the same tables, reached through the proxies.
+        ItemPair viaProxies = pair;
+        viaProxies.source = withTimeouts(pair.source);
+        viaProxies.source.port = pgProxy.port();
+        viaProxies.mirror = withTimeouts(pair.mirror);
+        viaProxies.mirror.port = mariaProxy.port();
+        Project project = emptyProject(m_dir.path(), u"proxy"_s);
+        // Deletes arrive during the run, not only at the end.
+        viaProxies.addTo(project).sweepIntervalS = 2;
 
         EmbeddedEngine engine(project, faultEngineOptions());
         engine.start();

@@ -35,12 +35,8 @@ private:
         pair.sourceTable = name;
         pair.mirrorTable = name;
         createItemTable(pair.source, name, seedRows);
-        Project p;
-        p.filePath = m_dir.filePath(name + u".json"_s);
-        p.folder = m_dir.path();
-        p.connections.insert(u"src"_s, pair.source);
-        p.connections.insert(u"mirror"_s, pair.mirror);
-        p.mappings << itemMapping(name, u"src"_s, name, u"mirror"_s, name);
+        Project p = emptyProject(m_dir.path(), name);
+        pair.addTo(p);
         return p;
     }
 
