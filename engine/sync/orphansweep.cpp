@@ -96,6 +96,8 @@ SweepResult OrphanSweep::run(bool force, bool dryRun)
     if (dryRun)
         return r;
 
+    log->info("mapping '{}': {} orphan rows of {} in mirror table '{}'; deleting them",
+              m.name(), r.orphans, r.mirrorRows, m_ctx.mirrorTable());
     // The deleting scan checks every page against the source again, so a key that came back
     // into the source since the count is kept.
     r.deleted = scan(true);

@@ -130,6 +130,55 @@ private Q_SLOTS:
         QCOMPARE(r.run.rowsWritten, 2);
         QCOMPARE(f.compare(u"t"_s), QString());
     }
+
+    // The pre-flight an operator sees before confirming: exactly what the real operation will
+    // do, and nothing written meanwhile (rows or checkpoint).
+    void dryRunsCountWhatTheRealRunsDo()
+    {
+        MirrorFixture f;
+        setUp(f, 50);
+        f.source(u"DELETE FROM t WHERE id > 45"_s);
+        f.source(u"UPDATE t SET v = 'changed' WHERE id = 3"_s);   // cursor not moved
+        f.mirror(u"DELETE FROM t WHERE id = 10"_s);
+        const Checkpoint before = f.checkpoint(u"t"_s);
+        OperationOptions dry;
+        dry.dryRun = true;
+
+        const OperationResult sweep = f.run(OperationKind::Sweep, u"t"_s, dry);
+        QCOMPARE(sweep.run.result, u"ok"_s);
+        QCOMPARE(sweep.run.rowsDeleted, 5);
+        QVERIFY(sweep.refusal.isEmpty());
+        const OperationResult backfill = f.run(OperationKind::Backfill, u"t"_s, dry);
+        QCOMPARE(backfill.run.result, u"ok"_s);
+        QCOMPARE(backfill.run.rowsWritten, 2);
+        QVERIFY2(backfill.run.note.contains(u"dry run"_s), qPrintable(backfill.run.note));
+        const OperationResult resync = f.run(OperationKind::Resync, u"t"_s, dry);
+        QCOMPARE(resync.run.rowsDeleted, 5);
+        QCOMPARE(resync.run.rowsWritten, 2);
+        // Nothing changed: the mirror still differs, the checkpoint did not move.
+        QCOMPARE(f.mirrorScalar(u"SELECT COUNT(*) FROM t"_s).toInt(), 49);
+        QVERIFY(!f.compare(u"t"_s).isEmpty());
+        QCOMPARE(f.checkpoint(u"t"_s), before);
+
+        const OperationResult real = f.run(OperationKind::Resync, u"t"_s);
+        QCOMPARE(real.run.rowsDeleted, resync.run.rowsDeleted);
+        QCOMPARE(real.run.rowsWritten, resync.run.rowsWritten);
+        QCOMPARE(f.compare(u"t"_s), QString());
+    }
+
+    void dryRunSaysARealSweepWouldBeRefused()
+    {
+        MirrorFixture f;
+        setUp(f, 100, 0.25);
+        f.source(u"DELETE FROM t WHERE id <= 30"_s);
+        OperationOptions dry;
+        dry.dryRun = true;
+        const OperationResult r = f.run(OperationKind::Sweep, u"t"_s, dry);
+        QCOMPARE(r.run.result, u"ok"_s);
+        QCOMPARE(r.run.rowsDeleted, 30);
+        QVERIFY2(r.refusal.contains(u"30 of 100"_s), qPrintable(r.refusal));
+        QCOMPARE(f.mirrorScalar(u"SELECT COUNT(*) FROM t"_s).toInt(), 100);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSweep)
