@@ -45,10 +45,10 @@ QSqlDatabase openConnection(const QString &name, const std::optional<Server> &se
         db.setDatabaseName(server->database);
     }
     if (!db.open())
-        throw std::runtime_error(u"cannot open %1 connection '%2': %3"_s
-                                         .arg(server ? server->dialect : u"sqlite"_s, name,
-                                              db.lastError().text())
-                                         .toStdString());
+        throw std::runtime_error(
+                u"cannot open %1 connection '%2': %3"_s
+                        .arg(server ? server->dialect : u"sqlite"_s, name, db.lastError().text())
+                        .toStdString());
     if (server && server->dialect == u"mariadb")
         execOrThrow(db, u"SET NAMES utf8mb4"_s);
     return db;
@@ -75,8 +75,8 @@ qint64 countRows(QSqlDatabase &db, const QString &quotedTable)
 {
     QSqlQuery q(db);
     if (!q.exec(u"SELECT COUNT(*) FROM "_s + quotedTable) || !q.next())
-        throw std::runtime_error(u"cannot count %1: %2"_s.arg(quotedTable, q.lastError().text())
-                                         .toStdString());
+        throw std::runtime_error(
+                u"cannot count %1: %2"_s.arg(quotedTable, q.lastError().text()).toStdString());
     return q.value(0).toLongLong();
 }
 

@@ -14,12 +14,12 @@ namespace tidemark::bench {
 
 struct Server
 {
-    QString dialect;       // "postgres" or "mariadb"
+    QString dialect; // "postgres" or "mariadb"
     QString host;
     int port = 0;
     QString user;
     QString password;
-    QString passwordEnv;   // the variable that holds the password, for project files
+    QString passwordEnv; // the variable that holds the password, for project files
     QString database;
 };
 

@@ -39,8 +39,8 @@ struct CStrings
 
 } // namespace
 
-ChildResult runChild(const QString &program, const QStringList &args,
-                     const QStringList &extraEnv, const QString &logFile)
+ChildResult runChild(const QString &program, const QStringList &args, const QStringList &extraEnv,
+                     const QString &logFile)
 {
     ChildResult result;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -55,8 +55,8 @@ ChildResult runChild(const QString &program, const QStringList &args,
 
     const int logFd = ::open(logPath.constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (logFd < 0) {
-        result.failure = u"cannot open log '%1': %2"_s.arg(logFile, QString::fromLocal8Bit(
-                                                                          std::strerror(errno)));
+        result.failure = u"cannot open log '%1': %2"_s.arg(
+                logFile, QString::fromLocal8Bit(std::strerror(errno)));
         return result;
     }
 
@@ -79,7 +79,8 @@ ChildResult runChild(const QString &program, const QStringList &args,
     }
 
     int status = 0;
-    struct rusage usage{};
+    struct rusage usage
+    {};
     pid_t waited;
     do {
         waited = ::wait4(pid, &status, 0, &usage);
@@ -89,7 +90,7 @@ ChildResult runChild(const QString &program, const QStringList &args,
         result.failure = u"wait4 failed: %1"_s.arg(QString::fromLocal8Bit(std::strerror(errno)));
         return result;
     }
-    result.peakMb = double(usage.ru_maxrss) / 1024.0;   // Linux reports kilobytes
+    result.peakMb = double(usage.ru_maxrss) / 1024.0; // Linux reports kilobytes
     auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
     result.cpuSeconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     if (WIFEXITED(status)) {

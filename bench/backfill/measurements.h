@@ -11,13 +11,13 @@ struct Sample
 {
     double seconds = 0;
     double peakMb = 0;
-    double cpuSeconds = 0;   // the client's own CPU time; the servers' is not in it
+    double cpuSeconds = 0; // the client's own CPU time; the servers' is not in it
 };
 
 struct Measurement
 {
     QString name;
-    qint64 rows = 0;      // rows copied per run (the single-row loop runs on a subset)
+    qint64 rows = 0; // rows copied per run (the single-row loop runs on a subset)
     QList<Sample> samples;
 
     double medianSeconds() const;

@@ -23,7 +23,10 @@ quint64 mix(quint64 x)
 class RowRandom
 {
 public:
-    RowRandom(quint64 seed, qint64 id) : m_state(mix(seed ^ mix(quint64(id)))) {}
+    RowRandom(quint64 seed, qint64 id)
+        : m_state(mix(seed ^ mix(quint64(id))))
+    {
+    }
     quint64 next() { return m_state = mix(m_state); }
     quint64 below(quint64 n) { return next() % n; }
     // One value in ten is NULL, drawn per column so NULLs are not correlated across a row.
@@ -36,8 +39,8 @@ private:
 // Words for the varchar(32) label, with a few outside ASCII so the text path is exercised with
 // multi-byte UTF-8 (the mirror must count characters, not bytes, against the 32 limit).
 constexpr std::array kWords = {
-        u"north", u"south", u"harbour", u"tide", u"mark", u"Zürich", u"straße", u"café",
-        u"pier", u"Ølstykke", u"quay", u"dock", u"naïve", u"lock", u"keel", u"ĳssel",
+        u"north", u"south",    u"harbour", u"tide", u"mark",  u"Zürich", u"straße", u"café",
+        u"pier",  u"Ølstykke", u"quay",    u"dock", u"naïve", u"lock",   u"keel",   u"ĳssel",
 };
 
 // 2020-01-01T00:00:00Z; timestamps spread over about five years from there.
@@ -80,8 +83,8 @@ BenchRow RowGenerator::row(qint64 id) const
             micros = 0;
         else if (pick == 1)
             micros -= micros % 1000;
-        row.createdAt = QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC)
-                                .toString(u"yyyy-MM-dd HH:mm:ss"_s)
+        row.createdAt =
+                QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(u"yyyy-MM-dd HH:mm:ss"_s)
                 + u'.' + QString::number(micros).rightJustified(6, u'0');
     }
     if (!r.isNull())

@@ -18,16 +18,19 @@ struct BenchRow
 {
     qint64 id = 0;
     std::optional<qint32> qty;
-    std::optional<QString> amount;     // numeric(12,2) as exact text, e.g. "-1234567.05"
-    std::optional<QString> label;      // up to 32 characters, some outside ASCII
-    std::optional<QString> createdAt;  // "YYYY-MM-DD HH:MM:SS.ffffff", UTC, no zone
+    std::optional<QString> amount;    // numeric(12,2) as exact text, e.g. "-1234567.05"
+    std::optional<QString> label;     // up to 32 characters, some outside ASCII
+    std::optional<QString> createdAt; // "YYYY-MM-DD HH:MM:SS.ffffff", UTC, no zone
     std::optional<bool> active;
 };
 
 class RowGenerator
 {
 public:
-    explicit RowGenerator(quint64 seed) : m_seed(seed) {}
+    explicit RowGenerator(quint64 seed)
+        : m_seed(seed)
+    {
+    }
 
     // Keys are 1..rows, with no gaps: the row count of the key range (1, n) is n.
     BenchRow row(qint64 id) const;

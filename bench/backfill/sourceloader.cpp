@@ -46,14 +46,15 @@ void loadSqlite(const QString &path, const QString &table, const RowGenerator &g
             const BenchRow r = gen.row(id);
             insert.bindValue(0, r.id);
             insert.bindValue(1, r.qty ? QVariant(*r.qty) : QVariant(QMetaType::fromType<int>()));
-            insert.bindValue(2, r.amount ? QVariant(*r.amount)
+            insert.bindValue(
+                    2, r.amount ? QVariant(*r.amount) : QVariant(QMetaType::fromType<QString>()));
+            insert.bindValue(
+                    3, r.label ? QVariant(*r.label) : QVariant(QMetaType::fromType<QString>()));
+            insert.bindValue(4,
+                             r.createdAt ? QVariant(*r.createdAt)
                                          : QVariant(QMetaType::fromType<QString>()));
-            insert.bindValue(3, r.label ? QVariant(*r.label)
-                                        : QVariant(QMetaType::fromType<QString>()));
-            insert.bindValue(4, r.createdAt ? QVariant(*r.createdAt)
-                                            : QVariant(QMetaType::fromType<QString>()));
-            insert.bindValue(5, r.active ? QVariant(int(*r.active))
-                                         : QVariant(QMetaType::fromType<int>()));
+            insert.bindValue(
+                    5, r.active ? QVariant(int(*r.active)) : QVariant(QMetaType::fromType<int>()));
             if (!insert.exec())
                 throw std::runtime_error(insert.lastError().text().toStdString());
         }
@@ -65,8 +66,9 @@ void loadSqlite(const QString &path, const QString &table, const RowGenerator &g
 
 QStringList psqlArgs(const Server &pg)
 {
-    return {u"-X"_s, u"-q"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-h"_s, pg.host,
-            u"-p"_s, QString::number(pg.port), u"-U"_s, pg.user, u"-d"_s, pg.database};
+    return {u"-X"_s, u"-q"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s,
+            u"-h"_s, pg.host, u"-p"_s, QString::number(pg.port),
+            u"-U"_s, pg.user, u"-d"_s, pg.database};
 }
 
 QString mariadbClient()
@@ -76,14 +78,20 @@ QString mariadbClient()
 
 QStringList mariadbArgs(const Server &maria)
 {
-    return {u"--protocol=TCP"_s, u"-h"_s, maria.host, u"-P"_s, QString::number(maria.port),
-            u"-u"_s, maria.user, u"--default-character-set=utf8mb4"_s, maria.database};
+    return {u"--protocol=TCP"_s,
+            u"-h"_s,
+            maria.host,
+            u"-P"_s,
+            QString::number(maria.port),
+            u"-u"_s,
+            maria.user,
+            u"--default-character-set=utf8mb4"_s,
+            maria.database};
 }
 
 QStringList clientEnv(const Server &server)
 {
-    return {(server.dialect == u"postgres" ? u"PGPASSWORD="_s : u"MYSQL_PWD="_s)
-            + server.password};
+    return {(server.dialect == u"postgres" ? u"PGPASSWORD="_s : u"MYSQL_PWD="_s) + server.password};
 }
 
 void loadServer(const Server &server, const QString &table, const QString &tsvPath,
@@ -99,22 +107,20 @@ void loadServer(const Server &server, const QString &table, const QString &tsvPa
     ChildResult r;
     if (server.dialect == u"postgres") {
         r = runChild(u"psql"_s,
-                     psqlArgs(server) << u"-c"_s
-                                      << u"\\copy \"%1\" FROM '%2'"_s.arg(table, tsvPath),
+                     psqlArgs(server)
+                             << u"-c"_s << u"\\copy \"%1\" FROM '%2'"_s.arg(table, tsvPath),
                      clientEnv(server), logFile);
     } else {
         // The file's format is MariaDB's default for LOAD DATA: tab separated, \N for NULL.
         r = runChild(mariadbClient(),
-                     mariadbArgs(server)
-                             << u"--local-infile=1"_s << u"-e"_s
-                             << u"LOAD DATA LOCAL INFILE '%1' INTO TABLE `%2` "
-                                "CHARACTER SET utf8mb4"_s.arg(tsvPath, table),
+                     mariadbArgs(server) << u"--local-infile=1"_s << u"-e"_s
+                                         << u"LOAD DATA LOCAL INFILE '%1' INTO TABLE `%2` "
+                                            "CHARACTER SET utf8mb4"_s.arg(tsvPath, table),
                      clientEnv(server), logFile);
     }
     if (r.exitCode != 0)
         throw std::runtime_error(u"loading %1.%2 failed: %3\n%4"_s
-                                         .arg(server.dialect, table, r.failure,
-                                              tailOfFile(logFile))
+                                         .arg(server.dialect, table, r.failure, tailOfFile(logFile))
                                          .toStdString());
 }
 

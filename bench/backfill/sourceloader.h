@@ -24,7 +24,7 @@ void loadServer(const Server &server, const QString &table, const QString &tsvPa
 // Command lines for the servers' own clients, shared with the baselines.
 QStringList psqlArgs(const Server &pg);
 QStringList mariadbArgs(const Server &maria);
-QString mariadbClient();   // "mariadb", or "mysql" on older systems
-QStringList clientEnv(const Server &server);   // PGPASSWORD / MYSQL_PWD
+QString mariadbClient();                     // "mariadb", or "mysql" on older systems
+QStringList clientEnv(const Server &server); // PGPASSWORD / MYSQL_PWD
 
 } // namespace tidemark::bench

@@ -115,11 +115,10 @@ QSqlQuery rangeQuery(TableSide &side, qint64 from, qint64 to)
     QSqlQuery q(side.db);
     q.setForwardOnly(true);
     const QString sql = u"SELECT "_s + selectList(side.dialect) + u" FROM "_s
-            + quoteName(side.dialect, side.table) + u" WHERE id BETWEEN "_s
-            + QString::number(from) + u" AND "_s + QString::number(to) + u" ORDER BY id"_s;
+            + quoteName(side.dialect, side.table) + u" WHERE id BETWEEN "_s + QString::number(from)
+            + u" AND "_s + QString::number(to) + u" ORDER BY id"_s;
     if (!q.exec(sql))
-        throw std::runtime_error(
-                u"compare: %1: %2"_s.arg(sql, q.lastError().text()).toStdString());
+        throw std::runtime_error(u"compare: %1: %2"_s.arg(sql, q.lastError().text()).toStdString());
     return q;
 }
 
@@ -131,8 +130,8 @@ bool nextRow(QSqlQuery &q, QStringList &row)
         return true;
     }
     if (q.lastError().isValid())
-        throw std::runtime_error(u"compare: read failed: %1"_s.arg(q.lastError().text())
-                                         .toStdString());
+        throw std::runtime_error(
+                u"compare: read failed: %1"_s.arg(q.lastError().text()).toStdString());
     return false;
 }
 
@@ -178,7 +177,7 @@ CompareResult compareTables(TableSide source, TableSide mirror)
                 ++compared;
                 if (sr != mr)
                     note(u"key %1: source (%2) mirror (%3)"_s.arg(sk).arg(sr.join(u", "_s),
-                                                                        mr.join(u", "_s)));
+                                                                          mr.join(u", "_s)));
                 haveS = nextRow(s, sr);
                 haveM = nextRow(m, mr);
             }

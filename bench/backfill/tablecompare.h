@@ -13,7 +13,7 @@ namespace tidemark::bench {
 struct TableSide
 {
     QSqlDatabase db;
-    QString dialect;   // "sqlite", "postgres", "mariadb"
+    QString dialect; // "sqlite", "postgres", "mariadb"
     QString table;
 };
 
@@ -23,7 +23,7 @@ struct CompareResult
     qint64 sourceRows = 0;
     qint64 mirrorRows = 0;
     qint64 differentRows = 0;
-    QStringList examples;   // the first few differences, for the report
+    QStringList examples; // the first few differences, for the report
 };
 
 CompareResult compareTables(TableSide source, TableSide mirror);
