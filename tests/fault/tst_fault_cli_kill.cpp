@@ -112,6 +112,31 @@ class TestFaultCliKill : public QObject
 private:
     ServerInstance m_servers;
 
+    // A MariaDB source table of `rows` items, a project file over it and a PostgreSQL mirror,
+    // prepared by `tidemark-cli prepare`, with a HOME of its own.
+    struct CliProject
+    {
+        QTemporaryDir tmp;
+        QString home;
+        QStringList args;   // --project FILE
+        ItemPair pair;
+    };
+    void prepareProject(CliProject &p, const QString &table, int rows)
+    {
+        QVERIFY(p.tmp.isValid());
+        p.home = p.tmp.filePath(u"home"_s);
+        QVERIFY(QDir().mkpath(p.home));
+        const QString projectPath = p.tmp.filePath(u"tidemark.json"_s);
+        p.pair.mapping = table;
+        p.pair.source = m_servers.connection(DriverKind::MariaDb, u"src"_s);
+        p.pair.mirror = m_servers.connection(DriverKind::Postgres, u"mirror"_s);
+        p.pair.sourceTable = p.pair.mirrorTable = table;
+        createItemTable(p.pair.source, table, rows);
+        QVERIFY(writeItemsProject(projectPath, p.pair));
+        p.args = QStringList{u"--project"_s, projectPath};
+        CLI_EXIT(clitest::runCli(QStringList{u"prepare"_s} + p.args, p.home), 0);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -123,22 +148,13 @@ private Q_SLOTS:
 
     void sigkillMidBatchThenResume()
     {
-        QTemporaryDir tmp;
-        QVERIFY(tmp.isValid());
-        const QString home = tmp.filePath(u"home"_s);
-        QVERIFY(QDir().mkpath(home));
-        const QString projectPath = tmp.filePath(u"tidemark.json"_s);
-
-        ItemPair pair;
-        pair.mapping = u"items"_s;
-        pair.source = m_servers.connection(DriverKind::MariaDb, u"src"_s);
-        pair.mirror = m_servers.connection(DriverKind::Postgres, u"mirror"_s);
-        pair.sourceTable = pair.mirrorTable = u"items"_s;
-        createItemTable(pair.source, pair.sourceTable, kRows);
-
-        QVERIFY(writeItemsProject(projectPath, pair));
-        const QStringList withProject{u"--project"_s, projectPath};
-        CLI_EXIT(clitest::runCli(QStringList{u"prepare"_s} + withProject, home), 0);
+        CliProject project;
+        prepareProject(project, u"items"_s, kRows);
+        if (QTest::currentTestFailed())
+            return;
+        const ItemPair &pair = project.pair;
+        const QString &home = project.home;
+        const QStringList &withProject = project.args;
 
         qint64 covered = 0;
         qint64 mirroredAtKill = 0;
@@ -214,24 +230,14 @@ private Q_SLOTS:
     {
         // Issue 4, "Done when": `status` shows every connection's state. With the source
         // server stopped, `status --json` says which connection is down and why.
-        QTemporaryDir tmp;
-        QVERIFY(tmp.isValid());
-        const QString home = tmp.filePath(u"home"_s);
-        QVERIFY(QDir().mkpath(home));
-        const QString projectPath = tmp.filePath(u"tidemark.json"_s);
-        ItemPair pair;
-        pair.mapping = u"status_items"_s;
-        pair.source = m_servers.connection(DriverKind::MariaDb, u"src"_s);
-        pair.mirror = m_servers.connection(DriverKind::Postgres, u"mirror"_s);
-        pair.sourceTable = pair.mirrorTable = u"status_items"_s;
-        createItemTable(pair.source, pair.sourceTable, 100);
-        QVERIFY(writeItemsProject(projectPath, pair));
-        const QStringList withProject{u"--project"_s, projectPath};
-        CLI_EXIT(clitest::runCli(QStringList{u"prepare"_s} + withProject, home), 0);
+        CliProject project;
+        prepareProject(project, u"status_items"_s, 100);
+        if (QTest::currentTestFailed())
+            return;
 
         QVERIFY2(m_servers.mariaStop(), qPrintable(m_servers.error()));
-        const clitest::CliResult status =
-                clitest::runCli(QStringList{u"status"_s, u"--json"_s} + withProject, home);
+        const clitest::CliResult status = clitest::runCli(
+                QStringList{u"status"_s, u"--json"_s} + project.args, project.home);
         QVERIFY2(m_servers.mariaStart(), qPrintable(m_servers.error()));
         QVERIFY2(status.finished && status.exitCode != 0, status.describe().constData());
         const QJsonObject root = QJsonDocument::fromJson(status.out.toUtf8()).object();
