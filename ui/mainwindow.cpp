@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHeaderView>
@@ -31,6 +32,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -47,6 +49,8 @@ const QString GeometryKey = u"window/geometry"_s;
 const QString StateKey = u"window/state"_s;
 const QString SplitterKey = u"window/splitter"_s;
 const QString ColumnsKey = u"window/mappingColumns"_s;
+// Widest a column grows on its own; the operator can widen it further.
+constexpr int MaxAutoColumnWidth = 240;
 
 bool needsPreflight(OperationKind kind)
 {
@@ -102,6 +106,12 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     header->setStretchLastSection(true);
     header->setSectionsMovable(true);
     header->setHighlightSections(false);
+    // The operator resized a column: from now on the widths are theirs (and saved).
+    connect(header, &QHeaderView::sectionResized, this, [this](int logicalIndex) {
+        // The stretched last column resizes with the window; that is not the operator.
+        if (!m_autoSizing && logicalIndex != MappingsModel::LastErrorColumn)
+            m_columnsSized = true;
+    });
     header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 
     m_hintLabel = new QLabel(
@@ -119,7 +129,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     setCentralWidget(m_stack);
 
     m_connectionsPanel = new ConnectionsPanel(m_connectionsModel, this);
-    addDockWidget(Qt::RightDockWidgetArea, m_connectionsPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_connectionsPanel);
     connect(m_connectionsPanel, &ConnectionsPanel::reconnectRequested, this,
             [this](const QString &connection) {
                 if (!m_engine)
@@ -133,10 +143,11 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
 
     m_logView = new LogView(m_logModel, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logView);
-    // The table is what the window is for; the log gets a strip a dozen lines high, the
-    // connections a column wide enough for their state and countdown.
-    resizeDocks({m_logView}, {190}, Qt::Vertical);
-    resizeDocks({m_connectionsPanel}, {380}, Qt::Horizontal);
+    // Connections and log share the bottom strip side by side: the mappings table has a
+    // dozen columns and needs the full width; a project has a handful of connections.
+    splitDockWidget(m_connectionsPanel, m_logView, Qt::Horizontal);
+    resizeDocks({m_logView}, {200}, Qt::Vertical);
+    resizeDocks({m_connectionsPanel, m_logView}, {520, 920}, Qt::Horizontal);
 
     m_tray = new TrayStatus(this);
     connect(m_tray, &TrayStatus::activated, this, [this] {
@@ -474,16 +485,22 @@ void MainWindow::selectMapping(const QString &name)
 
 void MainWindow::handleStatusChanged(const QList<MappingStatus> &mappings)
 {
+    QElapsedTimer tmpT; tmpT.start(); struct TmpLog { QElapsedTimer &t; ~TmpLog() { if (t.elapsed() > 8) qWarning("TMP handleStatusChanged %lld ms", t.elapsed()); } } tmpLog{tmpT};
+    qint64 t0 = tmpT.nsecsElapsed();
     m_model->setMappings(mappings);
+    qint64 t1 = tmpT.nsecsElapsed();
     m_history.record(mappings);
     m_tray->setMappings(mappings);
-    if (!m_columnsSized && !mappings.isEmpty()) {
-        m_columnsSized = true;
-        m_table->resizeColumnsToContents();
-    }
+    qint64 t2 = tmpT.nsecsElapsed();
+    if (!m_columnsSized && !mappings.isEmpty())
+        growColumnsToContents();
+    qint64 t3 = tmpT.nsecsElapsed();
     updateTotals();
     updateActions();
+    qint64 t4 = tmpT.nsecsElapsed();
     updateDetail();
+    qint64 t5 = tmpT.nsecsElapsed();
+    if (t5 > 8000000) qWarning("TMP model %lld hist %lld grow %lld totals %lld detail %lld", (t1-t0)/1000000, (t2-t1)/1000000, (t3-t2)/1000000, (t4-t3)/1000000, (t5-t4)/1000000);
 }
 
 void MainWindow::updateDetail()
@@ -496,6 +513,27 @@ void MainWindow::updateDetail()
         return;
     }
     m_detail->showMapping(*status, m_history.samples(name));
+}
+
+void MainWindow::growColumnsToContents()
+{
+    // Values get longer after the first snapshot (a checkpoint appears, counts grow): widen
+    // to fit, never narrow (a column that shrinks and grows with the data would make the
+    // table jump under the mouse). The last column stretches over what is left.
+    QHeaderView *header = m_table->horizontalHeader();
+    m_autoSizing = true;
+    for (int column = 0; column < MappingsModel::LastErrorColumn; ++column) {
+        // QTableView makes sizeHintForColumn() protected; QAbstractItemView's is public.
+        const QAbstractItemView *view = m_table;
+        // Capped, so one long value (a state with its progress, a composite key) cannot
+        // push Last error off the screen.
+        const int wanted = std::min(
+                std::max(view->sizeHintForColumn(column), header->sectionSizeHint(column)),
+                MaxAutoColumnWidth);
+        if (wanted > header->sectionSize(column))
+            header->resizeSection(column, wanted);
+    }
+    m_autoSizing = false;
 }
 
 void MainWindow::handleCountdownTick()
@@ -599,14 +637,17 @@ void MainWindow::retryForced(const ForcedRetry &retry)
 void MainWindow::handlePreflightFinished(const PendingRequest &pending,
                                          const OperationResult &result)
 {
-    if (result.refused()) {
+    // A dry run is not refused itself; it says (refusal) that the real run would be.
+    if (result.refused() || !result.refusal.isEmpty()) {
         statusBar()->showMessage(operationtext::describeResult(pending.mapping, result),
                                  ResultMessageTimeoutMs);
         ForcedRetry retry;
         retry.mapping = pending.mapping;
         retry.kind = pending.kind;
         retry.options = pending.options;
-        retry.reason = result.run.error.isEmpty() ? result.run.note : result.run.error;
+        retry.reason = !result.refusal.isEmpty() ? result.refusal
+                : result.run.error.isEmpty()     ? result.run.note
+                                                 : result.run.error;
         askToForce(retry);
         return;
     }

@@ -56,10 +56,9 @@ Preflight preflightFrom(const QString &mapping, OperationKind kind, const Operat
     Preflight p;
     p.mapping = mapping;
     p.kind = kind;
-    p.rowsToWrite = dryRun.run.rowsWritten;
-    // A sweep's dry run counts orphans; whichever the engine filled in is what would go.
-    p.rowsToDelete = std::max<qint64>(dryRun.run.rowsDeleted,
-                                      kind == OperationKind::Backfill ? 0 : dryRun.orphansFound);
+    // The engine's pre-flight counts: what the real run would write and delete.
+    p.rowsToWrite = dryRun.wouldWrite;
+    p.rowsToDelete = kind == OperationKind::Backfill ? 0 : dryRun.wouldDelete;
     p.note = dryRun.run.note;
     p.skipped = dryRun.run.result == u"skipped";
     // The in-sync gate skipped the dry run: the operator who confirms wants the pass anyway.

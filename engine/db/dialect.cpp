@@ -125,7 +125,7 @@ QString Dialect::placeholder(const ColumnInfo &) const
 }
 
 bool Dialect::bulkUpsert(DbConnection &, const TableCodec &, const QString &, const QStringList &,
-                         const QList<QVariantList> &) const
+                         const QList<QVariantList> &, bool) const
 {
     return false;
 }

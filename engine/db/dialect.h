@@ -68,10 +68,11 @@ public:
     // Writes a batch by the dialect's fastest means (PostgreSQL: COPY into a staging table, then
     // one upsert from it). Returns false, having written nothing, when it has none for this
     // batch; MirrorWriter then sends multi-row upserts. `rows` hold canonical values in `codec`
-    // column order. The base implementation returns false.
+    // column order. `keysAbsent`: the caller found none of the keys in the table within this
+    // transaction, so no row can conflict. The base implementation returns false.
     virtual bool bulkUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
                             const QStringList &keyColumns,
-                            const QList<QVariantList> &rows) const;
+                            const QList<QVariantList> &rows, bool keysAbsent = false) const;
 
     // The largest number of bound values one statement may carry.
     virtual int maxBindValues() const = 0;

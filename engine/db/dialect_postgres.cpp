@@ -153,9 +153,10 @@ QString PostgresDialect::upsert(const QString &table, const QStringList &columns
 
 bool PostgresDialect::bulkUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
                                  const QStringList &keyColumns,
-                                 const QList<QVariantList> &rows) const
+                                 const QList<QVariantList> &rows, bool keysAbsent) const
 {
-    return rows.size() >= kMinCopyRows && copyUpsert(conn, codec, table, keyColumns, rows);
+    return rows.size() >= kMinCopyRows
+            && copyUpsert(conn, codec, table, keyColumns, rows, keysAbsent);
 }
 
 QString PostgresDialect::selectExpression(const ColumnInfo &column) const

@@ -30,7 +30,8 @@ public:
     // when the build has libpq; smaller ones are cheaper as one multi-row upsert.
     static constexpr int kMinCopyRows = 32;
     bool bulkUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
-                    const QStringList &keyColumns, const QList<QVariantList> &rows) const override;
+                    const QStringList &keyColumns, const QList<QVariantList> &rows,
+                    bool keysAbsent = false) const override;
 
     QString selectExpression(const ColumnInfo &column) const override;
     QVariant toCanonical(const ColumnInfo &column, const QVariant &driverValue) const override;

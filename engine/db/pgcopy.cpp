@@ -91,7 +91,7 @@ bool copyUpsertAvailable()
 }
 
 bool copyUpsert(DbConnection &, const TableCodec &, const QString &, const QStringList &,
-                const QList<QVariantList> &)
+                const QList<QVariantList> &, bool)
 {
     return false;
 }
@@ -160,31 +160,13 @@ int libpqSocket(DbConnection &conn)
     return pg ? PQsocket(pg) : -1;
 }
 
-bool copyUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
-                const QStringList &keyColumns, const QList<QVariantList> &rows)
+namespace {
+
+// COPY `rows` into `target` (already quoted) in 1 MB pieces.
+void copyRows(DbConnection &conn, PGconn *pg, const TableCodec &codec, const QString &target,
+              const QString &columnList, const QList<QVariantList> &rows)
 {
-    PGconn *pg = pgConnection(conn);
-    // Only inside an open, healthy transaction with nothing in flight: the staging table is
-    // dropped at COMMIT, and libpq refuses a new command while QPSQL still reads a result.
-    if (!pg || PQtransactionStatus(pg) != PQTRANS_INTRANS)
-        return false;
-    if (rows.isEmpty())
-        return true;
-    conn.watch();   // libpq calls below bypass DbConnection::exec
-
-    const Dialect &d = conn.dialect();
-    const QStringList &columns = codec.columns();
-    const QString columnList = d.columnList(columns);
-    // A staging table of the mirror's column types, dropped by the transaction's COMMIT (or
-    // ROLLBACK), so a changed mirror table never meets a stale one. A fresh name for every
-    // batch: a second batch in the same transaction needs no TRUNCATE (which costs a new file
-    // for the table each time).
-    static QAtomicInteger<quint64> batchCounter;
-    const QString stage = d.quote(u"tidemark_stage_%1"_s.arg(batchCounter.fetchAndAddRelaxed(1)));
-    conn.exec(u"CREATE TEMPORARY TABLE "_s + stage + u" ON COMMIT DROP AS SELECT "_s + columnList
-              + u" FROM "_s + d.quote(table) + u" WITH NO DATA"_s);
-
-    const QString copySql = u"COPY "_s + stage + u" ("_s + columnList + u") FROM STDIN"_s;
+    const QString copySql = u"COPY "_s + target + u" ("_s + columnList + u") FROM STDIN"_s;
     PGresult *started = PQexec(pg, copySql.toUtf8().constData());
     if (PQresultStatus(started) != PGRES_COPY_IN)
         throwPgError(conn, pg, started, copySql);
@@ -208,6 +190,42 @@ bool copyUpsert(DbConnection &conn, const TableCodec &codec, const QString &tabl
     PQclear(done);
     while (PGresult *rest = PQgetResult(pg))
         PQclear(rest);
+}
+
+} // namespace
+
+bool copyUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
+                const QStringList &keyColumns, const QList<QVariantList> &rows, bool keysAbsent)
+{
+    PGconn *pg = pgConnection(conn);
+    // Only inside an open, healthy transaction with nothing in flight: the staging table is
+    // dropped at COMMIT, and libpq refuses a new command while QPSQL still reads a result.
+    if (!pg || PQtransactionStatus(pg) != PQTRANS_INTRANS)
+        return false;
+    if (rows.isEmpty())
+        return true;
+    conn.watch();   // libpq calls below bypass DbConnection::exec
+
+    const Dialect &d = conn.dialect();
+    const QStringList &columns = codec.columns();
+    const QString columnList = d.columnList(columns);
+    if (keysAbsent) {
+        // The caller looked these keys up in this transaction and found none: straight into
+        // the table, with no staging table and no conflict handling (a backfill into an empty
+        // mirror). Should a key appear meanwhile after all, the COPY fails on the primary key
+        // and the batch rolls back; the next attempt finds the key and takes the upsert.
+        copyRows(conn, pg, codec, d.quote(table), columnList, rows);
+        return true;
+    }
+    // A staging table of the mirror's column types, dropped by the transaction's COMMIT (or
+    // ROLLBACK), so a changed mirror table never meets a stale one. A fresh name for every
+    // batch: a second batch in the same transaction needs no TRUNCATE (which costs a new file
+    // for the table each time).
+    static QAtomicInteger<quint64> batchCounter;
+    const QString stage = d.quote(u"tidemark_stage_%1"_s.arg(batchCounter.fetchAndAddRelaxed(1)));
+    conn.exec(u"CREATE TEMPORARY TABLE "_s + stage + u" ON COMMIT DROP AS SELECT "_s + columnList
+              + u" FROM "_s + d.quote(table) + u" WITH NO DATA"_s);
+    copyRows(conn, pg, codec, stage, columnList, rows);
 
     QStringList sets;
     for (const QString &c : columns)

@@ -28,8 +28,11 @@ bool copyUpsertAvailable();
 // QPSQL, no libpq in this build, no transaction open (the staging table lives until COMMIT),
 // or a result still pending on the connection. Throws DbError when the COPY or the upsert fails;
 // the caller's transaction is then aborted and must be rolled back.
+// `keysAbsent`: the caller has just found none of the rows' keys in `table` within the open
+// transaction; they are copied straight into it (no staging table, no ON CONFLICT).
 bool copyUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
-                const QStringList &keyColumns, const QList<QVariantList> &rows);
+                const QStringList &keyColumns, const QList<QVariantList> &rows,
+                bool keysAbsent = false);
 
 // The socket of a QPSQL connection (for the statement watchdog); -1 without libpq.
 int libpqSocket(DbConnection &conn);

@@ -5,10 +5,12 @@
 #include "db/tablecodec.h"
 #include "db/valuecodec.h"
 
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -64,6 +66,49 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
     for (const QString &k : keyColumns) {
         Q_ASSERT(selectColumns.contains(k));
         keyIndexes << int(selectColumns.indexOf(k));
+    }
+    // A page of integer keys that lie close together (a backfill page is a key range) is read
+    // as one range: one statement and one index range scan instead of a list of bind values
+    // per 500 keys. Only for integers: their order is the same in every database, while text
+    // keys may sort differently in the mirror's collation. Rows in the range but not asked
+    // for are left out, so the result is the same as the lookup by list.
+    const ColumnInfo *single = keyColumns.size() == 1 ? schema.column(keyColumns.first()) : nullptr;
+    if (single && single->valueClass == ValueClass::Integer && keys.size() >= 64) {
+        bool numeric = true;
+        qint64 low = std::numeric_limits<qint64>::max();
+        qint64 high = std::numeric_limits<qint64>::min();
+        QSet<QString> wanted;
+        wanted.reserve(keys.size());
+        for (const QVariantList &k : keys) {
+            bool ok = false;
+            const qint64 v = k.first().toLongLong(&ok);
+            numeric = numeric && ok && !k.first().isNull();
+            if (!numeric)
+                break;
+            low = std::min(low, v);
+            high = std::max(high, v);
+            wanted.insert(keyIdentity(k));
+        }
+        // At most four rows read per row asked for, however sparse the page.
+        if (numeric && double(high) - double(low) + 1 <= 4.0 * double(keys.size())) {
+            const QString sql = u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
+                    + u" WHERE "_s + d.quote(keyColumns.first()) + u" >= "_s
+                    + d.placeholder(*single) + u" AND "_s + d.quote(keyColumns.first())
+                    + u" <= "_s + d.placeholder(*single);
+            QSqlQuery q = conn.exec(sql, {codec.toDriver(keyColumns, QVariantList{QVariant(low)}).first(),
+                                          codec.toDriver(keyColumns, QVariantList{QVariant(high)}).first()});
+            while (q.next()) {
+                QVariantList row = codec.readRow(q);
+                QString id = keyIdentity({row.at(keyIndexes.first())});
+                if (wanted.contains(id))
+                    rows.insert(std::move(id), std::move(row));
+            }
+            if (q.lastError().isValid())
+                throw conn.failure(conn.describe() + u" (key range lookup in '"_s + table
+                                           + u"')"_s,
+                                   q.lastError(), sql);
+            return rows;
+        }
     }
     // Keep each statement well inside the bind limit and small enough for the parser.
     const int perChunk = std::max(1, std::min(500, d.maxBindValues() / int(keyColumns.size())));

@@ -42,10 +42,10 @@ MirrorWriter::MirrorWriter(DbConnection &mirror, const TableSchema &schema, QStr
         m_keyIndexes << int(m_columns.indexOf(k));
 }
 
-void MirrorWriter::upsert(const QList<QVariantList> &rows)
+void MirrorWriter::upsert(const QList<QVariantList> &rows, bool keysAbsent)
 {
     const Dialect &d = m_mirror.dialect();
-    if (d.bulkUpsert(m_mirror, m_codec, m_table, m_key, rows))
+    if (d.bulkUpsert(m_mirror, m_codec, m_table, m_key, rows, keysAbsent))
         return;
     const int width = int(m_columns.size());
     const int maxRows = std::max(1, std::min(kMaxRowsPerStatement, d.maxBindValues() / width));
@@ -120,8 +120,11 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows, bool wr
             changed << rows.at(r);
         }
     }
+    // Every key of the page missing from the mirror (a backfill into an empty mirror): the
+    // dialect may insert without conflict handling. Only inside the caller's transaction, in
+    // which the lookup ran.
     if (write && !changed.isEmpty())
-        upsert(changed);
+        upsert(changed, existing.isEmpty());
     return counts;
 }
 

@@ -30,7 +30,9 @@ public:
                  QStringList columns, QStringList key);
 
     // Upserts every row.
-    void upsert(const QList<QVariantList> &rows);
+    // `keysAbsent`: none of the rows' keys is in the mirror (looked up in the caller's open
+    // transaction), so the dialect may insert them without conflict handling.
+    void upsert(const QList<QVariantList> &rows, bool keysAbsent = false);
     // Reads what the mirror holds for these rows' keys and upserts only the rows that are
     // missing or different (backfill, lookback re-reads): a pass over an in-sync table writes
     // nothing, and its counts say exactly what was wrong.

@@ -37,7 +37,8 @@ std::optional<OperationKind> operationFromName(const QString &name)
 
 namespace {
 
-void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord &run)
+void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord &run,
+                 OperationResult &result)
 {
     if (!options.noGate) {
         const GateVerdict gate = evaluateSyncGate(ctx);
@@ -49,7 +50,7 @@ void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord
         run.note = u"in-sync gate: "_s + gate.reason;
     }
     const BackfillResult b = BackfillPass(ctx, options.dryRun).run();
-    run.rowsWritten += b.inserted + b.updated;
+    (options.dryRun ? result.wouldWrite : run.rowsWritten) += b.inserted + b.updated;
     const QString counts = u"read %1 rows; %2 missing and %3 different in the mirror %4"_s
                                    .arg(b.rowsRead)
                                    .arg(b.inserted)
@@ -64,8 +65,8 @@ void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &r
 {
     const SweepResult s = OrphanSweep(ctx).run(options.force, options.dryRun);
     result.orphansFound = s.orphans;
-    // A dry run reports what the real sweep would delete in rowsDeleted (the pre-flight).
-    run.rowsDeleted += options.dryRun ? s.orphans : s.deleted;
+    (options.dryRun ? result.wouldDelete : run.rowsDeleted) += options.dryRun ? s.orphans
+                                                                               : s.deleted;
     if (s.refused && options.dryRun)
         result.refusal = s.refusal;
     else if (s.refused)
@@ -98,11 +99,11 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
             // "Without a cursor a mapping is synced by full keyset passes only."
             OperationOptions full = options;
             full.noGate = true;
-            runBackfill(ctx, full, run);
+            runBackfill(ctx, full, run, result);
         }
         return;
     case OperationKind::Backfill:
-        runBackfill(ctx, options, run);
+        runBackfill(ctx, options, run, result);
         return;
     case OperationKind::Sweep:
         if (m.config.deletes == DeletePolicy::None && !options.dryRun)
@@ -117,7 +118,7 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
         if (m.config.deletes == DeletePolicy::Sweep)
             runSweep(ctx, options, run, result);
         const QString sweepNote = run.note;
-        runBackfill(ctx, options, run);
+        runBackfill(ctx, options, run, result);
         if (!sweepNote.isEmpty())
             run.note = sweepNote + u"; "_s + run.note;
         return;

@@ -31,6 +31,10 @@ struct OperationResult
     QString connection;           // the project connection the error happened on, if known
     // Why a real sweep is (refused) or would be (dry run) refused; empty when it is not.
     QString refusal;
+    // Dry runs (the pre-flight): what the real run would write and delete. A dry run's own
+    // record says it wrote and deleted nothing, which is what happened.
+    qint64 wouldWrite = 0;
+    qint64 wouldDelete = 0;
     bool ok() const { return run.result == u"ok" || run.result == u"skipped"; }
     bool refused() const { return run.result == u"refused"; }
 };

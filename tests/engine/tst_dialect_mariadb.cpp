@@ -535,7 +535,7 @@ void TestDialectMariaDb::sessionIsPinnedAndNeverReconnectsSilently()
         QVERIFY2(modes.contains(mode), qPrintable(mode));
     QVERIFY(!modes.contains(u"EMPTY_STRING_IS_NULL"_s));
     QCOMPARE(q.value(2).toInt(), 1);
-    QCOMPARE(q.value(3).toDouble(), 300.0);
+    QCOMPARE(q.value(3).toDouble(), 120.0);   // statement_timeout_s, default 120
     QCOMPARE(q.value(4).toString(), u"utf8mb4"_s);
     QCOMPARE(q.value(5).toString(), u"utf8mb4"_s);
     QCOMPARE(q.value(6).toInt(), 30);

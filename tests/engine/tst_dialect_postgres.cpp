@@ -569,7 +569,8 @@ private Q_SLOTS:
         TIDEMARK_SERVER_OR_SKIP(tidemark::DriverKind::Postgres, u"pg"_s, pg);
         auto conn = open(inSchema(pg));
         QCOMPARE(conn->scalar(u"SHOW TimeZone"_s).toString(), u"UTC"_s);
-        QCOMPARE(conn->scalar(u"SHOW statement_timeout"_s).toString(), u"5min"_s);
+        // statement_timeout_s, default 120 s.
+    QCOMPARE(conn->scalar(u"SHOW statement_timeout"_s).toString(), u"2min"_s);
         QCOMPARE(conn->scalar(u"SHOW lock_timeout"_s).toString(), u"30s"_s);
         QCOMPARE(conn->scalar(u"SHOW extra_float_digits"_s).toString(), u"3"_s);
         QVERIFY(conn->scalar(u"SHOW DateStyle"_s).toString().startsWith(u"ISO"_s));

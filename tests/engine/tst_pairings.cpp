@@ -509,7 +509,7 @@ private:
         OperationOptions dryRun;
         dryRun.dryRun = true;
         r = f.run(OperationKind::Sweep, mapping, dryRun);
-        QVERIFY2(isOk(r) && r.orphansFound == 21 && r.run.rowsDeleted == 0,
+        QVERIFY2(isOk(r) && r.orphansFound == 21 && r.wouldDelete == 21 && r.run.rowsDeleted == 0,
                  qPrintable(f.pairing() + u": dry run: orphans %1; "_s.arg(r.orphansFound)
                             + PairFixture::describeResult(r)));
         QCOMPARE(f.scalar(Side::Mirror, mirrorCount).toLongLong(), 200);

@@ -146,23 +146,25 @@ private Q_SLOTS:
 
         const OperationResult sweep = f.run(OperationKind::Sweep, u"t"_s, dry);
         QCOMPARE(sweep.run.result, u"ok"_s);
-        QCOMPARE(sweep.run.rowsDeleted, 5);
+        QCOMPARE(sweep.wouldDelete, 5);
+        QCOMPARE(sweep.run.rowsDeleted, 0);   // its record says what it did: nothing
         QVERIFY(sweep.refusal.isEmpty());
         const OperationResult backfill = f.run(OperationKind::Backfill, u"t"_s, dry);
         QCOMPARE(backfill.run.result, u"ok"_s);
-        QCOMPARE(backfill.run.rowsWritten, 2);
+        QCOMPARE(backfill.wouldWrite, 2);
+        QCOMPARE(backfill.run.rowsWritten, 0);
         QVERIFY2(backfill.run.note.contains(u"dry run"_s), qPrintable(backfill.run.note));
         const OperationResult resync = f.run(OperationKind::Resync, u"t"_s, dry);
-        QCOMPARE(resync.run.rowsDeleted, 5);
-        QCOMPARE(resync.run.rowsWritten, 2);
+        QCOMPARE(resync.wouldDelete, 5);
+        QCOMPARE(resync.wouldWrite, 2);
         // Nothing changed: the mirror still differs, the checkpoint did not move.
         QCOMPARE(f.mirrorScalar(u"SELECT COUNT(*) FROM t"_s).toInt(), 49);
         QVERIFY(!f.compare(u"t"_s).isEmpty());
         QCOMPARE(f.checkpoint(u"t"_s), before);
 
         const OperationResult real = f.run(OperationKind::Resync, u"t"_s);
-        QCOMPARE(real.run.rowsDeleted, resync.run.rowsDeleted);
-        QCOMPARE(real.run.rowsWritten, resync.run.rowsWritten);
+        QCOMPARE(real.run.rowsDeleted, resync.wouldDelete);
+        QCOMPARE(real.run.rowsWritten, resync.wouldWrite);
         QCOMPARE(f.compare(u"t"_s), QString());
     }
 
@@ -175,7 +177,7 @@ private Q_SLOTS:
         dry.dryRun = true;
         const OperationResult r = f.run(OperationKind::Sweep, u"t"_s, dry);
         QCOMPARE(r.run.result, u"ok"_s);
-        QCOMPARE(r.run.rowsDeleted, 30);
+        QCOMPARE(r.wouldDelete, 30);
         QVERIFY2(r.refusal.contains(u"30 of 100"_s), qPrintable(r.refusal));
         QCOMPARE(f.mirrorScalar(u"SELECT COUNT(*) FROM t"_s).toInt(), 100);
     }

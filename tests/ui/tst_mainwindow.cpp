@@ -291,7 +291,7 @@ void TestMainWindow::resultsShowInStatusBar()
     window.backfillAction()->trigger();
     QVERIFY(engine.requests.at(0).options.dryRun);
     OperationResult dry = makeResult(u"backfill"_s, u"ok"_s);
-    dry.run.rowsWritten = 1200;
+    dry.wouldWrite = 1200;
     engine.finish(engine.requests.at(0).id, u"orders"_s, dry);
     QCOMPARE(engine.requests.size(), 2);   // confirmed at once by the test window
 
