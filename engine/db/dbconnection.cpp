@@ -59,8 +59,11 @@ bool isConfigurationFailure(const QString &text)
 // TLS attempt.
 constexpr int kProbeTimeoutMs = 3000;
 // Beyond statement_timeout_s: the server cancels a slow statement itself first, and only a
-// server that does not answer at all meets the watchdog.
-constexpr int kWatchGraceMs = 5000;
+// server that does not answer at all meets the watchdog. Half the timeout, 1 to 5 s.
+int watchGraceMs(int statementTimeoutS)
+{
+    return std::clamp(statementTimeoutS * 500, 1000, 5000);
+}
 
 } // namespace
 
@@ -184,7 +187,8 @@ void DbConnection::watch()
     if (m_socket >= 0)
         m_watchToken = StatementWatchdog::instance().arm(
                 m_socket,
-                std::chrono::milliseconds(qint64(m_config.statementTimeoutS) * 1000 + kWatchGraceMs),
+                std::chrono::milliseconds(qint64(m_config.statementTimeoutS) * 1000
+                                          + watchGraceMs(m_config.statementTimeoutS)),
                 describe());
 }
 
@@ -205,7 +209,8 @@ DbError DbConnection::failure(const QString &what, const QSqlError &error, const
                        u"%1: the server did not answer within %2 s; the connection was closed "
                        "(is the server stopped or overloaded?)"_s
                                .arg(what)
-                               .arg(m_config.statementTimeoutS + kWatchGraceMs / 1000),
+                               .arg(m_config.statementTimeoutS
+                                            + watchGraceMs(m_config.statementTimeoutS) / 1000.0),
                        sql)
                 .onConnection(m_config.name, true);
     }
