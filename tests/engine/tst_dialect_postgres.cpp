@@ -254,6 +254,17 @@ private Q_SLOTS:
         QTest::newRow("far past") << u"0001-01-01 00:00:00.5+00"_s << u"0001-01-01 00:00:00.5"_s;
         QTest::newRow("bc") << u"0044-03-15 12:00:00+00 BC"_s << u"0044-03-15 12:00:00 BC"_s;
         QTest::newRow("infinity") << u"infinity"_s << u"infinity"_s;
+        // Near misses of the common form, which a fast path must hand on, not mangle.
+        QTest::newRow("all-zero fraction")
+                << u"2026-11-21 10:15:00.000000+00"_s << u"2026-11-21 10:15:00"_s;
+        QTest::newRow("+0000") << u"2026-11-21 10:15:00.25+0000"_s << u"2026-11-21 10:15:00.25"_s;
+        QTest::newRow("half-hour offset")
+                << u"2026-11-21 10:15:00.25+00:30"_s << u"2026-11-21 09:45:00.25"_s;
+        QTest::newRow("+01") << u"2026-11-21 00:15:00+01"_s << u"2026-11-20 23:15:00"_s;
+        QTest::newRow("five-digit year")
+                << u"10000-01-01 00:00:00+00"_s << u"10000-01-01 00:00:00"_s;
+        QTest::newRow("padded") << u" 2026-11-21 10:15:00.100 "_s << u"2026-11-21 10:15:00.1"_s;
+        QTest::newRow("date only") << u"2026-11-21"_s << u"2026-11-21 00:00:00"_s;
     }
 
     void canonicalTimestamp()
