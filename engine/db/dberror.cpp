@@ -68,7 +68,10 @@ bool isConnectionLoss(const QSqlError &error)
 DbError DbError::fromSql(const QString &what, const QSqlError &error, const QString &sql)
 {
     const QString code = error.nativeErrorCode();
-    const bool transient = error.type() == QSqlError::ConnectionError || isTransientNative(code);
+    // A dropped connection does not always come with a code (QPSQL reports libpq's text only,
+    // as a statement error): that is transient too.
+    const bool transient = error.type() == QSqlError::ConnectionError || isTransientNative(code)
+            || isConnectionLoss(error);
     QString text = error.text().trimmed();
     if (text.isEmpty())
         text = u"unknown database error"_s;

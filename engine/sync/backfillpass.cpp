@@ -8,6 +8,7 @@
 #include "sync/checkpointstore.h"
 #include "sync/keysetpager.h"
 #include "sync/mirrorwriter.h"
+#include "sync/pagereader.h"
 
 #include <QSqlQuery>
 
@@ -82,13 +83,21 @@ BackfillResult BackfillPass::run()
                     .toLongLong();
     m_ctx.report(Progress{u"backfill"_s, 0, total});
 
-    KeysetPager pager(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns, m.key,
+    // A server source is read one page ahead on a connection of its own, so reading and
+    // writing overlap. SQLite reads are in-process and cheap: they stay on this connection.
+    std::optional<KeysetPager> pager;
+    std::optional<PageReader> reader;
+    if (m_ctx.source.config().driver == DriverKind::Sqlite)
+        pager.emplace(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns, m.key,
                       m.config.batchRows);
+    else
+        reader.emplace(m_ctx.source.config(), m.sourceSchema, m_ctx.sourceTable(), m.columns,
+                       m.key, m.config.batchRows, m_ctx.cancel);
     MirrorWriter writer(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.columns, m.key);
     QList<QVariantList> page;
     for (;;) {
         m_ctx.checkCancelled();
-        if (!pager.next(page))
+        if (!(pager ? pager->next(page) : reader->next(page)))
             break;
         WriteCounts counts;
         if (m_dryRun) {

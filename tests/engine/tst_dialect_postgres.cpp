@@ -13,6 +13,7 @@
 #include "db/tablecodec.h"
 #include "db/valuecodec.h"
 #include "sync/checkpointstore.h"
+#include "sync/pagereader.h"
 #include "sync/operations.h"
 #include "sync/projectchecker.h"
 #include "testservers.h"
@@ -631,6 +632,62 @@ private Q_SLOTS:
         QVERIFY(!text.at(2).at(7).isNull()); // an empty bytea is not NULL
         QVERIFY(!text.at(2).at(9).isNull()); // nor an empty text
         conn->exec(u"DROP TABLE "_s + d.quote(table));
+    }
+
+    // The backfill's read-ahead reads on a connection of its own. When that connection is
+    // killed mid-table, the read must fail as a lost connection; it must never look like the
+    // end of the table (the rows after the break would never be compared).
+    void readAheadLossIsAnErrorNotTheEnd()
+    {
+        TIDEMARK_SERVER_OR_SKIP(tidemark::DriverKind::Postgres, u"pg"_s, pg);
+        auto conn = open(inSchema(pg));
+        const Dialect &d = conn->dialect();
+        const QString table = u"read_ahead_"_s + randomSuffix();
+        conn->exec(u"CREATE TABLE "_s + d.quote(table)
+                   + u" AS SELECT g::bigint AS id, md5(g::text) AS t FROM generate_series(1, 20000) g"_s);
+        conn->exec(u"ALTER TABLE "_s + d.quote(table) + u" ADD PRIMARY KEY (id)"_s);
+        const TableSchema schema = d.describeTable(*conn, table);
+        std::atomic<bool> cancel = false;
+
+        // Whole, it reads every row in key order.
+        {
+            PageReader reader(inSchema(pg), schema, table, {u"id"_s, u"t"_s}, {u"id"_s}, 700,
+                              &cancel);
+            QList<QVariantList> page;
+            qint64 rows = 0;
+            qint64 last = 0;
+            while (reader.next(page)) {
+                for (const QVariantList &row : page) {
+                    QCOMPARE(row.at(0).toLongLong(), last + 1);
+                    last = row.at(0).toLongLong();
+                }
+                rows += page.size();
+            }
+            QCOMPARE(rows, 20000);
+        }
+
+        // Named, so the test ends this session and no other test's.
+        ConnectionConfig named = inSchema(pg);
+        const QString app = u"tm_read_ahead_"_s + randomSuffix();
+        named.options += u";application_name="_s + app;
+        PageReader reader(named, schema, table, {u"id"_s, u"t"_s}, {u"id"_s}, 100, &cancel);
+        QList<QVariantList> page;
+        QVERIFY(reader.next(page));
+        qint64 rows = page.size();
+        const QVariant killed = conn->scalar(
+                u"SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = ?"_s, {app});
+        QVERIFY2(killed.toInt() >= 1, "the read-ahead's session was not found");
+        bool failed = false;
+        try {
+            while (reader.next(page))
+                rows += page.size();
+        } catch (const DbError &e) {
+            failed = true;
+            QVERIFY2(e.isTransient(), qPrintable(e.message()));
+        }
+        QVERIFY2(failed, qPrintable(u"the read ended quietly after %1 of 20000 rows"_s.arg(rows)));
+        QVERIFY(rows < 20000);
     }
 
     void copyFailureRollsBackAndKeepsTheConnection()
