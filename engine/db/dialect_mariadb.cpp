@@ -391,7 +391,12 @@ QString mariaTypeFor(const ColumnInfo &c, bool isKey, int variableKeyBytes)
         if (c.precision > 0 && c.precision <= 65 && c.scale >= 0 && c.scale <= 30
             && c.scale <= c.precision)
             return u"DECIMAL(%1,%2)"_s.arg(c.precision).arg(c.scale);
-        return u"DECIMAL(65,30)"_s; // lossReason says what it cannot hold
+        // A decimal without a declared precision (SQLite DECIMAL, PostgreSQL numeric) or beyond
+        // DECIMAL(65,30) may hold digits MariaDB's DECIMAL would round or refuse: the exact
+        // decimal text goes into a text column instead. A key column must stay indexable.
+        if (isKey)
+            return u"DECIMAL(65,30)"_s; // lossReason says what it cannot hold
+        break;
     case ValueClass::Date: return u"DATE"_s;
     case ValueClass::Time: return u"TIME(6)"_s;
     // DATETIME, not TIMESTAMP: TIMESTAMP ends in 2038. Sessions are UTC, so a DATETIME holds the
@@ -406,7 +411,7 @@ QString mariaTypeFor(const ColumnInfo &c, bool isKey, int variableKeyBytes)
     case ValueClass::Json:
     case ValueClass::Unknown: break;
     }
-    // An index cannot take a LONGTEXT; utf8mb4 needs 4 bytes a character.
+    // Text, and decimals too wide for DECIMAL. An index cannot take a LONGTEXT; utf8mb4 needs 4 bytes a character.
     return (isKey ? u"VARCHAR(%1) "_s.arg(std::min(768, variableKeyBytes / 4)) : u"LONGTEXT "_s)
             + kTextColumn;
 }

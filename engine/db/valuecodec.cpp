@@ -359,6 +359,17 @@ bool sameValue(const QVariant &source, const QVariant &mirror, ValueClass valueC
     }
     if (st == QMetaType::QString && mt == QMetaType::QString)
         return source.toString() == mirror.toString();
+    // A double on one side, a number spelled as text on the other: SQLite keeps a DECIMAL
+    // column's values as REAL, and a mirror column of numeric or text type holds the shortest
+    // text that reads back as that double. The same datum when the text reads back as it.
+    if ((isFloating(st) && mt == QMetaType::QString) || (st == QMetaType::QString && isFloating(mt))) {
+        const double d = isFloating(st) ? source.toDouble() : mirror.toDouble();
+        const QString text = (st == QMetaType::QString ? source : mirror).toString().trimmed();
+        bool ok = false;
+        const double parsed = text.toDouble(&ok);
+        if (ok)
+            return (std::isnan(d) && std::isnan(parsed)) || parsed == d;
+    }
     if (st == mt)
         return source == mirror;
     return displayText(source) == displayText(mirror);

@@ -1123,7 +1123,9 @@ void TestDialectMariaDb::mirrorTablesFromOtherDialects()
             qPrintable(sql));
     QVERIFY2(sql.contains(u"`bk` VARBINARY(1532) NOT NULL"_s), qPrintable(sql));
     for (const QString &part :
-         {u"`ik` BIGINT NOT NULL"_s, u"`d` DECIMAL(30,10) NULL"_s, u"`dn` DECIMAL(65,30) NULL"_s,
+         {u"`ik` BIGINT NOT NULL"_s, u"`d` DECIMAL(30,10) NULL"_s,
+          // No declared precision: exact text, not a DECIMAL(65,30) that would round.
+          u"`dn` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NULL"_s,
           u"`r` DOUBLE NULL"_s, u"`b` LONGBLOB NULL"_s, u"`f` BOOLEAN NULL"_s, u"`da` DATE NULL"_s,
           u"`tm` TIME(6) NULL"_s, u"`ts` DATETIME(6) NULL"_s, u"`tz` DATETIME(6) NULL"_s,
           u"`j` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NULL"_s,

@@ -55,6 +55,24 @@ private Q_SLOTS:
         QVERIFY(std::isinf(decodeTypedValue(encodeTypedValue(-INFINITY)).toDouble()));
     }
 
+    // SQLite keeps a DECIMAL column's values as REAL; a numeric or text mirror holds the
+    // shortest text that reads back as the same double.
+    void doubleAgainstItsText()
+    {
+        const double d = -1.2345678901234569e+34;
+        const QString shortest = QString::number(d, 'g', QLocale::FloatingPointShortest);
+        QVERIFY(sameValue(QVariant(d), QVariant(shortest), ValueClass::Decimal));
+        QVERIFY(sameValue(QVariant(d), QVariant(u"-12345678901234570000000000000000000"_s),
+                          ValueClass::Decimal));
+        QVERIFY(sameValue(QVariant(u"1e-39"_s), QVariant(1e-39), ValueClass::Text));
+        QVERIFY(sameValue(QVariant(1.5), QVariant(u"1.5"_s)));
+        // One ulp away is another value.
+        QVERIFY(!sameValue(QVariant(d), QVariant(u"-12345678901234572000000000000000000"_s),
+                           ValueClass::Decimal));
+        QVERIFY(!sameValue(QVariant(0.1), QVariant(u"0.10000000000000002"_s)));
+        QVERIFY(!sameValue(QVariant(1.5), QVariant(u"one and a half"_s)));
+    }
+
     void nullStaysNull()
     {
         QVERIFY(decodeTypedValue(encodeTypedValue(QVariant())).isNull());
