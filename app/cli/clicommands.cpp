@@ -501,6 +501,30 @@ int runWatch(const Options &o, QTextStream &out, QTextStream &err)
                              err.flush();
                          }
                      });
+    // Connection changes are what explains skipped runs: print each change of state once.
+    QMap<QString, ConnectionState> shown;
+    QObject::connect(&engine, &Engine::connectionsChanged, &engine,
+                     [&](const QList<ConnectionStatus> &connections) {
+                         for (const ConnectionStatus &c : connections) {
+                             if (shown.value(c.name, ConnectionState::NeverConnected) == c.state)
+                                 continue;
+                             shown.insert(c.name, c.state);
+                             QTextStream &to = c.state == ConnectionState::Connected ? out : err;
+                             to << QDateTime::currentDateTimeUtc().toString(Qt::ISODate)
+                                << " connection " << c.name << ": "
+                                << connectionStateName(c.state);
+                             if (c.state != ConnectionState::Connected && !c.lastError.isEmpty())
+                                 to << " (" << c.lastError << ')';
+                             if (c.nextAttemptAt.isValid())
+                                 to << "; next attempt at "
+                                    << c.nextAttemptAt.toString(Qt::ISODateWithMs);
+                             if (c.state != ConnectionState::Connected)
+                                 to << "; scheduled runs of " << c.mappings.join(u", "_s)
+                                    << " are skipped until it is back";
+                             to << '\n';
+                             to.flush();
+                         }
+                     });
     out << "watching " << selected.mappings.size() << " mappings of " << project->filePath
         << "; Ctrl-C stops\n";
     out.flush();
