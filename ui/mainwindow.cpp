@@ -9,7 +9,6 @@
 
 #include <QAction>
 #include <QCloseEvent>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHeaderView>
@@ -485,22 +484,14 @@ void MainWindow::selectMapping(const QString &name)
 
 void MainWindow::handleStatusChanged(const QList<MappingStatus> &mappings)
 {
-    QElapsedTimer tmpT; tmpT.start(); struct TmpLog { QElapsedTimer &t; ~TmpLog() { if (t.elapsed() > 8) qWarning("TMP handleStatusChanged %lld ms", t.elapsed()); } } tmpLog{tmpT};
-    qint64 t0 = tmpT.nsecsElapsed();
     m_model->setMappings(mappings);
-    qint64 t1 = tmpT.nsecsElapsed();
     m_history.record(mappings);
     m_tray->setMappings(mappings);
-    qint64 t2 = tmpT.nsecsElapsed();
     if (!m_columnsSized && !mappings.isEmpty())
         growColumnsToContents();
-    qint64 t3 = tmpT.nsecsElapsed();
     updateTotals();
     updateActions();
-    qint64 t4 = tmpT.nsecsElapsed();
     updateDetail();
-    qint64 t5 = tmpT.nsecsElapsed();
-    if (t5 > 8000000) qWarning("TMP model %lld hist %lld grow %lld totals %lld detail %lld", (t1-t0)/1000000, (t2-t1)/1000000, (t3-t2)/1000000, (t4-t3)/1000000, (t5-t4)/1000000);
 }
 
 void MainWindow::updateDetail()

@@ -143,6 +143,7 @@ private:
     void handleCancelTriggered();
     void handlePreflightFinished(const PendingRequest &pending, const OperationResult &result);
     void handleCountdownTick();
+    void growColumnsToContents();
     void updateDetail();
 
     void requestForSelected(OperationKind kind);
@@ -172,6 +173,7 @@ private:
     QTimer *m_countdownTimer = nullptr;
     // The column widths are sized to the first data once, unless the settings had some.
     bool m_columnsSized = false;
+    bool m_autoSizing = false;   // growColumnsToContents() is resizing, not the operator
     QLabel *m_hintLabel = nullptr;
     QToolBar *m_toolBar = nullptr;
     QLabel *m_totalsLabel = nullptr;

@@ -66,12 +66,21 @@ MappingDetail::MappingDetail(QWidget *parent)
     m_runsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_runsView->setWordWrap(false);
     m_runsView->setAlternatingRowColors(true);
+    // Kind, start, duration, rows and result must fit without eliding; the reason takes
+    // the rest.
+    m_runsView->setMinimumWidth(430);
     m_runsView->verticalHeader()->hide();
     m_runsView->verticalHeader()->setDefaultSectionSize(
             m_runsView->fontMetrics().height() + 6);
     QHeaderView *header = m_runsView->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(RunHistoryModel::ReasonColumn, QHeaderView::Stretch);
+    // Sized to the rows whenever they change: ResizeToContents alone measured only the rows
+    // there were at first and clipped a later "sweep" to "s...".
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setStretchLastSection(true);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_runs, signal, m_runsView, &QTableView::resizeColumnsToContents);
+    connect(m_runs, &QAbstractItemModel::modelReset, m_runsView,
+            &QTableView::resizeColumnsToContents);
     header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     header->setHighlightSections(false);
 

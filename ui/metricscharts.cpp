@@ -9,6 +9,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -161,13 +162,29 @@ void MetricsCharts::setSamples(const QList<MetricsSample> &samples, bool lagInSe
     for (QDateTimeAxis *axis : {m_backlogTime, m_throughputTime})
         axis->setRange(from, to);
 
-    m_backlogAxis->setRange(0, axisMax(maxBacklog));
-    m_lagAxis->setRange(0, axisMax(maxLag));
-    m_throughputAxis->setRange(0, axisMax(maxRate));
-    m_lagAxis->setTitleText(lagInSeconds ? u"lag (s)"_s : u"lag (cursor units)"_s);
-    m_lag->setName(lagInSeconds ? u"Lag (s)"_s : u"Lag (cursor units)"_s);
-    for (QValueAxis *axis : {m_backlogAxis, m_lagAxis, m_throughputAxis})
+    // Every setter relayouts the chart, even with an unchanged value, and this runs on the
+    // GUI thread once a second: change only what needs changing.
+    const auto setMax = [](QValueAxis *axis, double max) {
+        // A range that still fits (not more than 2.5 times too tall) stays: the line moving
+        // within a steady axis reads better, and costs no relayout.
+        if (axis->max() >= max && axis->max() <= 2.5 * max + 1)
+            return;
+        axis->setRange(0, max);
         axis->applyNiceNumbers();
+        // Whole numbers on a 0..1 axis print "0, 0, 1, 1": as many decimals as the step
+        // between two ticks needs.
+        const double step = (axis->max() - axis->min()) / std::max(1, axis->tickCount() - 1);
+        const int decimals = step >= 1 ? 0 : std::min(3, int(std::ceil(-std::log10(step))));
+        axis->setLabelFormat(u"%.%1f"_s.arg(decimals));
+    };
+    setMax(m_backlogAxis, axisMax(maxBacklog));
+    setMax(m_lagAxis, axisMax(maxLag));
+    setMax(m_throughputAxis, axisMax(maxRate));
+    const QString lagTitle = lagInSeconds ? u"lag (s)"_s : u"lag (cursor units)"_s;
+    if (m_lagAxis->titleText() != lagTitle) {
+        m_lagAxis->setTitleText(lagTitle);
+        m_lag->setName(lagInSeconds ? u"Lag (s)"_s : u"Lag (cursor units)"_s);
+    }
 }
 
 } // namespace tidemark

@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -35,8 +36,11 @@ public:
     void confirmOperation(const Preflight &preflight) override
     {
         preflights.append(preflight);
+        if (onPreflight)
+            onPreflight();
         runConfirmed(preflight);
     }
+    std::function<void()> onPreflight;
     QStringList reasons;
     QList<Preflight> preflights;
 };
@@ -135,14 +139,20 @@ void TestMonitorEngine::refusedSweepIsConfirmedAndForced()
     engine->start();
 
     QTRY_COMPARE_WITH_TIMEOUT(window.mappingsModel()->rowCount(), 1, 10000);
+    // As an operator would: once the table shows the mapping measured (connected).
+    QTRY_COMPARE_WITH_TIMEOUT(window.mappingsModel()->mapping(u"orders"_s)->mirrorRows, 3, 20000);
+    // Counted when the confirmation is asked, before the answer sends the real sweep.
+    qint64 rowsAtPreflight = -1;
+    window.onPreflight = [&] { rowsAtPreflight = countRows(mirror, u"orders"_s); };
     window.selectMapping(u"orders"_s);
     QVERIFY(window.sweepAction()->isEnabled());
     window.sweepAction()->trigger();
 
     // First the dry run: three orphans would go; the test confirms.
-    QTRY_COMPARE_WITH_TIMEOUT(window.preflights.size(), 1, 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(window.preflights.size() == 1,
+                              qPrintable(window.statusBar()->currentMessage()), 20000);
     QCOMPARE(window.preflights.first().rowsToDelete, 3);
-    QCOMPARE(countRows(mirror, u"orders"_s), 3);   // a dry run deletes nothing
+    QCOMPARE(rowsAtPreflight, 3);   // a dry run deletes nothing
 
     // Then the real sweep, which the engine refuses: the source is empty.
     QTRY_COMPARE_WITH_TIMEOUT(window.reasons.size(), 1, 20000);
