@@ -17,6 +17,8 @@
 #include <QTest>
 
 #include <functional>
+#include <QElapsedTimer>
+
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -31,6 +33,8 @@ public:
     void askToForce(const ForcedRetry &retry) override
     {
         reasons.append(retry.reason);
+        if (onQuestion)
+            onQuestion();
         retryForced(retry);
     }
     void confirmOperation(const Preflight &preflight) override
@@ -41,6 +45,7 @@ public:
         runConfirmed(preflight);
     }
     std::function<void()> onPreflight;
+    std::function<void()> onQuestion;
     QStringList reasons;
     QList<Preflight> preflights;
 };
@@ -141,22 +146,20 @@ void TestMonitorEngine::refusedSweepIsConfirmedAndForced()
     QTRY_COMPARE_WITH_TIMEOUT(window.mappingsModel()->rowCount(), 1, 10000);
     // As an operator would: once the table shows the mapping measured (connected).
     QTRY_COMPARE_WITH_TIMEOUT(window.mappingsModel()->mapping(u"orders"_s)->mirrorRows, 3, 20000);
-    // Counted when the confirmation is asked, before the answer sends the real sweep.
-    qint64 rowsAtPreflight = -1;
-    window.onPreflight = [&] { rowsAtPreflight = countRows(mirror, u"orders"_s); };
+    // Counted when the question is asked, before the answer sends the real sweep.
+    qint64 rowsAtQuestion = -1;
+    window.onQuestion = [&] { rowsAtQuestion = countRows(mirror, u"orders"_s); };
     window.selectMapping(u"orders"_s);
     QVERIFY(window.sweepAction()->isEnabled());
     window.sweepAction()->trigger();
 
-    // First the dry run: three orphans would go; the test confirms.
-    QTRY_VERIFY2_WITH_TIMEOUT(window.preflights.size() == 1,
-                              qPrintable(window.statusBar()->currentMessage()), 20000);
-    QCOMPARE(window.preflights.first().rowsToDelete, 3);
-    QCOMPARE(rowsAtPreflight, 3);   // a dry run deletes nothing
-
-    // Then the real sweep, which the engine refuses: the source is empty.
+    // The dry run already knows the engine would refuse (the source is empty): one question
+    // that says why and how many rows, not a confirmation followed by a refusal.
     QTRY_COMPARE_WITH_TIMEOUT(window.reasons.size(), 1, 20000);
     QVERIFY2(window.reasons.first().contains(u"empty"_s), qPrintable(window.reasons.first()));
+    QVERIFY2(window.reasons.first().contains(u"3"_s), qPrintable(window.reasons.first()));
+    QCOMPARE(rowsAtQuestion, 3);   // a dry run deletes nothing
+    QVERIFY(window.preflights.isEmpty());
 
     // The forced sweep removes the three mirror rows whose keys the source does not have.
     QTRY_COMPARE_WITH_TIMEOUT(countRows(mirror, u"orders"_s), 0, 20000);
@@ -164,8 +167,11 @@ void TestMonitorEngine::refusedSweepIsConfirmedAndForced()
                              20000);
     QCOMPARE(window.reasons.size(), 1);   // the forced one was not refused again
 
+    QElapsedTimer stopping;
+    stopping.start();
     window.setEngine(nullptr);
     engine->stop();
+    QVERIFY2(stopping.elapsed() < 5000, qPrintable(QString::number(stopping.elapsed())));
 }
 
 QTEST_MAIN(TestMonitorEngine)
