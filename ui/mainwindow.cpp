@@ -102,6 +102,9 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     // are saved). They are sized to the first data once; the error text, last, takes what
     // is left and elides instead of pushing the numbers off to the right.
     header->setSectionResizeMode(QHeaderView::Interactive);
+    // Narrow by default: the columns grow to their header and their values, and the numbers
+    // no longer take the style's 100 px each and push Last error off the screen.
+    header->setDefaultSectionSize(60);
     header->setStretchLastSection(true);
     header->setSectionsMovable(true);
     header->setHighlightSections(false);
@@ -518,9 +521,11 @@ void MainWindow::growColumnsToContents()
         const QAbstractItemView *view = m_table;
         // Capped, so one long value (a state with its progress, a composite key) cannot
         // push Last error off the screen.
+        // State holds the running operation's progress for a while; it gets less room.
+        const int cap = column == MappingsModel::StateColumn ? MaxAutoColumnWidth / 2
+                                                               : MaxAutoColumnWidth;
         const int wanted = std::min(
-                std::max(view->sizeHintForColumn(column), header->sectionSizeHint(column)),
-                MaxAutoColumnWidth);
+                std::max(view->sizeHintForColumn(column), header->sectionSizeHint(column)), cap);
         if (wanted > header->sectionSize(column))
             header->resizeSection(column, wanted);
     }

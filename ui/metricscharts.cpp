@@ -167,15 +167,18 @@ void MetricsCharts::setSamples(const QList<MetricsSample> &samples, bool lagInSe
     const auto setMax = [](QValueAxis *axis, double max) {
         // A range that still fits (not more than 2.5 times too tall) stays: the line moving
         // within a steady axis reads better, and costs no relayout.
-        if (axis->max() >= max && axis->max() <= 2.5 * max + 1)
-            return;
-        axis->setRange(0, max);
-        axis->applyNiceNumbers();
+        if (axis->max() < max || axis->max() > 2.5 * max + 1) {
+            axis->setRange(0, max);
+            axis->applyNiceNumbers();
+        }
         // Whole numbers on a 0..1 axis print "0, 0, 1, 1": as many decimals as the step
-        // between two ticks needs.
+        // between two ticks needs. Checked also when the range stays (the axis's first range
+        // is 0..1 with whole-number labels).
         const double step = (axis->max() - axis->min()) / std::max(1, axis->tickCount() - 1);
         const int decimals = step >= 1 ? 0 : std::min(3, int(std::ceil(-std::log10(step))));
-        axis->setLabelFormat(u"%.%1f"_s.arg(decimals));
+        const QString format = u"%.%1f"_s.arg(decimals);
+        if (axis->labelFormat() != format)
+            axis->setLabelFormat(format);
     };
     setMax(m_backlogAxis, axisMax(maxBacklog));
     setMax(m_lagAxis, axisMax(maxLag));
