@@ -1,5 +1,7 @@
 #include "connectioneditor.h"
 
+#include "formfields.h"
+#include "formproblems.h"
 #include "passwordstore.h"
 #include "project/projectloader.h"
 
@@ -27,35 +29,7 @@ namespace {
 constexpr int DefaultPostgresPort = 5432;
 constexpr int DefaultMariaDbPort = 3306;
 
-const QString ErrorStyle = u"color: #b3261e;"_s;
 const QString OkStyle = u"color: #1e7b34;"_s;
-
-QString fieldLabel(const QString &jsonField, DriverKind driver)
-{
-    if (jsonField == u"name"_s)
-        return u"Name"_s;
-    if (jsonField == u"driver"_s)
-        return u"Driver"_s;
-    if (jsonField == u"host"_s)
-        return u"Host"_s;
-    if (jsonField == u"port"_s)
-        return u"Port"_s;
-    if (jsonField == u"database"_s)
-        return driver == DriverKind::Sqlite ? u"File"_s : u"Database"_s;
-    if (jsonField == u"user"_s)
-        return u"User"_s;
-    if (jsonField == u"password_env"_s)
-        return u"Environment variable"_s;
-    if (jsonField == u"password_keychain"_s)
-        return u"Password"_s;
-    if (jsonField == u"options"_s)
-        return u"Options"_s;
-    if (jsonField == u"connect_timeout_s"_s)
-        return u"Connect timeout"_s;
-    if (jsonField == u"statement_timeout_s"_s)
-        return u"Statement timeout"_s;
-    return jsonField;
-}
 
 // The database field shows a SQLite file inside the project folder relative to it, as the
 // project file stores it.
@@ -126,14 +100,10 @@ void ConnectionEditor::buildForm()
     auto *layout = new QVBoxLayout(this);
 
     auto *general = new QFormLayout;
-    m_name = new QLineEdit(this);
-    m_name->setObjectName(u"nameEdit"_s);
-    m_name->setAccessibleName(u"Connection name"_s);
-    m_name->setToolTip(u"The name mappings use to refer to this connection"_s);
+    m_name = namedField(new QLineEdit(this), u"nameEdit"_s, u"Connection name"_s,
+                        u"The name mappings use to refer to this connection"_s);
     general->addRow(u"&Name:"_s, m_name);
-    m_driver = new QComboBox(this);
-    m_driver->setObjectName(u"driverCombo"_s);
-    m_driver->setAccessibleName(u"Driver"_s);
+    m_driver = namedField(new QComboBox(this), u"driverCombo"_s, u"Driver"_s);
     m_driver->addItem(u"SQLite"_s, int(DriverKind::Sqlite));
     m_driver->addItem(u"PostgreSQL"_s, int(DriverKind::Postgres));
     m_driver->addItem(u"MariaDB / MySQL"_s, int(DriverKind::MariaDb));
@@ -142,30 +112,22 @@ void ConnectionEditor::buildForm()
 
     auto *serverBox = new QGroupBox(u"Database"_s, this);
     auto *server = new QFormLayout(serverBox);
-    m_host = new QLineEdit(this);
-    m_host->setObjectName(u"hostEdit"_s);
-    m_host->setAccessibleName(u"Host"_s);
+    m_host = namedField(new QLineEdit(this), u"hostEdit"_s, u"Host"_s);
     m_host->setPlaceholderText(u"127.0.0.1"_s);
     server->addRow(u"&Host:"_s, m_host);
-    m_port = new QSpinBox(this);
-    m_port->setObjectName(u"portSpin"_s);
-    m_port->setAccessibleName(u"Port"_s);
-    m_port->setRange(0, 65535);
+    m_port = newSpinBox(this, u"portSpin"_s, u"Port"_s, 0, 65535, QString());
     server->addRow(u"&Port:"_s, m_port);
     m_database = new QLineEdit(this);
     m_database->setObjectName(u"databaseEdit"_s);
-    m_browse = new QPushButton(u"&Browse…"_s, this);
-    m_browse->setObjectName(u"browseButton"_s);
-    m_browse->setAccessibleName(u"Choose the SQLite file"_s);
+    m_browse = namedField(new QPushButton(u"&Browse…"_s, this), u"browseButton"_s,
+                          u"Choose the SQLite file"_s);
     auto *databaseRow = new QHBoxLayout;
     databaseRow->addWidget(m_database, 1);
     databaseRow->addWidget(m_browse);
     m_databaseLabel = new QLabel(u"Data&base:"_s, this);
     m_databaseLabel->setBuddy(m_database);
     server->addRow(m_databaseLabel, databaseRow);
-    m_user = new QLineEdit(this);
-    m_user->setObjectName(u"userEdit"_s);
-    m_user->setAccessibleName(u"User"_s);
+    m_user = namedField(new QLineEdit(this), u"userEdit"_s, u"User"_s);
     server->addRow(u"&User:"_s, m_user);
     layout->addWidget(serverBox);
 
@@ -192,11 +154,9 @@ void ConnectionEditor::buildForm()
                 u"Credential Manager); the project file only says \"password_keychain\": true"_s);
     }
     password->addRow(m_envRadio);
-    m_envName = new QLineEdit(this);
-    m_envName->setObjectName(u"envNameEdit"_s);
-    m_envName->setAccessibleName(u"Environment variable"_s);
+    m_envName = namedField(new QLineEdit(this), u"envNameEdit"_s, u"Environment variable"_s,
+                           u"The name of the variable, never the password itself"_s);
     m_envName->setPlaceholderText(u"TIDEMARK_PG_PASSWORD"_s);
-    m_envName->setToolTip(u"The name of the variable, never the password itself"_s);
     password->addRow(u"&Variable:"_s, m_envName);
     m_envHint = new QLabel(this);
     m_envHint->setObjectName(u"envHint"_s);
@@ -204,9 +164,7 @@ void ConnectionEditor::buildForm()
     password->addRow(QString(), m_envHint);
     password->addRow(m_keychainRadio);
     password->addRow(m_askRadio);
-    m_password = new QLineEdit(this);
-    m_password->setObjectName(u"passwordEdit"_s);
-    m_password->setAccessibleName(u"Password"_s);
+    m_password = namedField(new QLineEdit(this), u"passwordEdit"_s, u"Password"_s);
     m_password->setEchoMode(QLineEdit::Password);
     password->addRow(u"Pass&word:"_s, m_password);
     m_passwordHint = new QLabel(this);
@@ -218,28 +176,20 @@ void ConnectionEditor::buildForm()
 
     auto *advancedBox = new QGroupBox(u"Options and timeouts"_s, this);
     auto *advanced = new QFormLayout(advancedBox);
-    m_options = new QLineEdit(this);
-    m_options->setObjectName(u"optionsEdit"_s);
-    m_options->setAccessibleName(u"Driver options"_s);
+    m_options = namedField(new QLineEdit(this), u"optionsEdit"_s, u"Driver options"_s,
+                           u"The Qt SQL driver's connect options, \"key=value;key=value\". "
+                           u"Never a password: use the password choices above."_s);
     m_options->setPlaceholderText(u"sslmode=require;application_name=tidemark"_s);
-    m_options->setToolTip(u"The Qt SQL driver's connect options, \"key=value;key=value\". "
-                          u"Never a password: use the password choices above."_s);
     advanced->addRow(u"&Options:"_s, m_options);
-    m_connectTimeout = new QSpinBox(this);
-    m_connectTimeout->setObjectName(u"connectTimeoutSpin"_s);
-    m_connectTimeout->setAccessibleName(u"Connect timeout in seconds"_s);
-    m_connectTimeout->setRange(1, 600);
-    m_connectTimeout->setSuffix(u" s"_s);
-    m_connectTimeout->setToolTip(u"How long connecting may take before the attempt counts as "
-                                 u"failed and is retried on schedule"_s);
+    m_connectTimeout = newSpinBox(this, u"connectTimeoutSpin"_s, u"Connect timeout in seconds"_s, 1,
+                                  600, u" s"_s,
+                                  u"How long connecting may take before the attempt counts as "
+                                  u"failed and is retried on schedule"_s);
     advanced->addRow(u"&Connect timeout:"_s, m_connectTimeout);
-    m_statementTimeout = new QSpinBox(this);
-    m_statementTimeout->setObjectName(u"statementTimeoutSpin"_s);
-    m_statementTimeout->setAccessibleName(u"Statement timeout in seconds"_s);
-    m_statementTimeout->setRange(1, 86400);
-    m_statementTimeout->setSuffix(u" s"_s);
-    m_statementTimeout->setToolTip(u"How long one statement may run before the server cancels "
-                                   u"it, so one hung query cannot hold a mapping"_s);
+    m_statementTimeout = newSpinBox(
+            this, u"statementTimeoutSpin"_s, u"Statement timeout in seconds"_s, 1, 86400, u" s"_s,
+            u"How long one statement may run before the server cancels it, so one hung query "
+            u"cannot hold a mapping"_s);
     advanced->addRow(u"&Statement timeout:"_s, m_statementTimeout);
     layout->addWidget(advancedBox);
     m_serverOnly << m_connectTimeout << m_statementTimeout;
@@ -252,20 +202,13 @@ void ConnectionEditor::buildForm()
     testRow->addWidget(m_testButton);
     testRow->addStretch(1);
     layout->addLayout(testRow);
-    m_testResult = new QLabel(this);
-    m_testResult->setObjectName(u"testResult"_s);
-    m_testResult->setAccessibleName(u"Test result"_s);
+    m_testResult = namedField(new QLabel(this), u"testResult"_s, u"Test result"_s);
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_testResult);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(u"errorLabel"_s);
+    m_error = newProblemLabel(this);
     m_error->setAccessibleName(u"Problem"_s);
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(ErrorStyle);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->hide();
     layout->addWidget(m_error);
 
     layout->addStretch(1);
@@ -379,33 +322,35 @@ void ConnectionEditor::updateEnvironmentHint()
     }
 }
 
-QWidget *ConnectionEditor::fieldWidget(const QString &jsonField) const
+ConnectionEditor::Field ConnectionEditor::field(const QString &jsonField, DriverKind driver) const
 {
-    const QHash<QString, QWidget *> widgets{
-            {u"name"_s, m_name},
-            {u"driver"_s, m_driver},
-            {u"host"_s, m_host},
-            {u"port"_s, m_port},
-            {u"database"_s, m_database},
-            {u"user"_s, m_user},
-            {u"password_env"_s, m_envName},
-            {u"password_keychain"_s, m_keychainRadio},
-            {u"options"_s, m_options},
-            {u"connect_timeout_s"_s, m_connectTimeout},
-            {u"statement_timeout_s"_s, m_statementTimeout},
+    const QList<Field> fields{
+            {u"name"_s, u"Name"_s, m_name},
+            {u"driver"_s, u"Driver"_s, m_driver},
+            {u"host"_s, u"Host"_s, m_host},
+            {u"port"_s, u"Port"_s, m_port},
+            {u"database"_s, driver == DriverKind::Sqlite ? u"File"_s : u"Database"_s, m_database},
+            {u"user"_s, u"User"_s, m_user},
+            {u"password_env"_s, u"Environment variable"_s, m_envName},
+            {u"password_keychain"_s, u"Password"_s, m_keychainRadio},
+            {u"options"_s, u"Options"_s, m_options},
+            {u"connect_timeout_s"_s, u"Connect timeout"_s, m_connectTimeout},
+            {u"statement_timeout_s"_s, u"Statement timeout"_s, m_statementTimeout},
     };
-    return widgets.value(jsonField, m_name);
+    for (const Field &f : fields) {
+        if (f.json == jsonField)
+            return f;
+    }
+    return {jsonField, jsonField, m_name}; // a field the dialog does not show: name it as is
 }
 
 QStringList ConnectionEditor::validate()
 {
     const ConnectionConfig c = connection();
-    QStringList problems;
-    QWidget *culprit = nullptr;
-    const auto add = [&](const QString &field, const QString &message) {
-        problems << fieldLabel(field, c.driver) + u": "_s + message;
-        if (!culprit)
-            culprit = fieldWidget(field);
+    FormProblems problems;
+    const auto add = [&](const QString &jsonField, const QString &message) {
+        const Field f = field(jsonField, c.driver);
+        problems.add(f.label, f.widget, message);
     };
     if (c.name.isEmpty())
         add(u"name"_s, u"give the connection a name; mappings refer to it by this name"_s);
@@ -427,26 +372,14 @@ QStringList ConnectionEditor::validate()
         for (const ProjectError &e : loaded.errors) {
             if (!e.where.startsWith(u"connections"_s) || e.where == u"connections"_s)
                 continue; // "mappings: at least one mapping is required": not ours
-            const QString field = e.where.section(u'.', -1);
-            if (field == u"password_env"_s && problems.join(u'\n').contains(u"Environment"_s))
+            const QString name = e.where.section(u'.', -1);
+            if (name == u"password_env"_s
+                && problems.messages().join(u'\n').contains(u"Environment"_s))
                 continue;
-            add(field, e.message);
+            add(name, e.message);
         }
     }
-    if (problems.isEmpty())
-        m_error->hide();
-    else
-        showError(problems.join(u'\n'), culprit);
-    return problems;
-}
-
-void ConnectionEditor::showError(const QString &text, QWidget *field)
-{
-    m_error->setText(text);
-    m_error->setStyleSheet(ErrorStyle);
-    m_error->show();
-    if (field)
-        field->setFocus();
+    return problems.show(m_error);
 }
 
 void ConnectionEditor::rememberTypedPassword(const ConnectionConfig &config)
@@ -479,7 +412,7 @@ void ConnectionEditor::handleKeychainRead(const QString &identity, bool ok, cons
     m_waitingForKeychain = false;
     if (!ok) {
         m_testButton->setEnabled(true);
-        m_testResult->setStyleSheet(ErrorStyle);
+        m_testResult->setStyleSheet(FormErrorStyle);
         m_testResult->setText(u"✘ "_s + error
                               + u". Enter the password above to test with it."_s);
         ConnectionTestResult failed;
@@ -497,7 +430,7 @@ void ConnectionEditor::handleTestFinished(const ConnectionTestResult &result)
         m_testResult->setStyleSheet(OkStyle);
         m_testResult->setText(u"✔ Connected: "_s + result.summary());
     } else {
-        m_testResult->setStyleSheet(ErrorStyle);
+        m_testResult->setStyleSheet(FormErrorStyle);
         m_testResult->setText(u"✘ "_s + result.error);
     }
     Q_EMIT testFinished(result);
@@ -558,10 +491,11 @@ void ConnectionEditor::handleKeychainWritten(const QString &identity, bool ok,
     // The password is in memory already (writeToKeychain remembers it), so the project still
     // connects this session. The user decides: OK again keeps it so, or another source.
     m_keychainFailed = true;
-    showError(error
-                      + u".\nThe password is kept in memory until Tidemark quits. Press OK to "
-                        u"keep it that way, or choose another way to give the password."_s,
-              m_keychainRadio);
+    showProblem(m_error,
+                error
+                        + u".\nThe password is kept in memory until Tidemark quits. Press OK to "
+                          u"keep it that way, or choose another way to give the password."_s,
+                m_keychainRadio);
 }
 
 } // namespace tidemark

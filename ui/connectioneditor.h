@@ -66,8 +66,15 @@ private:
     void handleKeychainRead(const QString &identity, bool ok, const QString &error);
     void handleKeychainWritten(const QString &identity, bool ok, const QString &error);
     void browseForDatabase();
-    void showError(const QString &text, QWidget *field);
-    QWidget *fieldWidget(const QString &jsonField) const;
+    // A field as the project file names it ("password_env"), as a problem names it
+    // ("Environment variable") and the widget focused for it.
+    struct Field
+    {
+        QString json;
+        QString label;
+        QWidget *widget;
+    };
+    Field field(const QString &jsonField, DriverKind driver) const;
     // Keeps a typed password in memory so the test (and later the engine) can use it.
     void rememberTypedPassword(const ConnectionConfig &config);
 

@@ -1,6 +1,8 @@
 #include "mappingeditor.h"
 
 #include "catalogcolumnsmodel.h"
+#include "formfields.h"
+#include "formproblems.h"
 #include "project/projectloader.h"
 
 #include <QComboBox>
@@ -21,8 +23,6 @@ using namespace Qt::StringLiterals;
 namespace tidemark {
 
 namespace {
-
-const QString ErrorStyle = u"color: #b3261e;"_s;
 
 void fillConnections(QComboBox *combo, const Project &project)
 {
@@ -96,38 +96,29 @@ void MappingEditor::buildForm()
 {
     auto *layout = new QVBoxLayout(this);
     auto *top = new QFormLayout;
-    m_name = new QLineEdit(this);
-    m_name->setObjectName(u"nameEdit"_s);
-    m_name->setAccessibleName(u"Name"_s);
-    m_name->setToolTip(u"Identifies the mapping's checkpoint and its row in the monitor"_s);
+    m_name = namedField(new QLineEdit(this), u"nameEdit"_s, u"Name"_s,
+                        u"Identifies the mapping's checkpoint and its row in the monitor"_s);
     top->addRow(u"&Name:"_s, m_name);
     layout->addLayout(top);
 
     auto *sourceBox = new QGroupBox(u"Source"_s, this);
     auto *source = new QVBoxLayout(sourceBox);
     auto *sourceForm = new QFormLayout;
-    m_sourceConnection = new QComboBox(this);
-    m_sourceConnection->setObjectName(u"sourceConnectionCombo"_s);
-    m_sourceConnection->setAccessibleName(u"Source connection"_s);
+    m_sourceConnection =
+            namedField(new QComboBox(this), u"sourceConnectionCombo"_s, u"Source connection"_s);
     fillConnections(m_sourceConnection, m_project);
     sourceForm->addRow(u"&Connection:"_s, m_sourceConnection);
-    m_sourceTable = new QComboBox(this);
-    m_sourceTable->setObjectName(u"sourceTableCombo"_s);
-    m_sourceTable->setAccessibleName(u"Source table"_s);
+    m_sourceTable = namedField(new QComboBox(this), u"sourceTableCombo"_s, u"Source table"_s,
+                               u"Tables and views of the source connection, from its catalog"_s);
     m_sourceTable->setEditable(true);
     m_sourceTable->setInsertPolicy(QComboBox::NoInsert);
-    m_sourceTable->setToolTip(u"Tables and views of the source connection, from its catalog"_s);
     sourceForm->addRow(u"&Table:"_s, m_sourceTable);
     source->addLayout(sourceForm);
-    m_catalogStatus = new QLabel(this);
-    m_catalogStatus->setObjectName(u"catalogStatus"_s);
-    m_catalogStatus->setAccessibleName(u"Catalog status"_s);
+    m_catalogStatus = namedField(new QLabel(this), u"catalogStatus"_s, u"Catalog status"_s);
     m_catalogStatus->setWordWrap(true);
     m_catalogStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     source->addWidget(m_catalogStatus);
-    m_columns = new QTableView(this);
-    m_columns->setObjectName(u"columnsView"_s);
-    m_columns->setAccessibleName(u"Columns"_s);
+    m_columns = namedField(new QTableView(this), u"columnsView"_s, u"Columns"_s);
     m_columns->setModel(m_model);
     m_columns->verticalHeader()->hide();
     m_columns->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -139,14 +130,12 @@ void MappingEditor::buildForm()
     m_columns->setMinimumHeight(9 * (m_columns->fontMetrics().height() + 8) + 4);
     source->addWidget(m_columns, 1);
     auto *cursorForm = new QFormLayout;
-    m_cursor = new QComboBox(this);
-    m_cursor->setObjectName(u"cursorCombo"_s);
-    m_cursor->setAccessibleName(u"Cursor"_s);
+    m_cursor = namedField(new QComboBox(this), u"cursorCombo"_s, u"Cursor"_s,
+                          u"A column whose value grows whenever a row is inserted or updated; "
+                          u"incremental passes read the rows past the checkpoint by it"_s);
     m_cursor->setEditable(true);
     m_cursor->setInsertPolicy(QComboBox::NoInsert);
     m_cursor->lineEdit()->setPlaceholderText(u"none: full keyset passes only"_s);
-    m_cursor->setToolTip(u"A column whose value grows whenever a row is inserted or updated; "
-                         u"incremental passes read the rows past the checkpoint by it"_s);
     cursorForm->addRow(u"C&ursor column:"_s, m_cursor);
     m_cursorHint = new QLabel(this);
     m_cursorHint->setObjectName(u"cursorHint"_s);
@@ -157,68 +146,49 @@ void MappingEditor::buildForm()
 
     auto *mirrorBox = new QGroupBox(u"Mirror"_s, this);
     auto *mirror = new QFormLayout(mirrorBox);
-    m_mirrorConnection = new QComboBox(this);
-    m_mirrorConnection->setObjectName(u"mirrorConnectionCombo"_s);
-    m_mirrorConnection->setAccessibleName(u"Mirror connection"_s);
+    m_mirrorConnection =
+            namedField(new QComboBox(this), u"mirrorConnectionCombo"_s, u"Mirror connection"_s);
     fillConnections(m_mirrorConnection, m_project);
     mirror->addRow(u"C&onnection:"_s, m_mirrorConnection);
-    m_mirrorTable = new QLineEdit(this);
-    m_mirrorTable->setObjectName(u"mirrorTableEdit"_s);
-    m_mirrorTable->setAccessibleName(u"Mirror table"_s);
-    m_mirrorTable->setToolTip(u"Created from the source's columns when it does not exist yet"_s);
+    m_mirrorTable = namedField(new QLineEdit(this), u"mirrorTableEdit"_s, u"Mirror table"_s,
+                               u"Created from the source's columns when it does not exist yet"_s);
     mirror->addRow(u"T&able:"_s, m_mirrorTable);
     layout->addWidget(mirrorBox);
 
     auto *tuningBox = new QGroupBox(u"Schedule and safety"_s, this);
     auto *tuning = new QFormLayout(tuningBox);
-    m_deletes = new QComboBox(this);
-    m_deletes->setObjectName(u"deletesCombo"_s);
-    m_deletes->setAccessibleName(u"Deletes"_s);
+    m_deletes = namedField(new QComboBox(this), u"deletesCombo"_s, u"Deletes"_s);
     m_deletes->addItem(u"Sweep: remove mirror rows whose key is gone from the source"_s);
     m_deletes->addItem(u"None: keep rows deleted in the source"_s);
     tuning->addRow(u"&Deletes:"_s, m_deletes);
-    const auto spin = [this](const QString &name, const QString &accessible, int min, int max,
-                             const QString &suffix, const QString &tip) {
-        auto *s = new QSpinBox(this);
-        s->setObjectName(name);
-        s->setAccessibleName(accessible);
-        s->setRange(min, max);
-        s->setSuffix(suffix);
-        s->setToolTip(tip);
-        return s;
-    };
-    m_interval = spin(u"intervalSpin"_s, u"Sync interval"_s, 1, 7 * 24 * 3600, u" s"_s,
-                      u"How often the mapping is synced"_s);
+    m_interval = newSpinBox(this, u"intervalSpin"_s, u"Sync interval"_s, 1, 7 * 24 * 3600, u" s"_s,
+                            u"How often the mapping is synced"_s);
     tuning->addRow(u"&Sync every:"_s, m_interval);
-    m_batchRows = spin(u"batchRowsSpin"_s, u"Batch rows"_s, 1, 1'000'000, u" rows"_s,
-                       u"Rows written per transaction"_s);
+    m_batchRows = newSpinBox(this, u"batchRowsSpin"_s, u"Batch rows"_s, 1, 1'000'000, u" rows"_s,
+                             u"Rows written per transaction"_s);
     tuning->addRow(u"&Batch:"_s, m_batchRows);
-    m_lookback = spin(u"lookbackSpin"_s, u"Lookback"_s, 0, 30 * 24 * 3600, QString(),
-                      u"How far behind the checkpoint each pass looks again, for rows that "
-                      u"commit late: seconds for a timestamp cursor, units for an integer one"_s);
+    m_lookback = newSpinBox(
+            this, u"lookbackSpin"_s, u"Lookback"_s, 0, 30 * 24 * 3600, QString(),
+            u"How far behind the checkpoint each pass looks again, for rows that commit late: "
+            u"seconds for a timestamp cursor, units for an integer one"_s);
     tuning->addRow(u"&Lookback:"_s, m_lookback);
-    m_maxSweepFraction = new QDoubleSpinBox(this);
-    m_maxSweepFraction->setObjectName(u"maxSweepFractionSpin"_s);
-    m_maxSweepFraction->setAccessibleName(u"Largest sweep"_s);
+    m_maxSweepFraction =
+            namedField(new QDoubleSpinBox(this), u"maxSweepFractionSpin"_s, u"Largest sweep"_s,
+                       u"A sweep that would delete more than this share of the "
+                       u"mirror table is refused unless forced"_s);
     m_maxSweepFraction->setRange(0.01, 1.0);
     m_maxSweepFraction->setSingleStep(0.05);
     m_maxSweepFraction->setDecimals(2);
-    m_maxSweepFraction->setToolTip(u"A sweep that would delete more than this share of the "
-                                   u"mirror table is refused unless forced"_s);
     tuning->addRow(u"Largest s&weep:"_s, m_maxSweepFraction);
-    m_sweepInterval = spin(u"sweepIntervalSpin"_s, u"Sweep interval"_s, 0, 7 * 24 * 3600,
-                           u" s"_s, u"How often orphans are swept on their own; 0: only on request"_s);
+    m_sweepInterval =
+            newSpinBox(this, u"sweepIntervalSpin"_s, u"Sweep interval"_s, 0, 7 * 24 * 3600, u" s"_s,
+                       u"How often orphans are swept on their own; 0: only on request"_s);
     m_sweepInterval->setSpecialValueText(u"only on request"_s);
     tuning->addRow(u"S&weep every:"_s, m_sweepInterval);
     layout->addWidget(tuningBox);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(u"errorLabel"_s);
+    m_error = newProblemLabel(this);
     m_error->setAccessibleName(u"Problem"_s);
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(ErrorStyle);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->hide();
     layout->addWidget(m_error);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -253,7 +223,7 @@ void MappingEditor::handleTablesRead(const CatalogTables &result)
     m_sourceTable->addItems(result.tables);
     m_sourceTable->setEditText(current);
     if (!result.error.isEmpty()) {
-        m_catalogStatus->setStyleSheet(ErrorStyle);
+        m_catalogStatus->setStyleSheet(FormErrorStyle);
         m_catalogStatus->setText(u"Could not read the catalog: "_s + result.error);
     } else if (!m_catalog->isBusy()) {
         m_catalogStatus->setText(u"%1 tables and views in connection '%2'; choose one."_s.arg(
@@ -287,7 +257,7 @@ void MappingEditor::handleTableRead(const CatalogTable &result)
     if (!result.error.isEmpty() || !schema.exists()) {
         m_model->clear();
         setCursorChoices({}, m_cursor->currentText());
-        m_catalogStatus->setStyleSheet(ErrorStyle);
+        m_catalogStatus->setStyleSheet(FormErrorStyle);
         m_catalogStatus->setText(
                 result.error.isEmpty()
                         ? u"Connection '%1' has no table '%2'."_s.arg(result.connection, schema.table)
@@ -408,12 +378,10 @@ QWidget *MappingEditor::fieldWidget(const QString &path) const
 QStringList MappingEditor::validate()
 {
     const MappingConfig m = mapping();
-    QStringList problems;
-    QWidget *culprit = nullptr;
+    FormProblems problems;
+    // A problem is named by the field's accessible name, what a screen reader calls it too.
     const auto add = [&](QWidget *field, const QString &message) {
-        problems << field->accessibleName() + u": "_s + message;
-        if (!culprit)
-            culprit = field;
+        problems.add(field->accessibleName(), field, message);
     };
     const TableSchema &schema = m_model->schema();
     if (schema.exists() && schema.table == m.source.table && m_model->keyColumns().isEmpty())
@@ -437,19 +405,7 @@ QStringList MappingEditor::validate()
             continue; // another mapping's or a connection's problem: not this dialog's
         add(fieldWidget(e.where.mid(prefix.size() + 1)), e.message);
     }
-    if (problems.isEmpty())
-        m_error->hide();
-    else
-        showError(problems.join(u'\n'), culprit);
-    return problems;
-}
-
-void MappingEditor::showError(const QString &text, QWidget *field)
-{
-    m_error->setText(text);
-    m_error->show();
-    if (field)
-        field->setFocus();
+    return problems.show(m_error);
 }
 
 void MappingEditor::accept()

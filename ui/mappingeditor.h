@@ -57,7 +57,6 @@ private:
     void setCursorChoices(const QStringList &columns, const QString &current);
     void updateCursorHint();
     QWidget *fieldWidget(const QString &path) const;
-    void showError(const QString &text, QWidget *field);
 
     Project m_project;
     int m_index;

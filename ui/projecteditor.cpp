@@ -1,6 +1,7 @@
 #include "projecteditor.h"
 
 #include "connectioneditor.h"
+#include "formproblems.h"
 #include "mappingeditor.h"
 #include "project/projectloader.h"
 
@@ -19,8 +20,6 @@ using namespace Qt::StringLiterals;
 namespace tidemark {
 
 namespace {
-
-const QString ErrorStyle = u"color: #b3261e;"_s;
 
 // A list with Add / Edit / Remove beside it.
 QListWidget *listWithButtons(QWidget *parent, QGroupBox *box, const QString &what,
@@ -73,12 +72,7 @@ ProjectEditor::ProjectEditor(const Project &project, PasswordStore *store, QWidg
                                  &removeMapping);
     layout->addWidget(mappingsBox);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(u"errorLabel"_s);
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(ErrorStyle);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->hide();
+    m_error = newProblemLabel(this);
     layout->addWidget(m_error);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     layout->addWidget(m_buttons);
