@@ -36,28 +36,27 @@ ProjectEditorActions::~ProjectEditorActions() = default;
 
 void ProjectEditorActions::install()
 {
-    m_newAction = new QAction(u"&New project…"_s, this);
-    m_newAction->setObjectName(u"newProjectAction"_s);
-    m_newAction->setShortcut(QKeySequence::New);
-    m_newAction->setStatusTip(u"Start a project file with its connections and mappings"_s);
+    const auto newAction = [this](const QString &text, const QString &objectName,
+                                  const QKeySequence &shortcut, const QString &statusTip) {
+        auto *action = new QAction(text, this);
+        action->setObjectName(objectName);
+        action->setShortcut(shortcut);
+        action->setStatusTip(statusTip);
+        return action;
+    };
+    m_newAction = newAction(u"&New project…"_s, u"newProjectAction"_s, QKeySequence::New,
+                            u"Start a project file with its connections and mappings"_s);
     connect(m_newAction, &QAction::triggered, this, &ProjectEditorActions::handleNew);
-
-    m_editAction = new QAction(u"&Edit project…"_s, this);
-    m_editAction->setObjectName(u"editProjectAction"_s);
-    m_editAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_editAction->setStatusTip(u"Edit the project's connections and mappings"_s);
+    m_editAction = newAction(u"&Edit project…"_s, u"editProjectAction"_s,
+                             QKeySequence(Qt::CTRL | Qt::Key_E),
+                             u"Edit the project's connections and mappings"_s);
     connect(m_editAction, &QAction::triggered, this, &ProjectEditorActions::openEditor);
-
-    m_saveAction = new QAction(u"&Save project"_s, this);
-    m_saveAction->setObjectName(u"saveProjectAction"_s);
-    m_saveAction->setShortcut(QKeySequence::Save);
-    m_saveAction->setStatusTip(u"Write the edited project and restart the engine on it"_s);
+    m_saveAction = newAction(u"&Save project"_s, u"saveProjectAction"_s, QKeySequence::Save,
+                             u"Write the edited project and restart the engine on it"_s);
     connect(m_saveAction, &QAction::triggered, this, &ProjectEditorActions::handleSave);
-
-    m_saveAsAction = new QAction(u"Save project &as…"_s, this);
-    m_saveAsAction->setObjectName(u"saveProjectAsAction"_s);
-    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
-    m_saveAsAction->setStatusTip(u"Write the project to another file and open that one"_s);
+    m_saveAsAction =
+            newAction(u"Save project &as…"_s, u"saveProjectAsAction"_s, QKeySequence::SaveAs,
+                      u"Write the project to another file and open that one"_s);
     connect(m_saveAsAction, &QAction::triggered, this, &ProjectEditorActions::handleSaveAs);
 
     m_recentMenu = new QMenu(u"Open &recent"_s, m_window);
