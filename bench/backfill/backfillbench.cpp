@@ -52,6 +52,26 @@ QString shellQuote(const QString &s)
     return u'\'' + q + u'\'';
 }
 
+// Ends the run unless a table holds the rows expected: a run that lost rows measured nothing.
+// `message` has two placeholders left, for the rows found and the rows expected.
+void expectRows(qint64 found, qint64 expected, const QString &message)
+{
+    if (found != expected)
+        fail(message.arg(found).arg(expected));
+}
+
+// An empty PostgreSQL table with its primary key, like the mirror the engine creates: the
+// index is part of the work either way.
+void recreatePgTable(const Server &pg, const QString &table)
+{
+    {
+        QSqlDatabase db = openConnection(u"bench-create"_s, pg);
+        execOrThrow(db, u"DROP TABLE IF EXISTS "_s + quoteName(u"postgres"_s, table));
+        execOrThrow(db, createTableSql(u"postgres"_s, table));
+    }
+    QSqlDatabase::removeDatabase(u"bench-create"_s);
+}
+
 } // namespace
 
 Bench::Bench(Options o, Server pg, Server maria)
@@ -114,10 +134,8 @@ void Bench::loadSources()
     for (const auto &[dialect, table] :
          {std::pair{u"sqlite"_s, kSqliteTable}, std::pair{u"postgres"_s, kPgTable},
           std::pair{u"mariadb"_s, kMariaTable}})
-        if (const qint64 n = count(dialect, table); n != m_o.rows)
-            fail(u"source %1.%2 holds %3 rows after loading, expected %4"_s.arg(dialect, table)
-                         .arg(n)
-                         .arg(m_o.rows));
+        expectRows(count(dialect, table), m_o.rows,
+                   u"source %1.%2 holds %3 rows after loading, expected %4"_s.arg(dialect, table));
     // Fresh statistics, so the first timed run does not pay for autovacuum's ANALYZE.
     {
         QSqlDatabase db = openConnection(u"bench-analyze"_s, m_pg);
@@ -180,24 +198,15 @@ Sample Bench::tidemarkRun(const Pairing &p)
     const Sample s = checked(
             runChild(m_o.cli, {u"backfill"_s, u"--no-gate"_s, u"--project"_s, project}, env, m_log),
             u"tidemark-cli backfill (%1)"_s.arg(p.label));
-    if (const qint64 n = count(p.mirrorDialect, p.mirrorTable); n != m_o.rows)
-        fail(u"%1: the mirror holds %2 rows after the backfill, expected %3"_s.arg(p.label)
-                     .arg(n)
-                     .arg(m_o.rows));
+    expectRows(count(p.mirrorDialect, p.mirrorTable), m_o.rows,
+               u"%1: the mirror holds %2 rows after the backfill, expected %3"_s.arg(p.label));
     return s;
 }
 
 Sample Bench::copyPipeRun()
 {
     const QString target = u"copy_pg"_s;
-    dropTables(u"postgres"_s, {target});
-    {
-        // With its primary key, like the mirror the engine creates: the index is part of the
-        // work either way.
-        QSqlDatabase db = openConnection(u"bench-copy"_s, m_pg);
-        execOrThrow(db, createTableSql(u"postgres"_s, target));
-    }
-    QSqlDatabase::removeDatabase(u"bench-copy"_s);
+    recreatePgTable(m_pg, target);
     QStringList psql;
     for (const QString &a : psqlArgs(m_pg))
         psql << shellQuote(a);
@@ -206,8 +215,8 @@ Sample Bench::copyPipeRun()
             shellQuote(u"\\copy %1 FROM STDIN"_s.arg(target)));
     const Sample s = checked(runChild(u"bash"_s, {u"-c"_s, cmd}, clientEnv(m_pg), m_log),
                              u"psql \\copy pipe"_s);
-    if (const qint64 n = count(u"postgres"_s, target); n != m_o.rows)
-        fail(u"psql \\copy pipe copied %1 rows, expected %2"_s.arg(n).arg(m_o.rows));
+    expectRows(count(u"postgres"_s, target), m_o.rows,
+               u"psql \\copy pipe copied %1 rows, expected %2"_s);
     return s;
 }
 
@@ -249,29 +258,22 @@ Sample Bench::pgloaderRun(const QString &sourceDialect)
                              u"pgloader (%1)"_s.arg(sourceDialect));
     // pgloader can exit 0 having rejected rows; a fast baseline that dropped rows would flatter
     // nobody honestly.
-    if (const qint64 n = count(u"postgres"_s, target); n != m_o.rows)
-        fail(u"pgloader (%1) loaded %2 rows, expected %3"_s.arg(sourceDialect)
-                     .arg(n)
-                     .arg(m_o.rows));
+    expectRows(count(u"postgres"_s, target), m_o.rows,
+               u"pgloader (%1) loaded %2 rows, expected %3"_s.arg(sourceDialect));
     return s;
 }
 
 Sample Bench::singleRowLoopRun()
 {
     const QString target = u"loop_pg"_s;
-    dropTables(u"postgres"_s, {target});
-    {
-        QSqlDatabase db = openConnection(u"bench-loop"_s, m_pg);
-        execOrThrow(db, createTableSql(u"postgres"_s, target));
-    }
-    QSqlDatabase::removeDatabase(u"bench-loop"_s);
+    recreatePgTable(m_pg, target);
     const qint64 rows = std::min(m_o.rows, m_o.loopRows);
     const Sample s = checked(runChild(QCoreApplication::applicationFilePath(),
                                       {u"--single-row-loop"_s, u"--rows"_s, QString::number(rows)},
                                       {}, m_log),
                              u"single-row QtSql loop"_s);
-    if (const qint64 n = count(u"postgres"_s, target); n != rows)
-        fail(u"single-row loop copied %1 rows, expected %2"_s.arg(n).arg(rows));
+    expectRows(count(u"postgres"_s, target), rows,
+               u"single-row loop copied %1 rows, expected %2"_s);
     return s;
 }
 
