@@ -7,6 +7,8 @@
 
 #include <QTcpSocket>
 
+#include <algorithm>
+
 #include <QAtomicInteger>
 #include <QFileInfo>
 #include <QMutex>
@@ -221,6 +223,7 @@ DbError DbConnection::failure(const QString &what, const QSqlError &error, const
 
 void DbConnection::close()
 {
+    m_prepared.clear();   // prepared statements belong to the session that ends here
     quiet();   // before the socket closes: its number may be handed out again
     m_socket = -1;
     m_watchFired = false;
@@ -262,6 +265,39 @@ QSqlQuery DbConnection::exec(const QString &sql, const QVariantList &binds, bool
     if (!ok)
         throw failure(describe(), q.lastError(), sql);
     return q;
+}
+
+void DbConnection::execPrepared(const QString &sql, const QVariantList &binds)
+{
+    assertThread();
+    if (!isOpen())
+        throw DbError(DbError::Kind::Transient, describe() + u": not connected"_s, sql)
+                .onConnection(m_config.name, true);
+    constexpr size_t kKept = 4;
+    auto it = std::find_if(m_prepared.begin(), m_prepared.end(),
+                           [&sql](const auto &entry) { return entry.first == sql; });
+    if (it == m_prepared.end()) {
+        QSqlQuery q(m_db);
+        runHook(u"PREPARE "_s + sql);
+        watch();
+        if (!q.prepare(sql))
+            throw failure(describe(), q.lastError(), sql);
+        if (m_prepared.size() >= kKept)
+            m_prepared.erase(m_prepared.begin());
+        m_prepared.emplace_back(sql, std::move(q));
+        it = std::prev(m_prepared.end());
+    }
+    QSqlQuery &q = it->second;
+    runHook(sql);
+    watch();
+    for (qsizetype i = 0; i < binds.size(); ++i)
+        q.bindValue(int(i), binds.at(i));
+    if (!q.exec()) {
+        const QSqlError error = q.lastError();
+        m_prepared.erase(it);   // prepared again next time, in case the failure broke it
+        throw failure(describe(), error, sql);
+    }
+    q.finish();
 }
 
 QVariant DbConnection::scalar(const QString &sql, const QVariantList &binds)

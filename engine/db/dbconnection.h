@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace tidemark {
 
@@ -49,6 +50,11 @@ public:
     // Prepares and runs `sql` with positional `binds`; throws DbError on failure. The query is
     // returned positioned before the first row. `forwardOnly` keeps memory bounded on reads.
     QSqlQuery exec(const QString &sql, const QVariantList &binds = {}, bool forwardOnly = true);
+    // Runs a write statement through a prepared statement kept for its SQL text (the last few
+    // shapes), so a run of batches of one shape is prepared and parsed by the server once
+    // instead of once per batch (QtSql prepares, and on PostgreSQL deallocates, every exec()).
+    // For statements whose result is not read. Throws DbError.
+    void execPrepared(const QString &sql, const QVariantList &binds);
     // Runs a statement expected to return one value (COUNT(*), MAX(...)); NULL when no row.
     QVariant scalar(const QString &sql, const QVariantList &binds = {});
 
@@ -85,6 +91,7 @@ private:
     bool m_createIfMissing = false;
     StatementHook m_hook;
     qint64 m_statements = 0;
+    std::vector<std::pair<QString, QSqlQuery>> m_prepared;   // most recent last
     int m_socket = -1;          // the driver's socket, when the dialect can name it
     quint64 m_watchToken = 0;   // 0: not armed
     bool m_watchFired = false;  // the watchdog closed this connection's socket

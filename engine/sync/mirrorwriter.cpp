@@ -68,7 +68,7 @@ void MirrorWriter::upsert(const QList<QVariantList> &rows, bool keysAbsent)
                 ++n;
             }
             bound = true;
-            m_mirror.exec(d.upsert(m_table, m_columns, m_key, n, placeholders), binds);
+            m_mirror.execPrepared(d.upsert(m_table, m_columns, m_key, n, placeholders), binds);
         } catch (const DbError &e) {
             // A rejected value fails the whole batch (and its checkpoint); say where, since the
             // database's message may name only the column ("Out of range value for column").
