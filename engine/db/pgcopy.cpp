@@ -21,18 +21,24 @@ namespace tidemark {
 
 namespace {
 
+// One byte of a text value in COPY's text format: backslash and the characters that end a
+// field or a row are escaped.
+inline void appendEscapedByte(QByteArray &out, char ch)
+{
+    switch (ch) {
+    case '\\': out += "\\\\"; break;
+    case '\t': out += "\\t"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    default: out += ch;
+    }
+}
+
 void appendEscaped(QByteArray &out, const QByteArray &utf8)
 {
     out.reserve(out.size() + utf8.size() + 8);
-    for (const char ch : utf8) {
-        switch (ch) {
-        case '\\': out += "\\\\"; break;
-        case '\t': out += "\\t"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        default: out += ch;
-        }
-    }
+    for (const char ch : utf8)
+        appendEscapedByte(out, ch);
 }
 
 void appendValue(QByteArray &out, const QVariant &v)
@@ -65,6 +71,23 @@ void appendValue(QByteArray &out, const QVariant &v)
             out += d > 0 ? "Infinity" : "-Infinity";
         else
             out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+        return;
+    }
+    case QMetaType::QString: {
+        // Most texts are ASCII (decimals, timestamps, names): written straight from the
+        // QString, without a UTF-8 copy of each value first.
+        const QString &text = *static_cast<const QString *>(v.constData());
+        const QChar *c = text.constData();
+        const qsizetype n = text.size();
+        qsizetype i = 0;
+        while (i < n && c[i].unicode() < 0x80)
+            ++i;
+        if (i < n) {
+            appendEscaped(out, text.toUtf8());
+            return;
+        }
+        for (i = 0; i < n; ++i)
+            appendEscapedByte(out, char(c[i].unicode()));
         return;
     }
     default: appendEscaped(out, v.toString().toUtf8());
@@ -175,7 +198,13 @@ void copyRows(DbConnection &conn, PGconn *pg, const TableCodec &codec, const QSt
     QByteArray chunk;
     chunk.reserve(kChunkBytes + 64 * 1024);
     for (const QVariantList &row : rows) {
-        appendCopyRow(chunk, codec.toDriver(row));
+        // Value by value: no list of driver values per row.
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            if (i > 0)
+                chunk += '\t';
+            appendValue(chunk, codec.toDriver(i, row.at(i)));
+        }
+        chunk += '\n';
         if (chunk.size() >= kChunkBytes) {
             putCopyData(conn, pg, chunk, copySql);
             chunk.clear();
