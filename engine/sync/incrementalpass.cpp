@@ -61,8 +61,9 @@ IncrementalResult IncrementalPass::run()
     }
     result.checkpoint = checkpoint;
     if (result.rowsWritten > 0)
-        log->info("mapping '{}': synced {} rows from '{}' in {} batches; checkpoint now {}",
+        log->info("mapping '{}': synced {} rows from '{}' in {} {}; checkpoint now {}",
                   m.name(), result.rowsWritten, m_ctx.sourceTable(), result.batches,
+                  result.batches == 1 ? "batch" : "batches",
                   displayText(checkpoint.cursor));
     return result;
 }

@@ -92,7 +92,9 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
         if (m.hasCursor()) {
             const IncrementalResult r = IncrementalPass(ctx).run();
             run.rowsWritten = r.rowsWritten;
-            run.note = u"%1 rows written in %2 batches"_s.arg(r.rowsWritten).arg(r.batches);
+            run.note = u"%1 rows written in %2 %3"_s.arg(r.rowsWritten)
+                               .arg(r.batches)
+                               .arg(r.batches == 1 ? u"batch"_s : u"batches"_s);
             if (r.lookbackRows > 0)
                 run.note += u" (%1 rows re-read in the lookback window)"_s.arg(r.lookbackRows);
         } else {
