@@ -4,6 +4,7 @@
 // the next run makes the mirror equal to the source.
 
 #include "clitestsupport.h"
+#include "../common/waituntil.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -11,23 +12,10 @@
 #include <QTest>
 
 using namespace clitest;
+using tidemark::test::waitUntil;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// Waits (processing events) until `done` or `timeoutMs`.
-template<typename Pred>
-bool waitUntil(Pred done, int timeoutMs, int stepMs = 50)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QTest::qWait(stepMs);
-    }
-    return true;
-}
 
 // A long-running tidemark-cli: keeps everything it printed (QVERIFY2 builds its message even
 // when the check passes, so reading the pipe there must not lose output), and is killed if a

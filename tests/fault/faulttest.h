@@ -5,6 +5,7 @@
 
 #include "api/embeddedengine.h"
 #include "itemtable.h"
+#include "waituntil.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -33,20 +34,6 @@ inline ConnectionConfig withTimeouts(ConnectionConfig c, int connectS = 3, int s
     c.connectTimeoutS = connectS;
     c.statementTimeoutS = statementS;
     return c;
-}
-
-// Waits, processing events, until `done()` or `timeoutMs`; returns whether `done()` held.
-template<typename Pred>
-bool waitUntil(Pred done, int timeoutMs, int stepMs = 100)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QTest::qWait(stepMs);
-    }
-    return true;
 }
 
 inline std::optional<ConnectionStatus> connectionStatus(const Engine &engine, const QString &name)
