@@ -21,6 +21,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "../common/ciskip.h"
+
 using namespace Qt::StringLiterals;
 using namespace tidemark;
 
@@ -228,8 +230,7 @@ void TestConnectionEditor::testPostgresWithTypedPassword()
 
 void TestConnectionEditor::keychainFailureKeepsDialogOpenThenFallsBack()
 {
-    if (!PasswordStore::keychainSupported())
-        QSKIP("built without QtKeychain");
+    TIDEMARK_REQUIRED_OR_SKIP(PasswordStore::keychainSupported(), "built without QtKeychain");
     ConnectionConfig c = pgConfig();
     c.user = u"keychain-user"_s;
     ConnectionEditor editor(c, {}, m_dir.path(), &m_store);

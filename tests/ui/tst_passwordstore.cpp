@@ -7,6 +7,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "../common/ciskip.h"
+
 using namespace Qt::StringLiterals;
 using namespace tidemark;
 
@@ -120,10 +122,10 @@ void TestPasswordStore::cancelledPromptLeavesNoPassword()
 
 void TestPasswordStore::keychainFailureIsClearAndFallsBackToMemory()
 {
-    if (!PasswordStore::keychainSupported()) {
+    if (!PasswordStore::keychainSupported())
         QVERIFY(!PasswordStore::keychainUnsupportedReason().isEmpty());
-        QSKIP("built without QtKeychain: the keychain choice is disabled instead");
-    }
+    TIDEMARK_REQUIRED_OR_SKIP(PasswordStore::keychainSupported(),
+                              "built without QtKeychain: the keychain choice is disabled instead");
     PasswordStore store;
     store.setKeychainTimeoutMs(5000);
     const ConnectionConfig c = server(u"pg"_s, u"keychain-test"_s);
@@ -150,8 +152,7 @@ void TestPasswordStore::keychainFailureIsClearAndFallsBackToMemory()
 
 void TestPasswordStore::prepareFallsBackFromKeychainToPrompt()
 {
-    if (!PasswordStore::keychainSupported())
-        QSKIP("built without QtKeychain");
+    TIDEMARK_REQUIRED_OR_SKIP(PasswordStore::keychainSupported(), "built without QtKeychain");
     PasswordStore store;
     store.setKeychainTimeoutMs(5000);
     QList<Asked> asked;

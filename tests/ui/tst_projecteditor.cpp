@@ -23,6 +23,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "../common/ciskip.h"
+
 using namespace Qt::StringLiterals;
 using namespace tidemark;
 
@@ -215,8 +217,7 @@ void TestProjectEditor::passwordNeverReachesFileSettingsOrLog()
     ProjectEditor editor(*actions.project(), &store);
     ConnectionEditor *sub = editor.editConnection(u"pg"_s);
     auto *radio = sub->findChild<QRadioButton *>(source);
-    if (!radio->isEnabled())
-        QSKIP("built without QtKeychain");
+    TIDEMARK_REQUIRED_OR_SKIP(radio->isEnabled(), "built without QtKeychain");
     radio->setChecked(true);
     sub->findChild<QLineEdit *>(u"passwordEdit"_s)->setText(Secret);
     QSignalSpy closed(sub, &QDialog::finished);
