@@ -8,6 +8,7 @@
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <utility>
 
 #include <QAtomicInteger>
 #include <QFileInfo>
@@ -223,6 +224,7 @@ DbError DbConnection::failure(const QString &what, const QSqlError &error, const
 
 void DbConnection::close()
 {
+    m_sent = QString();   // its result goes with the session
     m_prepared.clear();   // prepared statements belong to the session that ends here
     quiet();   // before the socket closes: its number may be handed out again
     m_socket = -1;
@@ -244,6 +246,7 @@ void DbConnection::runHook(const QString &sql)
 QSqlQuery DbConnection::exec(const QString &sql, const QVariantList &binds, bool forwardOnly)
 {
     assertThread();
+    waitSent();
     if (!isOpen())
         throw DbError(DbError::Kind::Transient, describe() + u": not connected"_s, sql)
                 .onConnection(m_config.name, true);
@@ -270,6 +273,7 @@ QSqlQuery DbConnection::exec(const QString &sql, const QVariantList &binds, bool
 void DbConnection::execPrepared(const QString &sql, const QVariantList &binds)
 {
     assertThread();
+    waitSent();
     if (!isOpen())
         throw DbError(DbError::Kind::Transient, describe() + u": not connected"_s, sql)
                 .onConnection(m_config.name, true);
@@ -312,9 +316,41 @@ QVariant DbConnection::scalar(const QString &sql, const QVariantList &binds)
     return q.value(0);
 }
 
+void DbConnection::send(const QString &sql)
+{
+    assertThread();
+    waitSent();
+    if (!isOpen())
+        throw DbError(DbError::Kind::Transient, describe() + u": not connected"_s, sql)
+                .onConnection(m_config.name, true);
+    runHook(sql);
+    watch();
+    QSqlError error;
+    if (!m_dialect->startStatement(*this, sql.toUtf8(), error)) {
+        QSqlQuery q(m_db);
+        if (!q.exec(sql))
+            throw failure(describe(), q.lastError(), sql);
+        return;
+    }
+    if (error.isValid())
+        throw failure(describe(), error, sql);
+    m_sent = sql;
+}
+
+void DbConnection::waitSent()
+{
+    if (m_sent.isNull())
+        return;
+    const QString sql = std::exchange(m_sent, QString());
+    const QSqlError error = m_dialect->finishStatement(*this);
+    if (error.isValid())
+        throw failure(describe(), error, sql);
+}
+
 void DbConnection::begin()
 {
     assertThread();
+    waitSent();
     runHook(u"BEGIN"_s);
     watch();
     if (!m_db.transaction())
@@ -324,6 +360,7 @@ void DbConnection::begin()
 void DbConnection::commit()
 {
     assertThread();
+    waitSent();
     runHook(u"COMMIT"_s);
     watch();
     if (!m_db.commit())
@@ -333,6 +370,10 @@ void DbConnection::commit()
 void DbConnection::rollback()
 {
     assertThread();
+    try {
+        waitSent();   // its failure is what is being rolled back, or no longer matters
+    } catch (const DbError &) {
+    }
     if (m_db.isValid() && m_db.isOpen() && !m_db.rollback())
         logger("db.connection")->warn("{}: rollback failed: {}", describe(),
                                       m_db.lastError().text());

@@ -55,6 +55,12 @@ public:
     // instead of once per batch (QtSql prepares, and on PostgreSQL deallocates, every exec()).
     // For statements whose result is not read. Throws DbError.
     void execPrepared(const QString &sql, const QVariantList &binds);
+    // Sends a statement that returns no rows and, where the driver allows it (MariaDB), returns
+    // before the server has run it, so the caller can build the next statement meanwhile.
+    // waitSent() waits for its end and throws its DbError; every other statement on this
+    // connection waits for it first. Where the driver cannot, send() runs it to its end.
+    void send(const QString &sql);
+    void waitSent();
     // Runs a statement expected to return one value (COUNT(*), MAX(...)); NULL when no row.
     QVariant scalar(const QString &sql, const QVariantList &binds = {});
 
@@ -95,6 +101,7 @@ private:
     int m_socket = -1;          // the driver's socket, when the dialect can name it
     quint64 m_watchToken = 0;   // 0: not armed
     bool m_watchFired = false;  // the watchdog closed this connection's socket
+    QString m_sent;             // the statement send() left running, if any
 };
 
 // Rolls back unless commit() was called: the batch in hand and its checkpoint go together or

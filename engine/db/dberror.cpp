@@ -78,7 +78,13 @@ DbError DbError::fromSql(const QString &what, const QSqlError &error, const QStr
     QString message = what + u": "_s + text;
     if (!code.isEmpty())
         message += u" (code "_s + code + u')';
-    return DbError(transient ? Kind::Transient : Kind::Permanent, message, sql);
+    // A multi-row statement with its values written out can be megabytes long: its start is
+    // enough to tell which statement it was.
+    constexpr qsizetype kShownSql = 2000;
+    QString shownSql = sql;
+    if (shownSql.size() > kShownSql)
+        shownSql = sql.left(kShownSql) + u"... (%1 characters in all)"_s.arg(sql.size());
+    return DbError(transient ? Kind::Transient : Kind::Permanent, message, shownSql);
 }
 
 } // namespace tidemark

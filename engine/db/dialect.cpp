@@ -130,6 +130,23 @@ bool Dialect::bulkUpsert(DbConnection &, const TableCodec &, const QString &, co
     return false;
 }
 
+QSqlError Dialect::finishStatement(DbConnection &) const
+{
+    return {};
+}
+
+bool Dialect::appendLiteral(QString &, const QVariant &) const
+{
+    return false;
+}
+
+QString Dialect::upsertValues(const QString &, const QStringList &, const QStringList &,
+                              const QString &) const
+{
+    throw DbError(DbError::Kind::Permanent,
+                  u"the %1 dialect writes no literal statements"_s.arg(driverKindName(kind())));
+}
+
 QString Dialect::limit(int rows) const
 {
     return u" LIMIT "_s + QString::number(rows);

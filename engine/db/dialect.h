@@ -8,6 +8,7 @@
 #include "db/tableschema.h"
 #include "project/projectconfig.h"
 
+#include <QSqlError>
 #include <QString>
 #include <QStringList>
 #include <QVariant>
@@ -77,6 +78,19 @@ public:
     // The largest number of bound values one statement may carry.
     virtual int maxBindValues() const = 0;
 
+    // Multi-row upserts with the values written into the statement's text instead of bound,
+    // for drivers whose binding costs more than the server's parsing: QMYSQL fills a
+    // MYSQL_BIND per value and converts each through a QVariant, which was most of a
+    // MariaDB mirror's client time. writesLiterals() says whether the dialect does this;
+    // appendLiteral() appends a driver value (fromCanonical's result) as an exact literal, or
+    // returns false, having appended nothing, for a value it has no exact literal for (the
+    // writer then binds that statement's values instead); upsertValues() is upsert() with
+    // `valuesList` ("(...), (...)") in place of the placeholder rows.
+    virtual bool writesLiterals() const { return false; }
+    virtual bool appendLiteral(QString &sql, const QVariant &driverValue) const;
+    virtual QString upsertValues(const QString &table, const QStringList &columns,
+                                 const QStringList &keyColumns, const QString &valuesList) const;
+
     // An SQL expression, with one `?` for the checkpoint's cursor value, for "that value minus
     // `amount`": seconds for a timestamp cursor, units for a numeric one. The subtraction and
     // the comparison stay in the source's SQL, so the checkpoint is never reinterpreted by
@@ -98,6 +112,14 @@ public:
     // The open connection's socket, for the statement watchdog; -1 when it cannot be named
     // (SQLite has none; MariaDB relies on its client read timeout instead).
     virtual int socketDescriptor(DbConnection &) const { return -1; }
+    // A statement sent without waiting for its end (DbConnection::send). startStatement()
+    // returns false, having sent nothing, where the driver has no such call; otherwise `error`
+    // says whether sending failed. finishStatement() waits for the statement's end.
+    virtual bool startStatement(DbConnection &, const QByteArray &, QSqlError &) const
+    {
+        return false;
+    }
+    virtual QSqlError finishStatement(DbConnection &) const;
 
     // Does a mirror column of class `mirror` hold every value of `source` exactly?
     // Returns an empty string when it does, else why not (validate reports it).

@@ -1,12 +1,9 @@
 #include "db/dialect_mariadb.h"
 
-#include <QSqlDriver>
-
-#include <dlfcn.h>
-
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "db/identifier.h"
+#include "db/mariadbclient.h"
 #include "db/valuecodec.h"
 #include "log/logging.h"
 
@@ -594,10 +591,20 @@ QString MariaDbDialect::upsert(const QString &table, const QStringList &columns,
                                const QStringList &placeholders) const
 {
     const QString row = valuesRow(columns.size(), placeholders);
-    QStringList rows;
-    rows.reserve(rowCount);
-    for (int i = 0; i < rowCount; ++i)
-        rows << row;
+    QString rows;
+    rows.reserve((row.size() + 2) * rowCount);
+    for (int i = 0; i < rowCount; ++i) {
+        if (i > 0)
+            rows += u", "_s;
+        rows += row;
+    }
+    return upsertValues(table, columns, keyColumns, rows);
+}
+
+QString MariaDbDialect::upsertValues(const QString &table, const QStringList &columns,
+                                     const QStringList &keyColumns,
+                                     const QString &valuesList) const
+{
     QStringList sets;
     for (const QString &c : columns)
         if (!keyColumns.contains(c))
@@ -607,7 +614,64 @@ QString MariaDbDialect::upsert(const QString &table, const QStringList &columns,
     if (sets.isEmpty())
         sets << quote(keyColumns.first()) + u" = "_s + quote(keyColumns.first());
     return u"INSERT INTO "_s + quote(table) + u" ("_s + columnList(columns) + u") VALUES "_s
-            + rows.join(u", "_s) + u" ON DUPLICATE KEY UPDATE "_s + sets.join(u", "_s);
+            + valuesList + u" ON DUPLICATE KEY UPDATE "_s + sets.join(u", "_s);
+}
+
+bool MariaDbDialect::appendLiteral(QString &sql, const QVariant &v) const
+{
+    // The session's sql_mode (kSqlMode) leaves backslash escapes on and the connection's
+    // character set is utf8mb4 (configureSession), so a string needs only its backslashes,
+    // quotes and NULs escaped; every other character, control characters included, stands for
+    // itself. Each literal reaches the column the way the bound value would: text and
+    // decimal or temporal strings are converted by the column, and numbers are numbers.
+    if (!v.isValid() || v.isNull()) {
+        sql += u"NULL"_s;
+        return true;
+    }
+    switch (v.metaType().id()) {
+    case QMetaType::LongLong: sql += QString::number(v.toLongLong()); return true;
+    case QMetaType::ULongLong: sql += QString::number(v.toULongLong()); return true;
+    case QMetaType::Int: sql += QString::number(v.toInt()); return true;
+    case QMetaType::UInt: sql += QString::number(v.toUInt()); return true;
+    case QMetaType::Bool: sql += v.toBool() ? u'1' : u'0'; return true;
+    case QMetaType::Double:
+    case QMetaType::Float: {
+        const double d = v.toDouble();
+        if (!std::isfinite(d))
+            return false;
+        // Always with an exponent: an "approximate-value" literal, read straight into a double
+        // by the server (correctly rounded, so the shortest round-trip text gives back the
+        // same double). Without one, 0.1 would be an exact DECIMAL first.
+        sql += QString::number(d, 'e', QLocale::FloatingPointShortest);
+        return true;
+    }
+    case QMetaType::QString: {
+        const QString s = v.toString();
+        sql += u'\'';
+        const QChar *p = s.constData();
+        const QChar *end = p + s.size();
+        const QChar *run = p;   // the start of characters not yet appended
+        for (; p != end; ++p) {
+            const char16_t c = p->unicode();
+            if (c != u'\\' && c != u'\'' && c != 0)
+                continue;
+            sql.append(run, p - run);
+            sql += c == 0 ? u"\\0"_s : c == u'\'' ? u"\\'"_s : u"\\\\"_s;
+            run = p + 1;
+        }
+        sql.append(run, end - run);
+        sql += u'\'';
+        return true;
+    }
+    case QMetaType::QByteArray: {
+        // Bytes as hexadecimal: the statement travels as UTF-8, which bytes are not.
+        sql += u"X'"_s;
+        sql += QLatin1StringView(v.toByteArray().toHex());
+        sql += u'\'';
+        return true;
+    }
+    default: return false;   // bound instead: the driver knows the type
+    }
 }
 
 QString MariaDbDialect::selectExpression(const ColumnInfo &column) const
@@ -911,27 +975,27 @@ int MariaDbDialect::socketDescriptor(DbConnection &conn) const
 {
     // The client library's own read timeout ends a read from a server that stopped answering,
     // but only after statement_timeout_s plus its retries; the watchdog needs the socket to
-    // end it on time and when the engine stops. Connector/C has mysql_get_socket(); QMYSQL
-    // loaded the library, so it is looked up there rather than linked (no -dev package needed).
-    using GetSocket = int (*)(void *);
-    static const GetSocket getSocket = []() -> GetSocket {
-        for (const char *lib : {"libmariadb.so.3", "libmysqlclient.so.21"}) {
-            if (void *handle = ::dlopen(lib, RTLD_NOW | RTLD_NOLOAD))
-                if (void *f = ::dlsym(handle, "mysql_get_socket"))
-                    return reinterpret_cast<GetSocket>(f);
-        }
-        return nullptr;
-    }();
-    const QSqlDriver *driver = conn.database().driver();
-    if (!getSocket || !driver)
-        return -1;
-    const QVariant handle = driver->handle();
-    if (!handle.isValid()
-        || (qstrcmp(handle.typeName(), "MYSQL*") != 0
-            && qstrcmp(handle.typeName(), "st_mysql*") != 0))
-        return -1;
-    void *mysql = *static_cast<void *const *>(handle.constData());
-    return mysql ? getSocket(mysql) : -1;
+    // end it on time and when the engine stops.
+    return mariadbclient::socket(mariadbclient::handle(conn));
+}
+
+bool MariaDbDialect::startStatement(DbConnection &conn, const QByteArray &sql,
+                                    QSqlError &error) const
+{
+    void *mysql = mariadbclient::handle(conn);
+    if (!mysql || !mariadbclient::canSend())
+        return false;
+    error = mariadbclient::send(mysql, sql);
+    return true;
+}
+
+QSqlError MariaDbDialect::finishStatement(DbConnection &conn) const
+{
+    void *mysql = mariadbclient::handle(conn);
+    if (!mysql)
+        return QSqlError(u"QMYSQL: Unable to execute query"_s, u"connection not open"_s,
+                         QSqlError::ConnectionError);
+    return mariadbclient::readResult(mysql);
 }
 
 void MariaDbDialect::configureSession(DbConnection &conn) const

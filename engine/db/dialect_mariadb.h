@@ -32,6 +32,10 @@ public:
 
     QString upsert(const QString &table, const QStringList &columns, const QStringList &keyColumns,
                    int rowCount, const QStringList &placeholders = {}) const override;
+    bool writesLiterals() const override { return true; }
+    bool appendLiteral(QString &sql, const QVariant &driverValue) const override;
+    QString upsertValues(const QString &table, const QStringList &columns,
+                         const QStringList &keyColumns, const QString &valuesList) const override;
 
     QString selectExpression(const ColumnInfo &column) const override;
     QVariant toCanonical(const ColumnInfo &column, const QVariant &driverValue) const override;
@@ -45,6 +49,9 @@ public:
                               const QStringList &columns, const QStringList &key) const override;
     void configureSession(DbConnection &conn) const override;
     int socketDescriptor(DbConnection &conn) const override;
+    bool startStatement(DbConnection &conn, const QByteArray &sql,
+                        QSqlError &error) const override;
+    QSqlError finishStatement(DbConnection &conn) const override;
     QString lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const override;
     QString createStateTable(const QString &table) const override;
 

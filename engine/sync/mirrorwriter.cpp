@@ -7,6 +7,9 @@
 
 #include <QSqlQuery>
 
+#include <optional>
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace tidemark {
@@ -26,6 +29,9 @@ qsizetype approximateBytes(const QVariant &v)
 
 constexpr qsizetype kStatementByteBudget = 8 * 1024 * 1024;
 constexpr int kMaxRowsPerStatement = 500;
+// Literal statements: characters of VALUES text per statement, and rows.
+constexpr qsizetype kLiteralBudget = 512 * 1024;
+constexpr qsizetype kMaxLiteralRows = 1000;
 
 } // namespace
 
@@ -47,44 +53,116 @@ void MirrorWriter::upsert(const QList<QVariantList> &rows, bool keysAbsent)
     const Dialect &d = m_mirror.dialect();
     if (d.bulkUpsert(m_mirror, m_codec, m_table, m_key, rows, keysAbsent))
         return;
-    const int width = int(m_columns.size());
-    const int maxRows = std::max(1, std::min(kMaxRowsPerStatement, d.maxBindValues() / width));
-    const QStringList placeholders = m_codec.placeholders();
-    qsizetype i = 0;
-    while (i < rows.size()) {
-        QVariantList binds;
-        qsizetype bytes = 0;
-        int n = 0;
-        const qsizetype first = i;
-        bool bound = false;
+    // A rejected value fails the whole batch (and its checkpoint); say where, since the
+    // database's message may name only the column ("Out of range value for column"). Refused
+    // while building: the rows up to the one at fault; by the database: the statement's rows.
+    auto located = [&](const DbError &e, const Statement &st) {
+        const qsizetype last = st.built ? st.next - 1 : std::min(st.next, rows.size() - 1);
+        return DbError(e.kind(),
+                       u"writing to mirror table '%1' (rows with keys (%2) to (%3)): %4"_s.arg(
+                               m_table, keyText(rows.at(st.first)), keyText(rows.at(last)),
+                               e.message()),
+                       e.detail());
+    };
+    // A literal statement is sent without waiting for its end (DbConnection::send): the next
+    // one is built while the server runs it.
+    std::optional<Statement> running;
+    auto waitForRunning = [&] {
+        if (!running)
+            return;
+        const Statement ran = *std::exchange(running, std::nullopt);
         try {
-            while (i < rows.size() && n < maxRows && (n == 0 || bytes < kStatementByteBudget)) {
-                const QVariantList &row = rows.at(i);
-                for (qsizetype c = 0; c < row.size(); ++c) {
-                    binds << m_codec.toDriver(c, row.at(c));
-                    bytes += approximateBytes(row.at(c));
-                }
-                ++i;
-                ++n;
-            }
-            bound = true;
-            m_mirror.execPrepared(d.upsert(m_table, m_columns, m_key, n, placeholders), binds);
+            m_mirror.waitSent();
         } catch (const DbError &e) {
-            // A rejected value fails the whole batch (and its checkpoint); say where, since the
-            // database's message may name only the column ("Out of range value for column").
-            auto keyText = [&](const QVariantList &row) {
-                QStringList parts;
-                for (int k : m_keyIndexes)
-                    parts << displayText(row.at(k));
-                return parts.join(u", "_s);
-            };
-            throw DbError(e.kind(),
-                          u"writing to mirror table '%1' (rows with keys (%2) to (%3)): %4"_s.arg(
-                                  m_table, keyText(rows.at(first)),
-                                  keyText(rows.at(bound ? i - 1 : i)), e.message()),
-                          e.detail());
+            throw located(e, ran);
+        }
+    };
+    Statement st;
+    while (st.next < rows.size()) {
+        st.first = st.next;
+        st.built = false;
+        QString sql;
+        bool literal = false;
+        try {
+            literal = d.writesLiterals() && buildLiterals(rows, st, sql);
+        } catch (const DbError &e) {
+            throw located(e, st);
+        }
+        waitForRunning();
+        try {
+            if (literal) {
+                m_mirror.send(sql);
+                running = st;
+            } else {
+                writeBound(rows, st);
+            }
+        } catch (const DbError &e) {
+            throw located(e, st);
         }
     }
+    waitForRunning();
+}
+
+QString MirrorWriter::keyText(const QVariantList &row) const
+{
+    QStringList parts;
+    for (int k : m_keyIndexes)
+        parts << displayText(row.at(k));
+    return parts.join(u", "_s);
+}
+
+void MirrorWriter::writeBound(const QList<QVariantList> &rows, Statement &st)
+{
+    const Dialect &d = m_mirror.dialect();
+    const int maxRows = std::max(
+            1, std::min(kMaxRowsPerStatement, d.maxBindValues() / int(m_columns.size())));
+    QVariantList binds;
+    qsizetype bytes = 0;
+    st.next = st.first;
+    while (st.next < rows.size() && st.next - st.first < maxRows
+           && (st.next == st.first || bytes < kStatementByteBudget)) {
+        const QVariantList &row = rows.at(st.next);
+        for (qsizetype c = 0; c < row.size(); ++c) {
+            binds << m_codec.toDriver(c, row.at(c));
+            bytes += approximateBytes(row.at(c));
+        }
+        ++st.next;
+    }
+    st.built = true;
+    if (m_placeholders.isEmpty())
+        m_placeholders = m_codec.placeholders();
+    m_mirror.execPrepared(
+            d.upsert(m_table, m_columns, m_key, int(st.next - st.first), m_placeholders), binds);
+}
+
+bool MirrorWriter::buildLiterals(const QList<QVariantList> &rows, Statement &st, QString &sql)
+{
+    // One statement of up to kLiteralBudget characters of values (a larger row goes alone);
+    // the server's max_allowed_packet (16 MB by default) bounds what it accepts, as it does
+    // for bound values. Small enough that a page is several statements, so building one
+    // overlaps the server's running of the one before.
+    const Dialect &d = m_mirror.dialect();
+    QString values;
+    values.reserve(kLiteralBudget + kLiteralBudget / 8);
+    st.next = st.first;
+    while (st.next < rows.size() && st.next - st.first < kMaxLiteralRows
+           && (st.next == st.first || values.size() < kLiteralBudget)) {
+        const QVariantList &row = rows.at(st.next);
+        values += st.next == st.first ? u"("_s : u", ("_s;
+        for (qsizetype c = 0; c < row.size(); ++c) {
+            if (c > 0)
+                values += u',';
+            if (!d.appendLiteral(values, m_codec.toDriver(c, row.at(c)))) {
+                st.next = st.first;
+                return false;   // a value without an exact literal: bind this statement instead
+            }
+        }
+        values += u')';
+        ++st.next;
+    }
+    st.built = true;
+    sql = d.upsertValues(m_table, m_columns, m_key, values);
+    return true;
 }
 
 WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows, bool write)

@@ -40,6 +40,21 @@ public:
     qint64 deleteKeys(const QList<QVariantList> &keys);
 
 private:
+    // One multi-row statement: rows [first, next). `built`: every value was converted, so a
+    // failure from here on is the database's.
+    struct Statement
+    {
+        qsizetype first = 0;
+        qsizetype next = 0;
+        bool built = false;
+    };
+    // The statement that starts at st.first, setting st.next past its last row: writeBound()
+    // runs it with bound values; buildLiterals() writes it into `sql` with the values as
+    // literals, or returns false when a value has no literal.
+    void writeBound(const QList<QVariantList> &rows, Statement &st);
+    bool buildLiterals(const QList<QVariantList> &rows, Statement &st, QString &sql);
+    QString keyText(const QVariantList &row) const;
+
     DbConnection &m_mirror;
     const TableSchema &m_schema;
     TableCodec m_codec;
@@ -47,6 +62,7 @@ private:
     QStringList m_columns;
     QStringList m_key;
     QList<int> m_keyIndexes;
+    QStringList m_placeholders;
 };
 
 } // namespace tidemark

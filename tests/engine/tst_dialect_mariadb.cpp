@@ -10,12 +10,14 @@
 #include "db/valuecodec.h"
 #include "sync/checkpointstore.h"
 #include "sync/keysetpager.h"
+#include "sync/mirrorwriter.h"
 #include "sync/operations.h"
 #include "sync/projectchecker.h"
 #include "sync/statusprobe.h"
 #include "testservers.h"
 
 #include <QCoreApplication>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -311,6 +313,7 @@ private Q_SLOTS:
     void mirrorTablesFromOtherDialects();
     void lossReasons();
     void upsertOfKeyOnlyTable();
+    void literalStatementsCarryEveryValueExactly();
 };
 
 void TestDialectMariaDb::quotingRoundTripOfHostileNames()
@@ -1258,6 +1261,130 @@ void TestDialectMariaDb::upsertOfKeyOnlyTable()
                      + u"` (`a`, `v`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE "
                        "`v` = VALUES(`v`)"_s);
     QCOMPARE(d.maxBindValues(), 65535);
+}
+
+void TestDialectMariaDb::literalStatementsCarryEveryValueExactly()
+{
+    // MirrorWriter sends MariaDB upserts as one text with the values written out as literals
+    // (QMYSQL's binding was most of the client's time). Every kind of value must reach the
+    // column exactly as binding would have: escapes, zero characters, every byte, doubles at
+    // their limits, 64-bit integers, exact decimals and microseconds. Then the same keys again
+    // with other values (the ON DUPLICATE KEY branch), a value the server rejects (named with
+    // the rows' keys) and a value with no literal (bound instead).
+    TIDEMARK_SERVER_OR_SKIP(tidemark::DriverKind::MariaDb, u"maria"_s, maria);
+    Admin a(maria);
+    const MariaDbDialect &d = a.d();
+    const QString table = a.table(u"literals"_s);
+    a.exec(u"CREATE TABLE "_s + d.quote(table)
+           + u" (id BIGINT NOT NULL PRIMARY KEY, t LONGTEXT CHARACTER SET utf8mb4 COLLATE "
+             "utf8mb4_bin NULL, b LONGBLOB NULL, f DOUBLE NULL, n DECIMAL(30,10) NULL, "
+             "u BIGINT UNSIGNED NULL, ts DATETIME(6) NULL, j JSON NULL, dt DATE NULL)"_s);
+    const TableSchema schema = d.describeTable(a.conn(), table);
+    const QStringList columns{u"id"_s, u"t"_s, u"b"_s, u"f"_s, u"n"_s,
+                              u"u"_s,  u"ts"_s, u"j"_s, u"dt"_s};
+
+    QByteArray everyByte;
+    for (int i = 0; i < 256; ++i)
+        everyByte += char(i);
+    const QString nasty = u"a'b\"c\\\\d\\'e\\0f"_s + QChar(0) + u"g\n\r\t\x1a h 🚀 Zoë 表 \\"_s;
+    QList<QVariantList> rows{
+            {qlonglong(std::numeric_limits<qint64>::min()), nasty, everyByte, 0.1,
+             u"-12345678901234567890.0123456789"_s, qulonglong(std::numeric_limits<quint64>::max()),
+             u"1000-01-01 00:00:00.000001"_s, u"{\"k\": \"v\\\\\\\"\", \"n\": [1, 2.5]}"_s,
+             u"1000-01-01"_s},
+            {qlonglong(-1), u"\\"_s, QByteArray(), 5e-324, u"0.0000000001"_s, qulonglong(0),
+             u"9999-12-31 23:59:59.999999"_s, u"[]"_s, u"9999-12-31"_s},
+            {qlonglong(0), QString(), QVariant(QMetaType(QMetaType::QByteArray)),
+             -1.7976931348623157e308, u"99999999999999999999.9999999999"_s,
+             qulonglong(9007199254740993ULL), u"2026-11-22 10:15:00"_s, u"null"_s, QVariant()},
+            {qlonglong(std::numeric_limits<qint64>::max()), u"'"_s, QByteArray("\\0'", 3), 1e22,
+             u"-0.5"_s, QVariant(), QVariant(), QVariant(), u"2026-02-28"_s},
+            {qlonglong(9007199254740993LL), QString(1024 * 1024, u'\\'), QByteArray(1 << 20, '\''),
+             123456789.123456789, u"1"_s, qulonglong(1), u"2000-01-01 00:00:00.5"_s,
+             u"\"\\u0000\""_s, u"2000-02-29"_s},
+    };
+    QStringList statements;
+    a.conn().setStatementHook([&statements](const QString &sql) { statements << sql.left(60); });
+    const auto unhook = qScopeGuard([&a] { a.conn().setStatementHook({}); });
+    MirrorWriter writer(a.conn(), schema, table, columns, {u"id"_s});
+
+    auto readBack = [&] {
+        TableCodec codec(d, schema, columns);
+        QSqlQuery q = a.conn().exec(u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
+                                    + u" ORDER BY id"_s);
+        QHash<qlonglong, QVariantList> byKey;
+        while (q.next()) {
+            const QVariantList row = codec.readRow(q);
+            byKey.insert(row.first().toLongLong(), row);
+        }
+        return byKey;
+    };
+    auto check = [&](const QList<QVariantList> &expected) {
+        const QHash<qlonglong, QVariantList> got = readBack();
+        QCOMPARE(got.size(), expected.size());
+        for (const QVariantList &row : expected) {
+            const QVariantList back = got.value(row.first().toLongLong());
+            QCOMPARE(back.size(), row.size());
+            for (qsizetype c = 0; c < row.size(); ++c) {
+                const bool same = sameValue(row.at(c), back.at(c), schema.columns.at(c).valueClass);
+                if (!same)
+                    qWarning("key %lld, column %s: wrote %s, read %s",
+                             row.first().toLongLong(), qPrintable(columns.at(c)),
+                             qPrintable(displayText(row.at(c)).left(80)),
+                             qPrintable(displayText(back.at(c)).left(80)));
+                QVERIFY(same);
+            }
+        }
+    };
+
+    writer.upsert(rows);
+    // Two statements: the megabyte row goes alone past the budget... or with the others; in
+    // either case only literal INSERTs, never a PREPARE.
+    QVERIFY(!statements.isEmpty());
+    for (const QString &sql : std::as_const(statements))
+        QVERIFY2(sql.startsWith(u"INSERT INTO"_s), qPrintable(sql));
+    check(rows);
+
+    // The same keys again, every non-key value changed: the ON DUPLICATE KEY branch.
+    std::swap(rows[0][1], rows[1][1]);
+    std::swap(rows[0][2], rows[3][2]);
+    rows[2][3] = 0.30000000000000004;
+    rows[3][4] = u"0.1234567891"_s;
+    rows[4][6] = u"1970-01-01 00:00:00.000001"_s;
+    rows[1][7] = u"{\"quote\": \"'\"}"_s;
+    writer.upsert(rows);
+    check(rows);
+
+    // A value the server rejects: the error names the table and the rows' keys, and nothing of
+    // the statement was written.
+    QList<QVariantList> bad{{qlonglong(10), u"ok"_s, QVariant(), QVariant(), QVariant(),
+                             QVariant(), QVariant(), QVariant(), QVariant()},
+                            {qlonglong(11), u"ok"_s, QVariant(), QVariant(), QVariant(),
+                             QVariant(), QVariant(), u"{not json"_s, QVariant()}};
+    try {
+        writer.upsert(bad);
+        QFAIL("an invalid JSON value was accepted");
+    } catch (const DbError &e) {
+        QVERIFY2(e.message().contains(table) && e.message().contains(u"(10) to (11)"_s),
+                 qPrintable(e.message()));
+        QVERIFY2(e.detail().size() < 4000, "the error keeps the whole statement");
+    }
+    QCOMPARE(a.scalar(u"SELECT COUNT(*) FROM "_s + d.quote(table) + u" WHERE id IN (10, 11)"_s).toInt(),
+             0);
+
+    // A value with no literal is bound instead. A QDate in a column the writer's schema does
+    // not describe reaches the dialect as it is.
+    TableSchema partial = schema;
+    partial.columns.removeLast();
+    MirrorWriter partialWriter(a.conn(), partial, table, columns, {u"id"_s});
+    statements.clear();
+    partialWriter.upsert({{qlonglong(20), u"date"_s, QVariant(), QVariant(), QVariant(), QVariant(),
+                    QVariant(), QVariant(), QDate(2026, 11, 22)}});
+    QVERIFY2(statements.size() == 2 && statements.first().startsWith(u"PREPARE"_s),
+             qPrintable(statements.join(u" | "_s)));
+    QCOMPARE(a.scalar(u"SELECT CAST(dt AS CHAR) FROM "_s + d.quote(table) + u" WHERE id = 20"_s)
+                     .toString(),
+             u"2026-11-22"_s);
 }
 
 QTEST_GUILESS_MAIN(TestDialectMariaDb)
