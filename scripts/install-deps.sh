@@ -26,6 +26,9 @@ BUILD_PACKAGES=(
     # without this a fresh machine (and CI) would build and test a different engine than a
     # developer's.
     libpq-dev
+    # The MariaDB client library's headers: engine/ writes MariaDB mirrors by its bulk
+    # execution only when it finds them (literal statements otherwise), for the same reason.
+    libmariadb-dev
     # The xcb/wayland/offscreen platform plugins; without them the GUI cannot open a window.
     qt6-qpa-plugins libgl-dev
     sqlite3

@@ -225,6 +225,7 @@ DbError DbConnection::failure(const QString &what, const QSqlError &error, const
 void DbConnection::close()
 {
     m_sent = QString();   // its result goes with the session
+    m_native.reset();     // statements of the session, closed while it is still open
     m_prepared.clear();   // prepared statements belong to the session that ends here
     quiet();   // before the socket closes: its number may be handed out again
     m_socket = -1;
@@ -318,13 +319,7 @@ QVariant DbConnection::scalar(const QString &sql, const QVariantList &binds)
 
 void DbConnection::send(const QString &sql)
 {
-    assertThread();
-    waitSent();
-    if (!isOpen())
-        throw DbError(DbError::Kind::Transient, describe() + u": not connected"_s, sql)
-                .onConnection(m_config.name, true);
-    runHook(sql);
-    watch();
+    aboutToRun(sql);
     QSqlError error;
     if (!m_dialect->startStatement(*this, sql.toUtf8(), error)) {
         QSqlQuery q(m_db);
@@ -335,6 +330,17 @@ void DbConnection::send(const QString &sql)
     if (error.isValid())
         throw failure(describe(), error, sql);
     m_sent = sql;
+}
+
+void DbConnection::aboutToRun(const QString &sql)
+{
+    assertThread();
+    waitSent();
+    if (!isOpen())
+        throw DbError(DbError::Kind::Transient, describe() + u": not connected"_s, sql)
+                .onConnection(m_config.name, true);
+    runHook(sql);
+    watch();
 }
 
 void DbConnection::waitSent()

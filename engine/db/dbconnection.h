@@ -61,6 +61,13 @@ public:
     // connection waits for it first. Where the driver cannot, send() runs it to its end.
     void send(const QString &sql);
     void waitSent();
+    // For paths that run a statement through the driver's handle (db/mariadbnative.h): waits
+    // for a sent statement, runs the statement hook and arms the watchdog, as exec() does.
+    // Throws DbError when the connection is not open.
+    void aboutToRun(const QString &sql);
+    // State such a path keeps for this session (its prepared statements); reset before the
+    // session closes.
+    std::shared_ptr<void> &nativeState() { return m_native; }
     // Runs a statement expected to return one value (COUNT(*), MAX(...)); NULL when no row.
     QVariant scalar(const QString &sql, const QVariantList &binds = {});
 
@@ -102,6 +109,7 @@ private:
     quint64 m_watchToken = 0;   // 0: not armed
     bool m_watchFired = false;  // the watchdog closed this connection's socket
     QString m_sent;             // the statement send() left running, if any
+    std::shared_ptr<void> m_native;
 };
 
 // Rolls back unless commit() was called: the batch in hand and its checkpoint go together or

@@ -4,6 +4,8 @@
 #include "db/dberror.h"
 #include "db/identifier.h"
 #include "db/mariadbclient.h"
+#include "db/mariadbnative.h"
+#include "db/tablecodec.h"
 #include "db/valuecodec.h"
 #include "log/logging.h"
 
@@ -16,6 +18,7 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <future>
 #include <cmath>
 #include <limits>
 
@@ -615,6 +618,63 @@ QString MariaDbDialect::upsertValues(const QString &table, const QStringList &co
         sets << quote(keyColumns.first()) + u" = "_s + quote(keyColumns.first());
     return u"INSERT INTO "_s + quote(table) + u" ("_s + columnList(columns) + u") VALUES "_s
             + valuesList + u" ON DUPLICATE KEY UPDATE "_s + sets.join(u", "_s);
+}
+
+bool MariaDbDialect::bulkUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
+                                const QStringList &keyColumns, const QList<QVariantList> &rows,
+                                bool) const
+{
+    // Bulk execution (db/mariadbnative.h) where the client library and the server have it;
+    // otherwise MirrorWriter writes literal statements. In chunks, each built on a thread of
+    // its own while the one before runs on the server.
+    if (rows.isEmpty() || !mariadbnative::available(conn))
+        return false;
+    constexpr qsizetype kChunkRows = 1000;
+    const qsizetype n = rows.size();
+    auto build = [&codec, &keyColumns, &rows](qsizetype from, qsizetype to) {
+        QList<QVariantList> values;
+        values.reserve(to - from);
+        for (qsizetype r = from; r < to; ++r) {
+            const QVariantList &row = rows.at(r);
+            try {
+                values << codec.toDriver(row);
+            } catch (const DbError &e) {
+                QStringList key;
+                for (const QString &k : keyColumns)
+                    key << displayText(row.value(codec.columns().indexOf(k)));
+                throw DbError(e.kind(),
+                              u"row with key (%1): %2"_s.arg(key.join(u", "_s), e.message()),
+                              e.detail());
+            }
+        }
+        return mariadbnative::makeBatch(values);
+    };
+    const QString sql = upsert(table, codec.columns(), keyColumns, 1, codec.placeholders());
+    mariadbnative::BatchPtr batch = build(0, std::min(kChunkRows, n));
+    if (!batch)
+        return false;   // nothing written: the caller takes another path
+    for (qsizetype from = 0; from < n;) {
+        const qsizetype to = std::min(from + kChunkRows, n);
+        std::future<mariadbnative::BatchPtr> next;
+        if (to < n)
+            next = std::async(std::launch::async, build, to, std::min(to + kChunkRows, n));
+        if (batch) {
+            mariadbnative::execute(conn, sql, *batch);
+        } else {
+            // Values bulk execution cannot bind as arrays (a column of mixed types), after
+            // other chunks were written: this chunk through QtSql's binding.
+            QVariantList binds;
+            for (qsizetype r = from; r < to; ++r)
+                binds << codec.toDriver(rows.at(r));
+            conn.execPrepared(upsert(table, codec.columns(), keyColumns, int(to - from),
+                                     codec.placeholders()),
+                              binds);
+        }
+        if (to < n)
+            batch = next.get();
+        from = to;
+    }
+    return true;
 }
 
 bool MariaDbDialect::appendLiteral(QString &sql, const QVariant &v) const

@@ -33,6 +33,9 @@ public:
     QString upsert(const QString &table, const QStringList &columns, const QStringList &keyColumns,
                    int rowCount, const QStringList &placeholders = {}) const override;
     bool writesLiterals() const override { return true; }
+    bool bulkUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
+                    const QStringList &keyColumns, const QList<QVariantList> &rows,
+                    bool keysAbsent = false) const override;
     bool appendLiteral(QString &sql, const QVariant &driverValue) const override;
     QString upsertValues(const QString &table, const QStringList &columns,
                          const QStringList &keyColumns, const QString &valuesList) const override;

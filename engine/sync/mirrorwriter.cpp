@@ -51,8 +51,17 @@ MirrorWriter::MirrorWriter(DbConnection &mirror, const TableSchema &schema, QStr
 void MirrorWriter::upsert(const QList<QVariantList> &rows, bool keysAbsent)
 {
     const Dialect &d = m_mirror.dialect();
-    if (d.bulkUpsert(m_mirror, m_codec, m_table, m_key, rows, keysAbsent))
-        return;
+    try {
+        if (d.bulkUpsert(m_mirror, m_codec, m_table, m_key, rows, keysAbsent))
+            return;
+    } catch (const DbError &e) {
+        if (rows.isEmpty())
+            throw;
+        throw DbError(e.kind(),
+                      u"writing to mirror table '%1' (rows with keys (%2) to (%3)): %4"_s.arg(
+                              m_table, keyText(rows.first()), keyText(rows.last()), e.message()),
+                      e.detail());
+    }
     // A rejected value fails the whole batch (and its checkpoint); say where, since the
     // database's message may name only the column ("Out of range value for column"). Refused
     // while building: the rows up to the one at fault; by the database: the statement's rows.

@@ -6,6 +6,7 @@
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "db/dialect_mariadb.h"
+#include "db/mariadbnative.h"
 #include "db/dialect_sqlite.h"
 #include "db/valuecodec.h"
 #include "sync/checkpointstore.h"
@@ -313,7 +314,8 @@ private Q_SLOTS:
     void mirrorTablesFromOtherDialects();
     void lossReasons();
     void upsertOfKeyOnlyTable();
-    void literalStatementsCarryEveryValueExactly();
+    void writePathsCarryEveryValueExactly_data();
+    void writePathsCarryEveryValueExactly();
 };
 
 void TestDialectMariaDb::quotingRoundTripOfHostileNames()
@@ -1263,15 +1265,26 @@ void TestDialectMariaDb::upsertOfKeyOnlyTable()
     QCOMPARE(d.maxBindValues(), 65535);
 }
 
-void TestDialectMariaDb::literalStatementsCarryEveryValueExactly()
+void TestDialectMariaDb::writePathsCarryEveryValueExactly_data()
 {
-    // MirrorWriter sends MariaDB upserts as one text with the values written out as literals
-    // (QMYSQL's binding was most of the client's time). Every kind of value must reach the
-    // column exactly as binding would have: escapes, zero characters, every byte, doubles at
+    QTest::addColumn<bool>("bulk");
+    QTest::newRow("bulk execution") << true;
+    QTest::newRow("literal statements") << false;
+}
+
+void TestDialectMariaDb::writePathsCarryEveryValueExactly()
+{
+    // MirrorWriter writes MariaDB mirrors by the client library's bulk execution (typed column
+    // arrays, db/mariadbnative.h) or, without it, as statements with the values written out as
+    // literals; QMYSQL's binding was most of the client's time. On both paths every kind of
+    // value must reach the column exactly: escapes, zero characters, every byte, doubles at
     // their limits, 64-bit integers, exact decimals and microseconds. Then the same keys again
     // with other values (the ON DUPLICATE KEY branch), a value the server rejects (named with
-    // the rows' keys) and a value with no literal (bound instead).
+    // the rows' keys) and a value neither path carries (bound through QtSql instead).
+    QFETCH(bool, bulk);
     TIDEMARK_SERVER_OR_SKIP(tidemark::DriverKind::MariaDb, u"maria"_s, maria);
+    mariadbnative::setEnabled(bulk);
+    const auto reenable = qScopeGuard([] { mariadbnative::setEnabled(true); });
     Admin a(maria);
     const MariaDbDialect &d = a.d();
     const QString table = a.table(u"literals"_s);
@@ -1337,12 +1350,15 @@ void TestDialectMariaDb::literalStatementsCarryEveryValueExactly()
         }
     };
 
+    QVERIFY2(mariadbnative::available(a.conn()) == bulk,
+             "bulk execution is not available: is libmariadb-dev installed?");
     writer.upsert(rows);
-    // Two statements: the megabyte row goes alone past the budget... or with the others; in
-    // either case only literal INSERTs, never a PREPARE.
+    // Only INSERTs (one bulk execution, or literal statements), never a QtSql PREPARE.
     QVERIFY(!statements.isEmpty());
     for (const QString &sql : std::as_const(statements))
         QVERIFY2(sql.startsWith(u"INSERT INTO"_s), qPrintable(sql));
+    if (bulk)
+        QCOMPARE(statements.size(), 1);
     check(rows);
 
     // The same keys again, every non-key value changed: the ON DUPLICATE KEY branch.
@@ -1385,6 +1401,23 @@ void TestDialectMariaDb::literalStatementsCarryEveryValueExactly()
     QCOMPARE(a.scalar(u"SELECT CAST(dt AS CHAR) FROM "_s + d.quote(table) + u" WHERE id = 20"_s)
                      .toString(),
              u"2026-11-22"_s);
+
+    // Bulk execution sends a page in chunks of 1,000 rows; a later chunk whose column mixes
+    // types (a double and a decimal text in the DOUBLE column) goes through QtSql's binding,
+    // and every row still arrives.
+    QList<QVariantList> many;
+    for (int i = 0; i < 2500; ++i)
+        many.append({qlonglong(1000 + i), u"row %1"_s.arg(i), QVariant(),
+                     i == 1700 ? QVariant(u"0.25"_s) : QVariant(i + 0.5), QVariant(), QVariant(),
+                     QVariant(), QVariant(), QVariant()});
+    writer.upsert(many);
+    QCOMPARE(a.scalar(u"SELECT COUNT(*) FROM "_s + d.quote(table) + u" WHERE id >= 1000 AND id < 3500"_s)
+                     .toInt(),
+             2500);
+    QCOMPARE(a.scalar(u"SELECT f FROM "_s + d.quote(table) + u" WHERE id = 2700"_s).toDouble(),
+             0.25);
+    QCOMPARE(a.scalar(u"SELECT f FROM "_s + d.quote(table) + u" WHERE id = 3499"_s).toDouble(),
+             2499.5);
 }
 
 QTEST_GUILESS_MAIN(TestDialectMariaDb)
