@@ -200,7 +200,14 @@ QVariant bindInteger(const ColumnInfo &c, const QVariant &v)
     }
     default: n = v;
     }
-    if (!fitsRange(n, integerRange(c)))
+    // The range by declared type, worked out once per type and thread: this runs for every
+    // integer written.
+    thread_local QHash<QString, IntRange> ranges[2];
+    QHash<QString, IntRange> &cache = ranges[c.valueClass == ValueClass::Boolean ? 1 : 0];
+    auto it = cache.constFind(c.declaredType);
+    if (it == cache.constEnd())
+        it = cache.insert(c.declaredType, integerRange(c));
+    if (!fitsRange(n, *it))
         refuse(c, v, u"is out of the column's range"_s);
     return n;
 }

@@ -77,7 +77,7 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
         bool numeric = true;
         qint64 low = std::numeric_limits<qint64>::max();
         qint64 high = std::numeric_limits<qint64>::min();
-        QSet<QString> wanted;
+        QSet<qint64> wanted;
         wanted.reserve(keys.size());
         for (const QVariantList &k : keys) {
             bool ok = false;
@@ -87,7 +87,7 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
                 break;
             low = std::min(low, v);
             high = std::max(high, v);
-            wanted.insert(keyIdentity(k));
+            wanted.insert(v);
         }
         // At most four rows read per row asked for, however sparse the page.
         if (numeric && double(high) - double(low) + 1 <= 4.0 * double(keys.size())) {
@@ -99,9 +99,11 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
                                           codec.toDriver(keyColumns, QVariantList{QVariant(high)}).first()});
             while (q.next()) {
                 QVariantList row = codec.readRow(q);
-                QString id = keyIdentity({row.at(keyIndexes.first())});
-                if (wanted.contains(id))
-                    rows.insert(std::move(id), std::move(row));
+                const QVariant &key = row.at(keyIndexes.first());
+                bool ok = false;
+                const qint64 v = key.toLongLong(&ok);
+                if (ok && !key.isNull() && wanted.contains(v))
+                    rows.insert(keyIdentity({key}), std::move(row));
             }
             if (q.lastError().isValid())
                 throw conn.failure(conn.describe() + u" (key range lookup in '"_s + table

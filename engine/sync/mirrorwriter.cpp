@@ -189,11 +189,13 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows, bool wr
             fetchRowsByKeys(m_mirror, m_schema, m_table, m_columns, m_key, keys);
     QList<QVariantList> changed;
     for (qsizetype r = 0; r < rows.size(); ++r) {
-        const auto it = existing.constFind(keyIdentity(keys.at(r)));
+        const auto it = existing.isEmpty() ? existing.constEnd()
+                                           : existing.constFind(keyIdentity(keys.at(r)));
         if (it == existing.constEnd()) {
             ++counts.inserted;
             counts.writtenRows << r;
-            changed << rows.at(r);
+            if (!existing.isEmpty())
+                changed << rows.at(r);
             continue;
         }
         bool same = true;
@@ -209,9 +211,13 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows, bool wr
     }
     // Every key of the page missing from the mirror (a backfill into an empty mirror): the
     // dialect may insert without conflict handling. Only inside the caller's transaction, in
-    // which the lookup ran.
-    if (write && !changed.isEmpty())
-        upsert(changed, existing.isEmpty());
+    // which the lookup ran. Then every row is written, as it came (no copy of the page).
+    if (!write)
+        return counts;
+    if (existing.isEmpty())
+        upsert(rows, true);
+    else if (!changed.isEmpty())
+        upsert(changed, false);
     return counts;
 }
 
