@@ -623,8 +623,36 @@ QString PostgresDialect::createStateTable(const QString &table) const
               " last_error text, last_note text, orphans bigint, orphans_at text)"_s;
 }
 
+namespace {
+
+// "-123.45", "0.5", "7": no sign but '-', no leading or trailing zeros, no bare point.
+bool isCanonicalDecimal(const QString &s)
+{
+    const QChar *c = s.constData();
+    const qsizetype n = s.size();
+    qsizetype i = n > 0 && c[0] == u'-' ? 1 : 0;
+    const qsizetype start = i;
+    while (i < n && c[i] >= u'0' && c[i] <= u'9')
+        ++i;
+    const qsizetype whole = i - start;
+    if (whole == 0 || (whole > 1 && c[start] == u'0'))
+        return false;
+    if (i == n)
+        return !(start == 1 && whole == 1 && c[1] == u'0');   // "-0" is "0"
+    if (c[i] != u'.' || i + 1 == n)
+        return false;
+    for (++i; i < n; ++i)
+        if (c[i] < u'0' || c[i] > u'9')
+            return false;
+    return c[n - 1] != u'0';
+}
+
+} // namespace
+
 QString PostgresDialect::canonicalDecimal(const QString &text)
 {
+    if (isCanonicalDecimal(text))
+        return text;   // no copy
     QString s = text.trimmed();
     if (s.compare(u"nan", Qt::CaseInsensitive) == 0)
         return u"NaN"_s;
@@ -705,6 +733,8 @@ QString fastCanonicalTimestamp(const QString &s)
     const QStringView rest = QStringView(s).mid(i);
     if (!rest.isEmpty() && rest != u"Z" && rest != u"+00" && rest != u"+00:00" && rest != u"+0000")
         return {};
+    if (end == n && c[10] == u' ')
+        return s;   // canonical already: no copy
     QString out = s.left(end);
     if (c[10] == u'T')
         out[10] = u' ';

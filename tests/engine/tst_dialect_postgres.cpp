@@ -229,6 +229,16 @@ private Q_SLOTS:
         QTest::newRow("negative zero") << u"-0.000"_s << u"0"_s;
         QTest::newRow("nan") << u"NaN"_s << u"NaN"_s;
         QTest::newRow("infinity") << u"-Infinity"_s << u"-Infinity"_s;
+        // Forms the no-copy check must leave to the general path, and ones it must accept.
+        QTest::newRow("negative zero bare") << u"-0"_s << u"0"_s;
+        QTest::newRow("zero") << u"0"_s << u"0"_s;
+        QTest::newRow("leading zero") << u"007.5"_s << u"7.5"_s;
+        QTest::newRow("plus sign") << u"+1.5"_s << u"1.5"_s;
+        QTest::newRow("point first") << u".5"_s << u"0.5"_s;
+        QTest::newRow("point last") << u"5."_s << u"5"_s;
+        QTest::newRow("spaces") << u" 1.5 "_s << u"1.5"_s;
+        QTest::newRow("canonical negative fraction") << u"-0.5"_s << u"-0.5"_s;
+        QTest::newRow("canonical") << u"-123.45"_s << u"-123.45"_s;
     }
 
     void canonicalDecimal()
