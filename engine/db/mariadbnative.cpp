@@ -125,6 +125,27 @@ void BatchDeleter::operator()(Batch *batch) const
 
 namespace {
 
+// Appends `s` as UTF-8 without a copy of it first: most values (decimals, timestamps, names)
+// are ASCII, written byte by byte; the rest through QString's encoder. No reference to the
+// string is taken (its reference count is shared with the reader thread that made it).
+void appendUtf8(QByteArray &out, const QString &s)
+{
+    const QChar *c = s.constData();
+    const qsizetype n = s.size();
+    qsizetype i = 0;
+    while (i < n && c[i].unicode() < 0x80)
+        ++i;
+    if (i < n) {
+        out += s.toUtf8();
+        return;
+    }
+    const qsizetype at = out.size();
+    out.resize(at + n);
+    char *dst = out.data() + at;
+    for (i = 0; i < n; ++i)
+        dst[i] = char(c[i].unicode());
+}
+
 bool fill(Batch &a, const QList<QVariantList> &rows, size_t width)
 {
     const size_t n = size_t(rows.size());
@@ -135,6 +156,7 @@ bool fill(Batch &a, const QList<QVariantList> &rows, size_t width)
     a.lengths.resize(width);
     a.offsets.resize(width);
     a.bytes.clear();
+    a.bytes.reserve(qsizetype(n * width * 12));   // a guess; grows if short
     for (size_t c = 0; c < width; ++c) {
         // One type per column: the first non-NULL value's; an unsigned column may hold
         // signed values that are not negative.
@@ -197,12 +219,10 @@ bool fill(Batch &a, const QList<QVariantList> &rows, size_t width)
                     continue;
                 }
                 offsets[r] = a.bytes.size();
-                if (kind == Kind::Text) {
-                    const QString s = v.toString();
-                    a.bytes += s.toUtf8();
-                } else {
-                    a.bytes += v.toByteArray();
-                }
+                if (kind == Kind::Text)
+                    appendUtf8(a.bytes, *static_cast<const QString *>(v.constData()));
+                else
+                    a.bytes += *static_cast<const QByteArray *>(v.constData());
                 lengths[r] = static_cast<unsigned long>(a.bytes.size() - offsets[r]);
             }
             bind.buffer_type = kind == Kind::Bytes ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
