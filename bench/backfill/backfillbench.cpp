@@ -60,16 +60,21 @@ void expectRows(qint64 found, qint64 expected, const QString &message)
         fail(message.arg(found).arg(expected));
 }
 
-// An empty PostgreSQL table with its primary key, like the mirror the engine creates: the
-// index is part of the work either way.
-void recreatePgTable(const Server &pg, const QString &table)
+// An empty table with its primary key, like the mirror the engine creates: the index is part
+// of the work either way.
+void recreateTable(const Server &server, const QString &dialect, const QString &table)
 {
     {
-        QSqlDatabase db = openConnection(u"bench-create"_s, pg);
-        execOrThrow(db, u"DROP TABLE IF EXISTS "_s + quoteName(u"postgres"_s, table));
-        execOrThrow(db, createTableSql(u"postgres"_s, table));
+        QSqlDatabase db = openConnection(u"bench-create"_s, server);
+        execOrThrow(db, u"DROP TABLE IF EXISTS "_s + quoteName(dialect, table));
+        execOrThrow(db, createTableSql(dialect, table));
     }
     QSqlDatabase::removeDatabase(u"bench-create"_s);
+}
+
+void recreatePgTable(const Server &pg, const QString &table)
+{
+    recreateTable(pg, u"postgres"_s, table);
 }
 
 } // namespace
@@ -263,16 +268,18 @@ Sample Bench::pgloaderRun(const QString &sourceDialect)
     return s;
 }
 
-Sample Bench::singleRowLoopRun()
+Sample Bench::singleRowLoopRun(const QString &targetDialect)
 {
-    const QString target = u"loop_pg"_s;
-    recreatePgTable(m_pg, target);
+    const bool maria = targetDialect == u"mariadb";
+    const QString target = maria ? u"loop_maria"_s : u"loop_pg"_s;
+    recreateTable(endpoint(targetDialect).value(), targetDialect, target);
     const qint64 rows = std::min(m_o.rows, m_o.loopRows);
-    const Sample s = checked(runChild(QCoreApplication::applicationFilePath(),
-                                      {u"--single-row-loop"_s, u"--rows"_s, QString::number(rows)},
-                                      {}, m_log),
-                             u"single-row QtSql loop"_s);
-    expectRows(count(u"postgres"_s, target), rows,
+    QStringList args{u"--single-row-loop"_s, u"--rows"_s, QString::number(rows)};
+    if (maria)
+        args << u"--into"_s << u"mariadb"_s;
+    const Sample s = checked(runChild(QCoreApplication::applicationFilePath(), args, {}, m_log),
+                             u"single-row QtSql loop (%1)"_s.arg(targetDialect));
+    expectRows(count(targetDialect, target), rows,
                u"single-row loop copied %1 rows, expected %2"_s);
     return s;
 }
@@ -288,7 +295,7 @@ void Bench::measureAll()
             measurement(name, rows).samples << s;
             out() << u"run %1/%2  %3: %4 s, %5 rows/s, peak %6 MB, client CPU %7 s\n"_s.arg(run)
                              .arg(m_o.runs)
-                             .arg(name, -34)
+                             .arg(name, -36)
                              .arg(s.seconds, 0, 'f', 2)
                              .arg(double(rows) / s.seconds, 0, 'f', 0)
                              .arg(s.peakMb, 0, 'f', 1)
@@ -304,7 +311,9 @@ void Bench::measureAll()
             record(u"pgloader SQLite -> PG"_s, m_o.rows, pgloaderRun(u"sqlite"_s));
             record(u"pgloader MariaDB -> PG"_s, m_o.rows, pgloaderRun(u"mariadb"_s));
         }
-        record(u"single-row QtSql loop PG -> PG"_s, loopRows, singleRowLoopRun());
+        record(u"single-row QtSql loop PG -> PG"_s, loopRows, singleRowLoopRun(u"postgres"_s));
+        record(u"single-row QtSql loop PG -> MariaDB"_s, loopRows,
+               singleRowLoopRun(u"mariadb"_s));
     }
 }
 
@@ -379,6 +388,9 @@ void Bench::report()
             {u"PostgreSQL -> PostgreSQL"_s, u"single-row QtSql loop PG -> PG"_s, 10.0,
              u">= 10x the single-row loop"_s},
             {u"PostgreSQL -> MariaDB"_s, u"single-row QtSql loop PG -> PG"_s, 10.0,
+             u">= 10x the single-row loop"_s},
+            // The same loop writing into MariaDB, the pairing's own mirror server.
+            {u"PostgreSQL -> MariaDB"_s, u"single-row QtSql loop PG -> MariaDB"_s, 10.0,
              u">= 10x the single-row loop"_s},
             {u"MariaDB -> PostgreSQL"_s, u"single-row QtSql loop PG -> PG"_s, 10.0,
              u">= 10x the single-row loop"_s},

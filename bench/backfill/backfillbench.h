@@ -76,7 +76,7 @@ private:
     Sample tidemarkRun(const Pairing &p);
     Sample copyPipeRun();
     Sample pgloaderRun(const QString &sourceDialect);
-    Sample singleRowLoopRun();
+    Sample singleRowLoopRun(const QString &targetDialect);
     Sample checked(const ChildResult &r, const QString &what);
     Measurement &measurement(const QString &name, qint64 rows);
 

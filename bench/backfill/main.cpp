@@ -149,8 +149,12 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
-    if (args.size() >= 4 && args.at(1) == u"--single-row-loop" && args.at(2) == u"--rows")
-        return runSingleRowLoop(kPgTable, u"loop_pg"_s, args.at(3).toLongLong());
+    // --single-row-loop --rows N [--into mariadb]: the baseline, as a child process.
+    if (args.size() >= 4 && args.at(1) == u"--single-row-loop" && args.at(2) == u"--rows") {
+        const bool maria = args.size() >= 6 && args.at(4) == u"--into" && args.at(5) == u"mariadb";
+        return runSingleRowLoop(kPgTable, maria ? u"mariadb"_s : u"postgres"_s,
+                                maria ? u"loop_maria"_s : u"loop_pg"_s, args.at(3).toLongLong());
+    }
     try {
         return runBench(args);
     } catch (const std::exception &e) {

@@ -12,16 +12,18 @@ using namespace Qt::StringLiterals;
 
 namespace tidemark::bench {
 
-int runSingleRowLoop(const QString &source, const QString &target, qint64 rows)
+int runSingleRowLoop(const QString &source, const QString &targetDialect, const QString &target,
+                     qint64 rows)
 {
     try {
         const std::optional<Server> pg = serverFromEnvironment(u"postgres"_s);
-        if (!pg)
-            throw std::runtime_error("TIDEMARK_PG_* is not set");
+        const std::optional<Server> out = serverFromEnvironment(targetDialect);
+        if (!pg || !out)
+            throw std::runtime_error("TIDEMARK_PG_* or TIDEMARK_MARIA_* is not set");
         // Two connections: a forward-only QPSQL read streams rows in single-row mode, and any
         // other statement on the same connection would end that stream early.
         QSqlDatabase readDb = openConnection(u"loop-read"_s, pg);
-        QSqlDatabase writeDb = openConnection(u"loop-write"_s, pg);
+        QSqlDatabase writeDb = openConnection(u"loop-write"_s, out);
 
         QSqlQuery read(readDb);
         read.setForwardOnly(true);
@@ -35,9 +37,12 @@ int runSingleRowLoop(const QString &source, const QString &target, qint64 rows)
         if (!writeDb.transaction())
             throw std::runtime_error(writeDb.lastError().text().toStdString());
         QSqlQuery insert(writeDb);
-        if (!insert.prepare(u"INSERT INTO "_s + quoteName(u"postgres"_s, target)
-                            + u" (id, qty, amount, label, created_at, active) "
-                              "VALUES (?, ?, CAST(? AS numeric), ?, CAST(? AS timestamp), ?)"_s))
+        // MariaDB reads the decimal and timestamp texts into its columns by itself.
+        const bool maria = targetDialect == u"mariadb";
+        if (!insert.prepare(u"INSERT INTO "_s + quoteName(targetDialect, target)
+                            + u" (id, qty, amount, label, created_at, active) VALUES "_s
+                            + (maria ? u"(?, ?, ?, ?, ?, ?)"_s
+                                     : u"(?, ?, CAST(? AS numeric), ?, CAST(? AS timestamp), ?)"_s)))
             throw std::runtime_error(insert.lastError().text().toStdString());
         qint64 copied = 0;
         while (read.next()) {
