@@ -669,13 +669,19 @@ bool MariaDbDialect::bulkUpsert(DbConnection &conn, const TableCodec &codec, con
             mariadbnative::execute(conn, sql, *batch);
         } else {
             // Values bulk execution cannot bind as arrays (a column of mixed types), after
-            // other chunks were written: this chunk through QtSql's binding.
-            QVariantList binds;
-            for (qsizetype r = from; r < to; ++r)
-                binds << codec.toDriver(rows.at(r));
-            conn.execPrepared(upsert(table, codec.columns(), keyColumns, int(to - from),
-                                     codec.placeholders()),
-                              binds);
+            // other chunks were written: this chunk through QtSql's binding, in statements
+            // within the bind limit (a wide table's chunk would exceed it).
+            const qsizetype width = std::max<qsizetype>(1, codec.columns().size());
+            const qsizetype perStatement = std::max<qsizetype>(1, maxBindValues() / width);
+            for (qsizetype start = from; start < to; start += perStatement) {
+                const qsizetype stop = std::min(start + perStatement, to);
+                QVariantList binds;
+                for (qsizetype r = start; r < stop; ++r)
+                    binds << codec.toDriver(rows.at(r));
+                conn.execPrepared(upsert(table, codec.columns(), keyColumns, int(stop - start),
+                                         codec.placeholders()),
+                                  binds);
+            }
         }
         if (to < n)
             batch = next.get();

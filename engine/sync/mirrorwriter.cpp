@@ -50,21 +50,13 @@ MirrorWriter::MirrorWriter(DbConnection &mirror, const TableSchema &schema, QStr
 
 void MirrorWriter::upsert(const QList<QVariantList> &rows, bool keysAbsent)
 {
+    if (rows.isEmpty())
+        return;
     const Dialect &d = m_mirror.dialect();
-    try {
-        if (d.bulkUpsert(m_mirror, m_codec, m_table, m_key, rows, keysAbsent))
-            return;
-    } catch (const DbError &e) {
-        if (rows.isEmpty())
-            throw;
-        throw DbError(e.kind(),
-                      u"writing to mirror table '%1' (rows with keys (%2) to (%3)): %4"_s.arg(
-                              m_table, keyText(rows.first()), keyText(rows.last()), e.message()),
-                      e.detail());
-    }
     // A rejected value fails the whole batch (and its checkpoint); say where, since the
     // database's message may name only the column ("Out of range value for column"). Refused
-    // while building: the rows up to the one at fault; by the database: the statement's rows.
+    // while building: the rows up to the one at fault; by the database: the statement's rows;
+    // in a dialect's bulk path: all of them.
     auto located = [&](const DbError &e, const Statement &st) {
         const qsizetype last = st.built ? st.next - 1 : std::min(st.next, rows.size() - 1);
         return DbError(e.kind(),
@@ -73,6 +65,12 @@ void MirrorWriter::upsert(const QList<QVariantList> &rows, bool keysAbsent)
                                e.message()),
                        e.detail());
     };
+    try {
+        if (d.bulkUpsert(m_mirror, m_codec, m_table, m_key, rows, keysAbsent))
+            return;
+    } catch (const DbError &e) {
+        throw located(e, Statement{0, rows.size(), true});
+    }
     // A literal statement is sent without waiting for its end (DbConnection::send): the next
     // one is built while the server runs it.
     std::optional<Statement> running;
