@@ -1,6 +1,7 @@
 #include "sync/projectchecker.h"
 
 #include "db/dberror.h"
+#include "sync/cursorwarnings.h"
 
 #include <QHash>
 #include <QFileInfo>
@@ -8,6 +9,16 @@
 using namespace Qt::StringLiterals;
 
 namespace tidemark {
+
+QStringList ProjectCheck::warningsOf(const QString &mapping) const
+{
+    const QString where = u"mapping '%1'"_s.arg(mapping);
+    QStringList messages;
+    for (const ProjectError &w : warnings)
+        if (w.where == where)
+            messages << w.message;
+    return messages;
+}
 
 ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
                           const QString &onlyMapping, bool requireMirrorTables)
@@ -65,8 +76,10 @@ ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
             continue;
         try {
             if (auto resolved = resolveMapping(m, *source, mirror, project.filePath, check.errors,
-                                               requireMirrorTables))
+                                               requireMirrorTables)) {
+                check.warnings += cursorWarnings(*resolved, *source, project.filePath);
                 check.mappings.append(*resolved);
+            }
         } catch (const DbError &e) {
             check.transient = check.transient || e.isTransient();
             check.errors.append(

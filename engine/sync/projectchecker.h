@@ -11,11 +11,16 @@ namespace tidemark {
 struct ProjectCheck
 {
     QList<ProjectError> errors;
+    // Where a mapping works but may sync late, slowly or not at all unless the application
+    // does its part (sync/cursorwarnings.h). Warnings never make a check fail.
+    QList<ProjectError> warnings;
     QList<ResolvedMapping> mappings;   // those that resolved
     // A lost connection or timeout stopped a check: try again later rather than ask an operator
     // to fix the project.
     bool transient = false;
     bool ok() const { return errors.isEmpty(); }
+    // The warnings' messages for one mapping (they all name it in `where`).
+    QStringList warningsOf(const QString &mapping) const;
 };
 
 // `onlyMapping`: check just that mapping (and the connections it uses); empty for all.
