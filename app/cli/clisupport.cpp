@@ -56,6 +56,21 @@ void printErrors(const QList<ProjectError> &errors, QTextStream &err)
     err.flush();
 }
 
+void reportProblems(const QList<ProjectError> &errors, const QString &projectFile, QTextStream &err)
+{
+    printErrors(errors, err);
+    err << errors.size() << (errors.size() == 1 ? " problem" : " problems") << " in " << projectFile
+        << '\n';
+    err.flush();
+}
+
+void printWarnings(const QList<ProjectError> &warnings, QTextStream &to)
+{
+    for (const ProjectError &w : warnings)
+        to << "warning: " << w.toString() << '\n';
+    to.flush();
+}
+
 std::optional<Project> loadProject(const Options &o, QTextStream &err)
 {
     const ProjectLoadResult loaded = ProjectLoader::loadFile(o.projectPath);
@@ -64,20 +79,6 @@ std::optional<Project> loadProject(const Options &o, QTextStream &err)
         return std::nullopt;
     }
     return loaded.project;
-}
-
-// Checks the project against the live databases; prints every problem and returns
-// nullopt when anything is wrong.
-std::optional<ProjectCheck> checkOrReport(const Options &o, const Project &project,
-                                          ConnectionSet &connections, bool requireMirrorTables,
-                                          QTextStream &err)
-{
-    ProjectCheck check = checkProject(project, connections, o.mapping, requireMirrorTables);
-    if (!check.ok()) {
-        printErrors(check.errors, err);
-        return std::nullopt;
-    }
-    return check;
 }
 
 QString resultLine(const QString &mapping, const OperationResult &r)

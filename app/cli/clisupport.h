@@ -44,12 +44,11 @@ int stopSignalFd();
 void installStopSignals();
 
 void printErrors(const QList<ProjectError> &errors, QTextStream &err);
+// Every error, then "N problems in FILE".
+void reportProblems(const QList<ProjectError> &errors, const QString &projectFile,
+                    QTextStream &err);
+void printWarnings(const QList<ProjectError> &warnings, QTextStream &to); // "warning: ..."
 std::optional<Project> loadProject(const Options &o, QTextStream &err);
-// Checks the project against the live databases; prints every problem and returns
-// nullopt when anything is wrong.
-std::optional<ProjectCheck> checkOrReport(const Options &o, const Project &project,
-                                          ConnectionSet &connections, bool requireMirrorTables,
-                                          QTextStream &err);
 QString resultLine(const QString &mapping, const OperationResult &r);
 int exitCodeFor(const QList<OperationResult> &results);
 

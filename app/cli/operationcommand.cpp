@@ -9,7 +9,8 @@ using namespace Qt::StringLiterals;
 namespace tidemark::cli {
 
 // Runs `kind` for each selected mapping after the project validated against the live
-// databases. Nothing is written before every selected mapping checks out.
+// databases. Nothing is written before every selected mapping checks out; a run that finds
+// problems prints all of them (exit 2).
 int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextStream &err)
 {
     const std::optional<Project> project = loadProject(o, err);
@@ -17,24 +18,24 @@ int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextS
         return ExitError;
     ConnectionSet connections(*project, u"cli"_s);
     const bool preparing = kind == OperationKind::Prepare;
-    const std::optional<ProjectCheck> check =
-            checkOrReport(o, *project, connections, !preparing, err);
-    if (!check)
-        return ExitError;
+    const ProjectCheck check = checkProject(*project, connections, o.mapping, !preparing);
+    // Every problem at once, as validate prints them: the mappings that checked out are also
+    // asked for their state table, so a missing source table in one mapping and an unprepared
+    // mirror in another are named by the same run.
+    QList<ProjectError> problems = check.errors;
     if (!preparing) {
-        QList<ProjectError> missing;
-        for (const ResolvedMapping &m : check->mappings) {
+        for (const ResolvedMapping &m : check.mappings) {
             DbConnection &mirror = connections.get(m.config.mirror.connection);
             if (!CheckpointStore(mirror).exists())
-                missing << ProjectError{project->filePath, u"mapping '%1'"_s.arg(m.name()),
-                                        u"the state table '%1' is missing in %2; run "
-                                        "`tidemark-cli prepare` first"_s.arg(
-                                                CheckpointStore::tableName(), mirror.describe())};
+                problems << ProjectError{project->filePath, u"mapping '%1'"_s.arg(m.name()),
+                                         u"the state table '%1' is missing in %2; run "
+                                         "`tidemark-cli prepare` first"_s.arg(
+                                                 CheckpointStore::tableName(), mirror.describe())};
         }
-        if (!missing.isEmpty()) {
-            printErrors(missing, err);
-            return ExitError;
-        }
+    }
+    if (!problems.isEmpty()) {
+        reportProblems(problems, project->filePath, err);
+        return ExitError;
     }
 
     installStopSignals();
@@ -43,7 +44,7 @@ int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextS
     options.noGate = o.noGate;
     options.dryRun = o.dryRun;
     QList<OperationResult> results;
-    for (const ResolvedMapping &m : check->mappings) {
+    for (const ResolvedMapping &m : check.mappings) {
         MappingContext ctx{m,
                            connections.get(m.config.source.connection),
                            connections.get(m.config.mirror.connection, preparing),

@@ -92,10 +92,19 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
             continue;
         }
         const ProjectCheck check = checkProject(*project, connections, config.name, false);
+        s.warnings = check.warningsOf(config.name);
+        printWarnings(check.warnings, err);
         if (!check.ok()) {
-            printErrors(check.errors, err);
+            // Exit 2 either way: name everything a sync would trip over too (a mirror that was
+            // never prepared), not only what keeps the status from being read.
+            const ProjectCheck strict = checkProject(*project, connections, config.name, true);
+            const QList<ProjectError> &problems = strict.ok() ? check.errors : strict.errors;
+            printErrors(problems, err);
             s.state = check.transient ? MappingState::Waiting : MappingState::Error;
-            s.lastError = check.errors.first().message;
+            QStringList messages;
+            for (const ProjectError &e : problems)
+                messages << e.message;
+            s.lastError = messages.join(u"; "_s);
             failed = true;
             statuses << s;
             continue;

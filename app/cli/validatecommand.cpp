@@ -16,11 +16,12 @@ int runValidate(const Options &o, QTextStream &out, QTextStream &err)
     ConnectionSet connections(*project, u"cli"_s);
     const ProjectCheck check = checkProject(*project, connections, o.mapping, false);
     if (!check.ok()) {
-        printErrors(check.errors, err);
-        err << check.errors.size() << (check.errors.size() == 1 ? " problem" : " problems")
-            << " in " << project->filePath << '\n';
+        printWarnings(check.warnings, err);
+        reportProblems(check.errors, project->filePath, err);
         return ExitError;
     }
+    // Warnings go with the mappings' lines and never change the exit code.
+    printWarnings(check.warnings, out);
     for (const ResolvedMapping &m : check.mappings) {
         out << m.name() << ": " << m.config.source.connection << ':' << m.config.source.table
             << " -> " << m.config.mirror.connection << ':' << m.config.mirror.table << ", key ("
@@ -30,7 +31,11 @@ int runValidate(const Options &o, QTextStream &out, QTextStream &err)
             out << "; mirror table does not exist yet (prepare creates it)";
         out << '\n';
     }
-    out << "project OK: " << check.mappings.size() << " mappings checked\n";
+    out << "project OK: " << check.mappings.size() << " mappings checked";
+    if (!check.warnings.isEmpty())
+        out << ", " << check.warnings.size()
+            << (check.warnings.size() == 1 ? " warning" : " warnings");
+    out << '\n';
     return ExitOk;
 }
 

@@ -23,6 +23,8 @@ struct ProjectCheck
     QStringList warningsOf(const QString &mapping) const;
 };
 
+// Every problem is reported, not only the first: a mapping whose mirror cannot be reached or
+// does not exist yet still has its source table checked.
 // `onlyMapping`: check just that mapping (and the connections it uses); empty for all.
 // `requireMirrorTables`: false for `prepare`, which creates them.
 ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
