@@ -38,6 +38,31 @@ inline void addCursorWarningColumns()
     QTest::addColumn<QStringList>("expected"); // kinds, see cursorWarningKinds()
 }
 
+// An index led by the cursor, as a fine table has.
+inline QString cursorIndexDdl()
+{
+    return QStringLiteral("CREATE INDEX %T_c ON %T (c, id)");
+}
+
+// The rows every dialect shares: a cursor of `type` at lookback 30 on a fine table, then with
+// the index or the update trigger taken away in turn. `touch` creates an UPDATE trigger that
+// moves c; `insertOnly` an INSERT trigger that sets it (which moves nothing on update).
+inline void addIndexAndUpdateRows(const QString &type, const QStringList &touch,
+                                  const QStringList &insertOnly)
+{
+    const QStringList index{cursorIndexDdl()};
+    const QStringList otherIndex{QStringLiteral("CREATE INDEX %T_ic ON %T (id, c)")};
+    QTest::newRow("fine") << type << qint64(30) << index + touch << QStringList{};
+    QTest::newRow("no index") << type << qint64(30) << touch
+                              << QStringList{QStringLiteral("index")};
+    QTest::newRow("index led by another column")
+            << type << qint64(30) << otherIndex + touch << QStringList{QStringLiteral("index")};
+    QTest::newRow("nothing moves it on update")
+            << type << qint64(30) << index << QStringList{QStringLiteral("update")};
+    QTest::newRow("insert trigger only")
+            << type << qint64(30) << index + insertOnly << QStringList{QStringLiteral("update")};
+}
+
 // Runs the current data row against a source of `kind` (a SQLite file, or the test server).
 inline void checkCursorWarnings(DriverKind kind, const std::optional<ConnectionConfig> &server)
 {

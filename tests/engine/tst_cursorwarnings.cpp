@@ -18,12 +18,21 @@ private Q_SLOTS:
 void TestCursorWarnings::sqlite_data()
 {
     test::addCursorWarningColumns();
-    const QString index = u"CREATE INDEX %T_c ON %T (c, id)"_s;
+    const QString index = test::cursorIndexDdl();
     const QString touchText = u"CREATE TRIGGER %T_touch AFTER UPDATE OF v ON %T BEGIN"
                               " UPDATE %T SET c = strftime('%Y-%m-%d %H:%M:%f', 'now')"
                               " WHERE id = NEW.id; END"_s;
     const QString touchInteger = u"CREATE TRIGGER %T_touch AFTER UPDATE OF v ON %T BEGIN"
                                  " UPDATE %T SET c = c + 1 WHERE id = NEW.id; END"_s;
+    test::addIndexAndUpdateRows(u"TIMESTAMP"_s, {touchText},
+                                {u"CREATE TRIGGER %T_ins AFTER INSERT ON %T BEGIN UPDATE %T"
+                                 " SET c = datetime('now') WHERE id = NEW.id; END"_s});
+    QTest::newRow("update trigger that leaves the cursor alone")
+            << u"TIMESTAMP"_s << qint64(30)
+            << QStringList{index,
+                           u"CREATE TRIGGER %T_v AFTER UPDATE ON %T BEGIN UPDATE %T"
+                           " SET v = upper(NEW.v) WHERE id = NEW.id; END"_s}
+            << QStringList{u"update"_s};
     QTest::newRow("text, nothing else") << u"TEXT"_s << qint64(30) << QStringList{}
                                         << QStringList{u"text"_s, u"index"_s, u"update"_s};
     QTest::newRow("text, indexed and touched")
@@ -40,26 +49,6 @@ void TestCursorWarnings::sqlite_data()
     // SQLite declares no fractional digits: the catalog cannot tell whole seconds.
     QTest::newRow("timestamp, lookback 0, fine")
             << u"TIMESTAMP"_s << qint64(0) << QStringList{index, touchText} << QStringList{};
-    QTest::newRow("no index") << u"TIMESTAMP"_s << qint64(30) << QStringList{touchText}
-                              << QStringList{u"index"_s};
-    QTest::newRow("index led by another column")
-            << u"TIMESTAMP"_s << qint64(30)
-            << QStringList{u"CREATE INDEX %T_ic ON %T (id, c)"_s, touchText}
-            << QStringList{u"index"_s};
-    QTest::newRow("no trigger") << u"TIMESTAMP"_s << qint64(30) << QStringList{index}
-                                << QStringList{u"update"_s};
-    QTest::newRow("insert trigger only")
-            << u"TIMESTAMP"_s << qint64(30)
-            << QStringList{index,
-                           u"CREATE TRIGGER %T_ins AFTER INSERT ON %T BEGIN UPDATE %T"
-                           " SET c = datetime('now') WHERE id = NEW.id; END"_s}
-            << QStringList{u"update"_s};
-    QTest::newRow("update trigger that leaves the cursor alone")
-            << u"TIMESTAMP"_s << qint64(30)
-            << QStringList{index,
-                           u"CREATE TRIGGER %T_v AFTER UPDATE ON %T BEGIN UPDATE %T"
-                           " SET v = upper(NEW.v) WHERE id = NEW.id; END"_s}
-            << QStringList{u"update"_s};
 }
 
 QTEST_GUILESS_MAIN(TestCursorWarnings)

@@ -22,12 +22,16 @@ private Q_SLOTS:
 void TestCursorWarningsServers::postgres_data()
 {
     test::addCursorWarningColumns();
-    const QString index = u"CREATE INDEX %T_c ON %T (c, id)"_s;
+    const QString index = test::cursorIndexDdl();
     const QString function = u"CREATE FUNCTION %T_fn() RETURNS trigger LANGUAGE plpgsql AS"
                              " $$ BEGIN NEW.c := clock_timestamp(); RETURN NEW; END $$"_s;
     const QString touch = u"CREATE TRIGGER %T_touch BEFORE UPDATE ON %T FOR EACH ROW"
                           " EXECUTE FUNCTION %T_fn()"_s;
     const QStringList fine{index, function, touch};
+    test::addIndexAndUpdateRows(u"timestamp(6)"_s, {function, touch},
+                                {function,
+                                 u"CREATE TRIGGER %T_touch BEFORE INSERT ON %T FOR EACH"
+                                 " ROW EXECUTE FUNCTION %T_fn()"_s});
     QTest::newRow("text") << u"text"_s << qint64(30) << QStringList{}
                           << QStringList{u"text"_s, u"index"_s, u"update"_s};
     QTest::newRow("timestamp(0), lookback 0")
@@ -49,20 +53,6 @@ void TestCursorWarningsServers::postgres_data()
                            " $$ BEGIN NEW.c := OLD.c + 1; RETURN NEW; END $$"_s,
                            touch}
             << QStringList{u"integer"_s};
-    QTest::newRow("no index") << u"timestamp(6)"_s << qint64(30) << QStringList{function, touch}
-                              << QStringList{u"index"_s};
-    QTest::newRow("index led by another column")
-            << u"timestamp(6)"_s << qint64(30)
-            << QStringList{u"CREATE INDEX %T_ic ON %T (id, c)"_s, function, touch}
-            << QStringList{u"index"_s};
-    QTest::newRow("no trigger") << u"timestamp(6)"_s << qint64(30) << QStringList{index}
-                                << QStringList{u"update"_s};
-    QTest::newRow("insert trigger only")
-            << u"timestamp(6)"_s << qint64(30)
-            << QStringList{index, function,
-                           u"CREATE TRIGGER %T_touch BEFORE INSERT ON %T FOR EACH ROW"
-                           " EXECUTE FUNCTION %T_fn()"_s}
-            << QStringList{u"update"_s};
 }
 
 void TestCursorWarningsServers::postgres()
@@ -74,9 +64,18 @@ void TestCursorWarningsServers::postgres()
 void TestCursorWarningsServers::mariadb_data()
 {
     test::addCursorWarningColumns();
-    const QString index = u"CREATE INDEX %T_c ON %T (c, id)"_s;
+    const QString index = test::cursorIndexDdl();
     const QString touch = u"CREATE TRIGGER %T_touch BEFORE UPDATE ON %T FOR EACH ROW"
                           " SET NEW.c = NOW(6)"_s;
+    test::addIndexAndUpdateRows(u"DATETIME(6)"_s, {touch},
+                                {u"CREATE TRIGGER %T_ins BEFORE INSERT ON %T FOR EACH ROW"
+                                 " SET NEW.c = NOW(6)"_s});
+    QTest::newRow("on update, lookback 0, fine")
+            << u"DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
+               " ON UPDATE CURRENT_TIMESTAMP(6)"_s
+            << qint64(0) << QStringList{index} << QStringList{};
+    QTest::newRow("datetime(6) trigger, lookback 0, fine")
+            << u"DATETIME(6)"_s << qint64(0) << QStringList{index, touch} << QStringList{};
     QTest::newRow("varchar") << u"VARCHAR(40)"_s << qint64(30) << QStringList{}
                              << QStringList{u"text"_s, u"index"_s, u"update"_s};
     QTest::newRow("datetime, lookback 0") << u"DATETIME"_s << qint64(0) << QStringList{}
@@ -90,31 +89,12 @@ void TestCursorWarningsServers::mariadb_data()
             << u"DATE"_s << qint64(0) << QStringList{index, touch} << QStringList{u"seconds"_s};
     QTest::newRow("datetime, lookback 30, fine")
             << u"DATETIME"_s << qint64(30) << QStringList{index, touch} << QStringList{};
-    QTest::newRow("datetime(6) on update, lookback 0, fine")
-            << u"DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
-               " ON UPDATE CURRENT_TIMESTAMP(6)"_s
-            << qint64(0) << QStringList{index} << QStringList{};
-    QTest::newRow("datetime(6) trigger, lookback 0, fine")
-            << u"DATETIME(6)"_s << qint64(0) << QStringList{index, touch} << QStringList{};
     QTest::newRow("bigint, lookback 0")
             << u"BIGINT"_s << qint64(0)
             << QStringList{index,
                            u"CREATE TRIGGER %T_touch BEFORE UPDATE ON %T FOR EACH ROW"
                            " SET NEW.c = OLD.c + 1"_s}
             << QStringList{u"integer"_s};
-    QTest::newRow("no index") << u"DATETIME(6)"_s << qint64(30) << QStringList{touch}
-                              << QStringList{u"index"_s};
-    QTest::newRow("index led by another column")
-            << u"DATETIME(6)"_s << qint64(30)
-            << QStringList{u"CREATE INDEX %T_ic ON %T (id, c)"_s, touch} << QStringList{u"index"_s};
-    QTest::newRow("no on update, no trigger")
-            << u"DATETIME(6)"_s << qint64(30) << QStringList{index} << QStringList{u"update"_s};
-    QTest::newRow("insert trigger only")
-            << u"DATETIME(6)"_s << qint64(30)
-            << QStringList{index,
-                           u"CREATE TRIGGER %T_ins BEFORE INSERT ON %T FOR EACH ROW"
-                           " SET NEW.c = NOW(6)"_s}
-            << QStringList{u"update"_s};
 }
 
 void TestCursorWarningsServers::mariadb()
