@@ -36,6 +36,17 @@ MappingDetail::MappingDetail(QWidget *parent)
     m_summary->setObjectName(u"detailSummary"_s);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    // validate's warnings stay in view while the mapping runs: the operator reads what to do
+    // (add an index, set lookback_s) without running validate.
+    m_warnings = new QLabel(this);
+    m_warnings->setObjectName(u"detailWarnings"_s);
+    m_warnings->setAccessibleName(u"Warnings about this mapping"_s);
+    m_warnings->setWordWrap(true);
+    m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_warnings->setFrameShape(QFrame::StyledPanel);
+    m_warnings->setMargin(4);
+    m_warnings->setStyleSheet(u"QLabel { background: #fdf6d8; color: #4a3b05; }"_s);
+
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(u"operationProgress"_s);
     m_progress->setAccessibleName(u"Operation progress"_s);
@@ -103,6 +114,7 @@ MappingDetail::MappingDetail(QWidget *parent)
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_title);
     layout->addWidget(m_summary);
+    layout->addWidget(m_warnings);
     layout->addWidget(m_progressRow);
     layout->addWidget(split, 1);
 
@@ -117,6 +129,8 @@ void MappingDetail::clearMapping()
     m_summary->setText(u"Select a row above to see its backlog, lag and throughput over time "
                        u"and its recent runs."_s);
     m_progressRow->setVisible(false);
+    m_warnings->clear();
+    m_warnings->setVisible(false);
     m_charts->clear();
     m_runs->setHistory({});
     m_shownSamples = -1;
@@ -142,6 +156,8 @@ void MappingDetail::showMapping(const MappingStatus &s, const QList<MetricsSampl
         summary << u"checkpoint %1"_s.arg(MappingsModel::checkpointText(s.checkpoint));
     m_summary->setText(summary.join(u" · "_s));
     m_summary->setToolTip(s.lastError);
+    m_warnings->setVisible(!s.warnings.isEmpty());
+    m_warnings->setText(s.warnings.isEmpty() ? QString() : MappingsModel::warningsList(s.warnings));
 
     m_estimate.update(s);
     m_progressRow->setVisible(m_estimate.running());

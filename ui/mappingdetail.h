@@ -1,7 +1,7 @@
 #pragma once
 // The pane under the mappings table for the selected mapping: what it is doing (with a
-// progress bar, rate, time left and Cancel while an operation runs), its backlog, lag and
-// throughput over time, and its recent runs.
+// progress bar, rate, time left and Cancel while an operation runs), validate's warnings about
+// it, its backlog, lag and throughput over time, and its recent runs.
 
 #include "api/types.h"
 #include "metricshistory.h"
@@ -38,6 +38,8 @@ public:
     QProgressBar *progressBar() const { return m_progress; }
     QPushButton *cancelButton() const { return m_cancel; }
     QString progressText() const;
+    // validate's warnings about the mapping; hidden when it has none.
+    QLabel *warningsLabel() const { return m_warnings; }
 
 Q_SIGNALS:
     void cancelRequested(const QString &mapping);
@@ -46,6 +48,7 @@ private:
     QString m_mapping;
     QLabel *m_title = nullptr;
     QLabel *m_summary = nullptr;
+    QLabel *m_warnings = nullptr;
     QWidget *m_progressRow = nullptr;
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;

@@ -100,6 +100,14 @@ int stateSeverityRank(MappingState state)
     return 5;
 }
 
+// "\n\nWarnings:\n• ..." for the Name tooltip, empty without warnings.
+QString warningsText(const MappingStatus &s)
+{
+    if (s.warnings.isEmpty())
+        return {};
+    return u"\n\n"_s + MappingsModel::warningsList(s.warnings);
+}
+
 QString checkpointToolTip(const Checkpoint &cp)
 {
     if (cp.isNull())
@@ -157,6 +165,14 @@ QString MappingsModel::checkpointText(const Checkpoint &cp)
     for (const QVariant &part : cp.key)
         key << part.toString();
     return u"%1 / key %2"_s.arg(cp.cursor.toString(), key.join(u", "_s));
+}
+
+QString MappingsModel::warningsList(const QStringList &warnings)
+{
+    QString text = warnings.size() == 1 ? u"Warning:"_s : u"Warnings:"_s;
+    for (const QString &w : warnings)
+        text += u"\n• "_s + w;
+    return text;
 }
 
 void MappingsModel::refreshCountdowns()
@@ -283,6 +299,10 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
                                                                ? QStyle::SP_MessageBoxCritical
                                                                : QStyle::SP_MessageBoxWarning);
         }
+        // validate's warnings (a cursor that cannot order commits well, no index on it): the
+        // mapping runs, so no colour, but the name says there is something to read.
+        if (column == NameColumn && !s.warnings.isEmpty() && qApp)
+            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxInformation);
         return {};
     case Qt::TextAlignmentRole:
         // An int, not Qt::Alignment: that is what the delegate and the model tester read.
@@ -353,7 +373,7 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
     if (role == Qt::ToolTipRole) {
         switch (column) {
         case NameColumn:
-            return u"%1: %2 → %3"_s.arg(s.name, s.source, s.mirror);
+            return QString(u"%1: %2 → %3"_s.arg(s.name, s.source, s.mirror) + warningsText(s));
         case RouteColumn:
             return u"Reads %1, writes %2.\nSource rows: %3, mirror rows: %4."_s.arg(
                     s.source, s.mirror, formatCount(s.sourceRows), formatCount(s.mirrorRows));

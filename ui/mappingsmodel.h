@@ -70,6 +70,8 @@ public:
     static bool isInTrouble(MappingState state);
     // The checkpoint as one line: "2026-01-01 10:00:00 / key 42", or "none".
     static QString checkpointText(const Checkpoint &checkpoint);
+    // validate's warnings as "Warnings:" and one "• ..." line each (Name tooltip, detail pane).
+    static QString warningsList(const QStringList &warnings);
 
 private:
     static QVariant cellData(const MappingStatus &status, int column, int role);

@@ -103,6 +103,7 @@ void EmbeddedEngine::start()
         connect(w, &MappingWorker::operationFinished, this, &EmbeddedEngine::handleFinished);
         connect(w, &MappingWorker::measured, this, &EmbeddedEngine::handleMeasured);
         connect(w, &MappingWorker::measureFailed, this, &EmbeddedEngine::handleMeasureFailed);
+        connect(w, &MappingWorker::checked, this, &EmbeddedEngine::handleChecked);
         connect(w, &MappingWorker::connectionObserved, this, &EmbeddedEngine::handleConnection);
         slot->status.nextRunAt = now;
         // The first sweep comes soon after start, so orphans are measured early.
@@ -461,6 +462,15 @@ void EmbeddedEngine::handleFinished(quint64 id, const QString &mapping,
 void EmbeddedEngine::handleMeasured(const QString &mapping, const StatusMeasurement &m)
 {
     m_slots.at(mapping)->status.apply(m);
+    markDirty();
+}
+
+void EmbeddedEngine::handleChecked(const QString &mapping, const QStringList &warnings)
+{
+    MappingStatus &status = m_slots.at(mapping)->status;
+    if (status.warnings == warnings)
+        return;
+    status.warnings = warnings;
     markDirty();
 }
 

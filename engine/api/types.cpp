@@ -114,6 +114,7 @@ QJsonObject MappingStatus::toJson() const
     o[u"last_error"_s] = lastError.isEmpty() ? QJsonValue(QJsonValue::Null)
                                              : QJsonValue(lastError);
     o[u"lag"_s] = lag ? QJsonValue(*lag) : QJsonValue(QJsonValue::Null);
+    o[u"warnings"_s] = QJsonArray::fromStringList(warnings);
     o[u"lag_unit"_s] = !lag ? QJsonValue(QJsonValue::Null)
                             : QJsonValue(lagInSeconds ? u"seconds"_s : u"cursor"_s);
     o[u"next_run_at"_s] = timeOrNull(nextRunAt);

@@ -49,6 +49,9 @@ struct MappingStatus
     // for date/time cursors, in cursor units for numeric ones; unset when unknown or no cursor.
     std::optional<double> lag;
     bool lagInSeconds = false;
+    // validate's warnings about this mapping (sync/cursorwarnings.h), from the worker's latest
+    // check of the project against the live catalog; empty until it checked.
+    QStringList warnings;
     // The most recent runs, oldest first, skipped ones included (at most kHistoryLength).
     QList<RunRecord> history;
     static constexpr int kHistoryLength = 50;

@@ -102,6 +102,18 @@ public:
     virtual TableSchema describeTable(DbConnection &conn, const QString &table) const = 0;
     virtual bool tableExists(DbConnection &conn, const QString &table) const;
 
+    // What the catalog tells about a cursor column, for validate's warnings
+    // (sync/cursorwarnings.h); each dialect's answers are in db/cursorcatalog.cpp. Throw DbError.
+    // Is there an index on `table` whose leading column is `column`? Without one every
+    // incremental pass scans the whole table.
+    virtual bool hasIndexLeadingWith(DbConnection &conn, const QString &table,
+                                     const QString &column) const = 0;
+    // What moves `column` when a row of `table` is updated ("ON UPDATE CURRENT_TIMESTAMP",
+    // "trigger t_touch"): UPDATE triggers whose text mentions the column, and the column's own
+    // update rule where the database has one. Empty when the catalog knows of nothing.
+    virtual QStringList cursorUpdaters(DbConnection &conn, const QString &table,
+                                       const QString &column) const = 0;
+
     // CREATE TABLE for a mirror of `source` (source.sourceKind says which dialect read it), keeping
     // `columns` and declaring `key` as the primary key.
     virtual QString createMirrorTable(const QString &table, const TableSchema &source,

@@ -18,6 +18,10 @@ public:
                              qint64 amount) const override;
     QString keyIn(const QStringList &keyColumns, int keyCount) const override;
     TableSchema describeTable(DbConnection &conn, const QString &table) const override;
+    bool hasIndexLeadingWith(DbConnection &conn, const QString &table,
+                             const QString &column) const override;
+    QStringList cursorUpdaters(DbConnection &conn, const QString &table,
+                               const QString &column) const override;
     QString createMirrorTable(const QString &table, const TableSchema &source,
                               const QStringList &columns, const QStringList &key) const override;
     void configureSession(DbConnection &conn) const override;

@@ -90,6 +90,7 @@ MappingContext &MappingWorker::context()
                       problems.join(u"; "_s));
     }
     m_resolved = check.mappings.first();
+    Q_EMIT checked(m_mapping, check.warningsOf(m_mapping));
     m_context.reset(new MappingContext{*m_resolved, source, mirror, m_cancel.get(),
                                        [this](const Progress &p) { reportProgress(p); }});
     return *m_context;

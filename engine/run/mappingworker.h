@@ -45,6 +45,8 @@ Q_SIGNALS:
                            const tidemark::OperationResult &result);
     void measured(const QString &mapping, const tidemark::StatusMeasurement &measurement);
     void measureFailed(const QString &mapping, const QString &error, bool transient);
+    // The mapping checked out against the live catalog, with these warnings (possibly none).
+    void checked(const QString &mapping, const QStringList &warnings);
     // `transient` (when !up): a retry may help; otherwise an operator must act.
     void connectionObserved(const QString &connection, bool up, const QString &error,
                             bool transient);

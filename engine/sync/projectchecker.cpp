@@ -1,6 +1,7 @@
 #include "sync/projectchecker.h"
 
 #include "db/dberror.h"
+#include "sync/cursorwarnings.h"
 
 #include <QHash>
 #include <QFileInfo>
@@ -8,6 +9,16 @@
 using namespace Qt::StringLiterals;
 
 namespace tidemark {
+
+QStringList ProjectCheck::warningsOf(const QString &mapping) const
+{
+    const QString where = u"mapping '%1'"_s.arg(mapping);
+    QStringList messages;
+    for (const ProjectError &w : warnings)
+        if (w.where == where)
+            messages << w.message;
+    return messages;
+}
 
 ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
                           const QString &onlyMapping, bool requireMirrorTables)
@@ -41,6 +52,7 @@ ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
     for (const MappingConfig &m : project.mappings) {
         if (!onlyMapping.isEmpty() && m.name != onlyMapping)
             continue;
+        const qsizetype errorsBefore = check.errors.size();
         DbConnection *source = open(m.source.connection);
         // Checking writes nothing, not even an empty SQLite file: a mirror database that does
         // not exist yet is one `prepare` creates, after everything checked out.
@@ -49,23 +61,26 @@ ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
                 && !QFileInfo::exists(mc.database) && !failedConnections.contains(mc.name);
         DbConnection *mirror = nullptr;
         if (mirrorFileMissing) {
-            if (requireMirrorTables) {
+            if (requireMirrorTables)
                 check.errors.append(ProjectError{
                         project.filePath, u"mapping '%1'"_s.arg(m.name),
                         u"the mirror database file '%1' of %2 does not exist; run "
                         "`tidemark-cli prepare` to create it"_s.arg(mc.database, mc.describe())});
-                continue;
-            }
         } else {
             mirror = open(m.mirror.connection);
-            if (!mirror)
-                continue;
         }
+        // The source is checked even when the mirror is missing or unreachable, so one run
+        // names every problem (a missing source table as well as a missing mirror file).
         if (!source)
             continue;
+        const bool mirrorUsable = mirror || mirrorFileMissing;
         try {
-            if (auto resolved = resolveMapping(m, *source, mirror, project.filePath, check.errors,
-                                               requireMirrorTables))
+            std::optional<ResolvedMapping> resolved = resolveMapping(
+                    m, *source, mirror, project.filePath, check.errors, requireMirrorTables);
+            if (!resolved)
+                continue;
+            check.warnings += cursorWarnings(*resolved, *source, project.filePath);
+            if (mirrorUsable && check.errors.size() == errorsBefore)
                 check.mappings.append(*resolved);
         } catch (const DbError &e) {
             check.transient = check.transient || e.isTransient();

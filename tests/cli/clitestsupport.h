@@ -135,6 +135,12 @@ inline bool writeJson(const QString &path, const QJsonObject &o)
     return writeFile(path, QJsonDocument(o).toJson(QJsonDocument::Indented));
 }
 
+// A mapping's "source" or "mirror" in a project file.
+inline QJsonObject tableRef(const QString &connection, const QString &table)
+{
+    return {{u"connection"_s, connection}, {u"table"_s, table}};
+}
+
 // ------------------------------------------------------------------------------------------
 // SQLite
 

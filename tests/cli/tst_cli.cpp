@@ -48,11 +48,6 @@ const QString kOrdersDdl = u"CREATE TABLE orders (id INTEGER PRIMARY KEY, custom
 const QString kCustomersDdl = u"CREATE TABLE customers (code TEXT NOT NULL, region TEXT NOT NULL, "
                               "name TEXT, PRIMARY KEY (code, region))"_s;
 
-QJsonObject tableRef(const QString &connection, const QString &table)
-{
-    return {{u"connection"_s, connection}, {u"table"_s, table}};
-}
-
 // Two mappings: "orders" (integer key, timestamp cursor) and "customers" (composite key, no
 // cursor, so synced by full keyset passes).
 QJsonObject baseProject()

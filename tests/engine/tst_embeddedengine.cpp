@@ -71,6 +71,31 @@ private Q_SLOTS:
         QCOMPARE(f.compare(u"t"_s), QString());
     }
 
+    // validate's warnings come from the worker's own check of the mapping and reach the
+    // snapshots the monitor shows: here a text cursor with no index and no trigger.
+    void warningsFromTheWorkersCheckReachTheSnapshot()
+    {
+        MirrorFixture f;
+        setUp(f, 10);
+        EngineOptions options;
+        options.schedule = false;
+        EmbeddedEngine engine(f.project(), options);
+        QSignalSpy published(&engine, &Engine::statusChanged);
+        engine.start();
+        QTRY_COMPARE_WITH_TIMEOUT(engine.mappings().first().warnings.size(), 3, 10000);
+        const QStringList warnings = engine.mappings().first().warnings;
+        QVERIFY2(warnings.at(0).contains(u"cursor column 'ts' of source table 't' is text"_s),
+                 qPrintable(warnings.join(u'\n')));
+        QTRY_VERIFY_WITH_TIMEOUT(
+                std::any_of(published.cbegin(), published.cend(),
+                            [](const QList<QVariant> &args) {
+                                return !args.at(0).value<QList<MappingStatus>>().first()
+                                                .warnings.isEmpty();
+                            }),
+                5000);
+        engine.stop();
+    }
+
     void convergesWhileAWriterRuns()
     {
         MirrorFixture f;

@@ -4,6 +4,7 @@
 
 #include "fakeengine.h"
 #include "mainwindow.h"
+#include "mappingdetail.h"
 #include "mappingsmodel.h"
 
 #include <QAction>
@@ -84,6 +85,7 @@ private Q_SLOTS:
     void switchingEnginesForgetsTheOldOne();
     void selectionSurvivesSnapshots();
     void accessibleNames();
+    void warningsShowOnTheMapping();
 
 private:
     static int visibleRows(const MainWindow &w) { return w.tableView()->model()->rowCount(); }
@@ -430,6 +432,49 @@ void TestMainWindow::accessibleNames()
         QVERIFY2(!button->accessibleName().isEmpty(), qPrintable(action->objectName()));
         QVERIFY2(!button->accessibleName().contains(u'&'), qPrintable(button->accessibleName()));
     }
+}
+
+// validate's warnings from the engine's snapshot: an icon on the mapping's name with the
+// warning in its tooltip, and the list in the detail pane; gone again when the engine stops
+// reporting them.
+void TestMainWindow::warningsShowOnTheMapping()
+{
+    FakeEngine engine;
+    QList<MappingStatus> mappings = threeMappings();
+    const QString warning = u"cursor column 'updated_at' of source table 'orders' is text "
+                            u"(TEXT): text compares by characters, not by time"_s;
+    mappings[0].warnings = {warning};
+    engine.publish(mappings);
+    TestWindow window(&engine);
+    window.show();
+
+    const QAbstractItemModel *shown = window.tableView()->model();
+    const auto nameCell = [&](const QString &mapping) {
+        const QModelIndexList found = shown->match(shown->index(0, MappingsModel::NameColumn),
+                                                   MappingsModel::MappingNameRole, mapping, 1,
+                                                   Qt::MatchExactly);
+        return found.isEmpty() ? QModelIndex() : found.first();
+    };
+    QVERIFY(nameCell(u"orders"_s).isValid());
+    QVERIFY(nameCell(u"orders"_s).data(Qt::DecorationRole).isValid());
+    QVERIFY2(nameCell(u"orders"_s).data(Qt::ToolTipRole).toString().contains(warning),
+             qPrintable(nameCell(u"orders"_s).data(Qt::ToolTipRole).toString()));
+    QVERIFY(!nameCell(u"customers"_s).data(Qt::DecorationRole).isValid());
+    QVERIFY(!nameCell(u"customers"_s).data(Qt::ToolTipRole).toString().contains(u"Warning"_s));
+
+    window.selectMapping(u"orders"_s);
+    const QLabel *pane = window.detailPane()->warningsLabel();
+    QVERIFY(pane->isVisible());
+    QVERIFY2(pane->text().contains(warning), qPrintable(pane->text()));
+    window.selectMapping(u"customers"_s);
+    QVERIFY(!pane->isVisible());
+
+    window.selectMapping(u"orders"_s);
+    mappings[0].warnings.clear();   // the table got its index and trigger; validate is quiet
+    engine.publish(mappings);
+    QVERIFY(!pane->isVisible());
+    QVERIFY(!nameCell(u"orders"_s).data(Qt::DecorationRole).isValid());
+    QVERIFY(!nameCell(u"orders"_s).data(Qt::ToolTipRole).toString().contains(warning));
 }
 
 QTEST_MAIN(TestMainWindow)

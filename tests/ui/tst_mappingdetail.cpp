@@ -9,6 +9,7 @@
 #include "runhistorymodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QLabel>
 #include <QLineSeries>
 #include <QProgressBar>
 #include <QPushButton>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void progressStartsOverForANewOperation();
     void paneShowsProgressAndCancels();
     void chartsGetThePoints();
+    void paneListsWarnings();
 };
 
 namespace {
@@ -207,6 +209,26 @@ void TestMappingDetail::chartsGetThePoints()
     QCOMPARE(pane.charts()->throughputSeries()->count(), 5);
     QCOMPARE(pane.charts()->backlogSeries()->at(4).y(), 20.0);
     QCOMPARE(pane.charts()->throughputSeries()->at(4).y(), 40.0);
+}
+
+void TestMappingDetail::paneListsWarnings()
+{
+    MappingDetail pane;
+    pane.show();
+    pane.showMapping(makeStatus(u"orders"_s), {});
+    QVERIFY(!pane.warningsLabel()->isVisible());
+
+    MappingStatus warned = makeStatus(u"orders"_s);
+    warned.warnings = {u"cursor column 'v' of source table 'orders' is an integer"_s,
+                       u"source table 'orders' has no index"_s};
+    pane.showMapping(warned, {});
+    QVERIFY(pane.warningsLabel()->isVisible());
+    QCOMPARE(pane.warningsLabel()->text(),
+             u"Warnings:\n• cursor column 'v' of source table 'orders' is an integer\n"
+             u"• source table 'orders' has no index"_s);
+
+    pane.clearMapping();
+    QVERIFY(!pane.warningsLabel()->isVisible());
 }
 
 QTEST_MAIN(TestMappingDetail)

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void headersExplainEachColumn();
     void rowsInTroubleStandOutAndSayWhy();
     void mappingNameRoleOnEveryColumn();
+    void warningsMarkTheName();
     void sortRoleKeepsNumbersNumeric();
 
 private:
@@ -285,6 +286,34 @@ void TestMappingsModel::mappingNameRoleOnEveryColumn()
         QCOMPARE(model.index(1, column).data(MappingsModel::MappingNameRole).toString(),
                  u"items"_s);
     QVERIFY(model.roleNames().value(MappingsModel::MappingNameRole) == "mappingName");
+}
+
+void TestMappingsModel::warningsMarkTheName()
+{
+    MappingsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    MappingStatus warned = makeStatus(u"orders"_s);
+    warned.warnings = {u"source table 'orders' has no index whose first column is cursor "
+                       u"column 'updated_at'"_s,
+                       u"nothing in src moves cursor column 'updated_at'"_s};
+    model.setMappings({warned, makeStatus(u"items"_s)});
+
+    const QModelIndex name = model.index(0, MappingsModel::NameColumn);
+    QVERIFY(name.data(Qt::DecorationRole).isValid());
+    const QString tip = name.data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains(u"Warnings:\n• source table 'orders' has no index"_s), qPrintable(tip));
+    QVERIFY2(tip.contains(u"\n• nothing in src moves"_s), qPrintable(tip));
+    // A warning is no trouble: no colour, and the State still says what the mapping does.
+    QVERIFY(!model.index(0, MappingsModel::StateColumn).data(Qt::BackgroundRole).isValid());
+    QVERIFY(!model.index(1, MappingsModel::NameColumn).data(Qt::DecorationRole).isValid());
+
+    // Warnings that go repaint the name.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    warned.warnings.clear();
+    model.setMappings({warned, makeStatus(u"items"_s)});
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(MappingsModel::NameColumn));
+    QVERIFY(!name.data(Qt::DecorationRole).isValid());
 }
 
 void TestMappingsModel::sortRoleKeepsNumbersNumeric()

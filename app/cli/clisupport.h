@@ -1,0 +1,63 @@
+#pragma once
+// What tidemark-cli's commands share: the parsed options, the stop signals, printing project
+// errors and run results. Each command lives in its own file (validatecommand.cpp, ...);
+// clicommands.cpp parses the arguments and dispatches.
+
+#include "clicommands.h"
+#include "project/projectconfig.h"
+#include "sync/operations.h"
+#include "sync/projectchecker.h"
+
+#include <QString>
+#include <QTextStream>
+
+#include <atomic>
+#include <optional>
+
+namespace tidemark {
+class ConnectionSet;
+}
+
+namespace tidemark::cli {
+
+struct Options
+{
+    QString command;
+    QString projectPath = QStringLiteral("tidemark.json");
+    QString mapping;
+    bool watch = false;
+    bool noGate = false;
+    bool force = false;
+    bool dryRun = false;
+    bool json = false;
+    bool write = false;
+    bool verbose = false;
+    QString dir;
+    int rows = 2000;
+    double rate = 20;
+};
+
+// Set by SIGINT/SIGTERM once installStopSignals() ran: passes stop after the batch in hand
+// (rolled back if not committed). stopSignalFd() becomes readable when a signal arrived.
+std::atomic<bool> &stopFlag();
+int stopSignalFd();
+void installStopSignals();
+
+void printErrors(const QList<ProjectError> &errors, QTextStream &err);
+// Every error, then "N problems in FILE".
+void reportProblems(const QList<ProjectError> &errors, const QString &projectFile,
+                    QTextStream &err);
+void printWarnings(const QList<ProjectError> &warnings, QTextStream &to); // "warning: ..."
+std::optional<Project> loadProject(const Options &o, QTextStream &err);
+QString resultLine(const QString &mapping, const OperationResult &r);
+int exitCodeFor(const QList<OperationResult> &results);
+
+// The commands, one file each.
+int runValidate(const Options &o, QTextStream &out, QTextStream &err);
+int runStatus(const Options &o, QTextStream &out, QTextStream &err);
+// prepare, sync, backfill, sweep and resync: one operation per selected mapping.
+int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextStream &err);
+int runWatch(const Options &o, QTextStream &out, QTextStream &err); // sync --watch
+int runDemo(const Options &o, QTextStream &out, QTextStream &err);
+
+} // namespace tidemark::cli

@@ -1,0 +1,91 @@
+// tidemark-cli sync --watch: the embedded engine, headless, until SIGINT/SIGTERM.
+#include "clisupport.h"
+
+#include "api/embeddedengine.h"
+#include "db/connectionset.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark::cli {
+
+int runWatch(const Options &o, QTextStream &out, QTextStream &err)
+{
+    const std::optional<Project> project = loadProject(o, err);
+    if (!project)
+        return ExitError;
+    {
+        // Validate everything before the engine starts; the connections close again here. An
+        // unreachable server is no reason not to start: the engine keeps trying and catches
+        // up when it is back. Anything else (a missing table, a wrong column) is.
+        ConnectionSet connections(*project, u"cli"_s);
+        const ProjectCheck check = checkProject(*project, connections, o.mapping, true);
+        if (!check.ok() && !check.transient) {
+            printErrors(check.errors, err);
+            return ExitError;
+        }
+        for (const ProjectError &e : check.errors)
+            err << "warning: " << e.message << "; starting anyway, will keep trying\n";
+    }
+    Project selected = *project;
+    if (!o.mapping.isEmpty())
+        selected.mappings.removeIf([&](const MappingConfig &m) { return m.name != o.mapping; });
+
+    installStopSignals();
+    EngineOptions options;
+    options.prepareMissing = false;
+    EmbeddedEngine engine(selected, options);
+    QSocketNotifier notifier(stopSignalFd(), QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &engine, [&] {
+        out << "stopping: finishing or rolling back the batch in hand\n";
+        out.flush();
+        engine.stop();
+        QCoreApplication::quit();
+    });
+    QObject::connect(&engine, &Engine::operationFinished, &engine,
+                     [&](quint64, const QString &mapping, const OperationResult &r) {
+                         if (r.run.rowsWritten > 0 || r.run.rowsDeleted > 0 || !r.ok()) {
+                             (r.ok() ? out : err)
+                                     << QDateTime::currentDateTimeUtc().toString(Qt::ISODate) << ' '
+                                     << resultLine(mapping, r) << '\n';
+                             out.flush();
+                             err.flush();
+                         }
+                     });
+    // Connection changes are what explains skipped runs: print each change of state once.
+    QMap<QString, ConnectionState> shown;
+    QObject::connect(&engine, &Engine::connectionsChanged, &engine,
+                     [&](const QList<ConnectionStatus> &connections) {
+                         for (const ConnectionStatus &c : connections) {
+                             if (shown.value(c.name, ConnectionState::NeverConnected) == c.state)
+                                 continue;
+                             shown.insert(c.name, c.state);
+                             QTextStream &to = c.state == ConnectionState::Connected ? out : err;
+                             to << QDateTime::currentDateTimeUtc().toString(Qt::ISODate)
+                                << " connection " << c.name << ": " << connectionStateName(c.state);
+                             if (c.state != ConnectionState::Connected && !c.lastError.isEmpty())
+                                 to << " (" << c.lastError << ')';
+                             if (c.nextAttemptAt.isValid())
+                                 to << "; next attempt at "
+                                    << c.nextAttemptAt.toString(Qt::ISODateWithMs);
+                             if (c.state != ConnectionState::Connected)
+                                 to << "; scheduled runs of " << c.mappings.join(u", "_s)
+                                    << " are skipped until it is back";
+                             to << '\n';
+                             to.flush();
+                         }
+                     });
+    out << "watching " << selected.mappings.size() << " mappings of " << project->filePath
+        << "; Ctrl-C stops\n";
+    out.flush();
+    engine.start();
+    if (stopFlag().load())
+        return ExitOk;
+    QCoreApplication::exec();
+    out << "stopped cleanly\n";
+    return ExitOk;
+}
+
+} // namespace tidemark::cli
