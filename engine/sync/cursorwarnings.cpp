@@ -23,6 +23,27 @@ bool wholeSeconds(const ColumnInfo &c)
 
 } // namespace
 
+QList<ProjectError> keyWarnings(const ResolvedMapping &m, const QString &projectFile)
+{
+    QList<ProjectError> warnings;
+    // A primary key cannot hold NULL (SQLite's legacy exception aside, which the mirror's key
+    // refuses anyway); a key the project names may. Keyset positions compare with "<" and ">",
+    // which are never true for NULL, so such rows are skipped by every pass without a word.
+    if (m.config.key.isEmpty() || m.config.key == m.sourceSchema.primaryKey)
+        return warnings;
+    for (const QString &k : m.key) {
+        const ColumnInfo *c = m.sourceSchema.column(k);
+        if (c && c->nullable)
+            warnings.append(ProjectError{
+                    projectFile, u"mapping '%1'"_s.arg(m.name()),
+                    u"key column '%1' of source table '%2' allows NULL: a row whose key is "
+                    "NULL is never read in key order and cannot be upserted, so it never "
+                    "reaches the mirror; declare the column NOT NULL, or name a key that is"_s
+                            .arg(k, m.config.source.table)});
+    }
+    return warnings;
+}
+
 QList<ProjectError> cursorWarnings(const ResolvedMapping &m, DbConnection &source,
                                    const QString &projectFile)
 {

@@ -17,6 +17,9 @@ struct ResolvedMapping;
 // One ProjectError per warning, naming the mapping, the source table and the cursor column.
 // Reads the source's catalog; throws DbError only when the connection failed on the way
 // (transient), and reports any other catalog failure as a warning of its own.
+// A key named in the project (not the source's primary key) with a column that allows NULL.
+QList<ProjectError> keyWarnings(const ResolvedMapping &mapping, const QString &projectFile);
+
 QList<ProjectError> cursorWarnings(const ResolvedMapping &mapping, DbConnection &source,
                                    const QString &projectFile);
 

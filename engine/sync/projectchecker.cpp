@@ -79,6 +79,7 @@ ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
                     m, *source, mirror, project.filePath, check.errors, requireMirrorTables);
             if (!resolved)
                 continue;
+            check.warnings += keyWarnings(*resolved, project.filePath);
             check.warnings += cursorWarnings(*resolved, *source, project.filePath);
             if (mirrorUsable && check.errors.size() == errorsBefore)
                 check.mappings.append(*resolved);

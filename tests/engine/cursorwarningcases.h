@@ -125,4 +125,47 @@ inline void checkCursorWarnings(DriverKind kind, const std::optional<ConnectionC
     QCOMPARE(found, expected);
 }
 
+// A key named in the project whose column allows NULL: rows with a NULL key never reach the
+// mirror, so validate warns; a NOT NULL named key and the primary key do not.
+inline void checkKeyWarnings(DriverKind kind, const std::optional<ConnectionConfig> &server)
+{
+    PairFixture f(kind, DriverKind::Sqlite, server, std::nullopt);
+    QVERIFY2(f.setupError().isEmpty(), qPrintable(f.setupError()));
+    const QString table = f.tableName(QStringLiteral("kw"));
+    const auto column = [](const QString &name, const QString &type) {
+        return PairColumn{name, ValueClass::Unknown, type, type, type};
+    };
+    f.createTable(Side::Source, table,
+                  {column(QStringLiteral("id"), QStringLiteral("INTEGER NOT NULL")),
+                   column(QStringLiteral("code"), QStringLiteral("VARCHAR(20)")),
+                   column(QStringLiteral("code2"), QStringLiteral("VARCHAR(20) NOT NULL"))},
+                  {QStringLiteral("id")});
+    const QList<std::pair<QStringList, int>> cases{
+            {{}, 0}, {{QStringLiteral("id")}, 0}, {{QStringLiteral("code2")}, 0},
+            {{QStringLiteral("code")}, 1}, {{QStringLiteral("code2"), QStringLiteral("code")}, 1}};
+    for (const auto &[key, expected] : cases) {
+        MappingConfig &m = f.addMapping(QStringLiteral("kw%1").arg(key.join(u'_')), table, table);
+        m.key = key;
+        const QString name = m.name;
+        ProjectCheck check;
+        {
+            ConnectionSet connections(f.project(), QStringLiteral("keywarnings"));
+            check = checkProject(f.project(), connections, name, false);
+        }
+        QVERIFY2(check.ok(), qPrintable(check.errors.value(0).toString()));
+        const QStringList warnings = check.warningsOf(name);
+        QVERIFY2(warnings.size() == expected,
+                 qPrintable(QStringLiteral("key (%1): %2 warnings, expected %3")
+                                    .arg(key.join(u", "))
+                                    .arg(warnings.size())
+                                    .arg(expected)));
+        for (const QString &w : warnings) {
+            QVERIFY2(w.contains(QStringLiteral("key column 'code'"))
+                             && w.contains(u'\'' + table + u'\'')
+                             && w.contains(QStringLiteral("allows NULL")),
+                     qPrintable(w));
+        }
+    }
+}
+
 } // namespace tidemark::test

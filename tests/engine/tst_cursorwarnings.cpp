@@ -13,6 +13,7 @@ class TestCursorWarnings : public QObject
 private Q_SLOTS:
     void sqlite_data();
     void sqlite() { test::checkCursorWarnings(DriverKind::Sqlite, std::nullopt); }
+    void nullableKey() { test::checkKeyWarnings(DriverKind::Sqlite, std::nullopt); }
 };
 
 void TestCursorWarnings::sqlite_data()

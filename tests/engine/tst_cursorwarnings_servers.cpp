@@ -17,7 +17,23 @@ private Q_SLOTS:
     void postgres();
     void mariadb_data();
     void mariadb();
+    void nullableKey_data();
+    void nullableKey();
 };
+
+void TestCursorWarningsServers::nullableKey_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::newRow("postgres") << int(DriverKind::Postgres);
+    QTest::newRow("mariadb") << int(DriverKind::MariaDb);
+}
+
+void TestCursorWarningsServers::nullableKey()
+{
+    QFETCH(int, kind);
+    TIDEMARK_SERVER_OR_SKIP(DriverKind(kind), u"src"_s, server);
+    test::checkKeyWarnings(DriverKind(kind), server);
+}
 
 void TestCursorWarningsServers::postgres_data()
 {
