@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The generator soaks in one command (figures in docs/BENCHMARKS.md):
 #
-#   bench/soak/run.sh [--runs 3] [--seconds 180] [--baseline-seconds 60] [pgbench|sysbench ...]
+#   bench/soak/run.sh [--runs 3] [--seconds 180] [--baseline-seconds 60] [--keep DIR]
+#                     [pgbench|sysbench ...]
 #
 # Runs pgbench_soak.sh (PostgreSQL -> MariaDB, scale 5, 8 clients) and sysbench_soak.sh
 # (MariaDB -> PostgreSQL, 4 tables of 25,000 rows, 8 threads) --runs times each, alternating,
 # and prints every run's result line, then the median and range of each figure. tidemark-cli is
 # $TIDEMARK_CLI if set, else built in build/bench (Release, no GUI; TIDEMARK_BENCH_BUILD_DIR to
 # change). Uses the servers in TIDEMARK_PG_* / TIDEMARK_MARIA_* if set, otherwise starts
-# throwaway ones with scripts/testservers.sh (stopped again on exit). Exits 1 if any run's
-# mirror differed from its source.
+# throwaway ones with scripts/testservers.sh (stopped again on exit). --keep DIR keeps each
+# run's logs, project and dumps in DIR/<soak>-<run>. Exits 1 if any run's mirror differed
+# from its source.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,12 +19,14 @@ HERE="$ROOT/bench/soak"
 runs=3
 seconds=180
 baseline=60
+keep=
 soaks=()
 while (($#)); do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
         --baseline-seconds) baseline="$2"; shift 2 ;;
+        --keep) keep="$2"; shift 2 ;;
         pgbench|sysbench) soaks+=("$1"); shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
@@ -38,17 +42,11 @@ if [[ -z "$cli" ]]; then
     cli="$build/app/cli/tidemark-cli"
 fi
 
-cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
-if [[ -z "${TIDEMARK_PG_HOST:-}" || -z "${TIDEMARK_MARIA_HOST:-}" ]]; then
-    servers="$(mktemp -d /tmp/tidemark-soak-servers.XXXXXX)"
-    cleanup+=("'$ROOT/scripts/testservers.sh' stop '$servers' || true")
-    "$ROOT/scripts/testservers.sh" start "$servers"
-    # shellcheck disable=SC1091
-    source "$servers/env.sh"
-fi
+# shellcheck source=../benchservers.sh
+source "$ROOT/bench/benchservers.sh"
+bench_servers soak
 results="$(mktemp /tmp/tidemark-soak-results.XXXXXX)"
-cleanup+=("rm -f '$results'")
+bench_on_exit "rm -f '$results'"
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
      "$(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -60,9 +58,11 @@ failed=0
 for ((run = 1; run <= runs; run++)); do
     for soak in "${soaks[@]}"; do
         echo "== run $run of $runs: $soak"
+        work=()
+        [[ -z "$keep" ]] || work=(--work "$keep/$soak-$run")
         rc=0
-        "$HERE/${soak}_soak.sh" --cli "$cli" --seconds "$seconds" --baseline-seconds "$baseline" |
-            tee -a "$results" || rc=$?
+        "$HERE/${soak}_soak.sh" --cli "$cli" --seconds "$seconds" --baseline-seconds "$baseline" \
+            "${work[@]}" | tee -a "$results" || rc=$?
         ((rc == 0)) || failed=1
     done
 done

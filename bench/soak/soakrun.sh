@@ -9,6 +9,16 @@
 # optionally the generator alone (the rate without the sync); then the generator with
 # `sync --watch` beside it; SIGTERM to the watch, one `sync`, one `sweep`. What it measured is
 # left in variables for the soak's report (soak_report).
+#
+# Sourcing this file brings the other three parts with it (soakdb.sh, soakcli.sh,
+# soakcompare.sh); a soak sources this one, after setting HERE to this folder.
+
+# shellcheck source=soakdb.sh
+source "$HERE/soakdb.sh"
+# shellcheck source=soakcli.sh
+source "$HERE/soakcli.sh"
+# shellcheck source=soakcompare.sh
+source "$HERE/soakcompare.sh"
 
 SOAK_SECONDS=180
 SOAK_CLIENTS=8

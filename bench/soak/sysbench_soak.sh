@@ -13,12 +13,6 @@
 # drops them at the end. Exit codes: see soakdb.sh; the last line is the result.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=soakdb.sh
-source "$HERE/soakdb.sh"
-# shellcheck source=soakcli.sh
-source "$HERE/soakcli.sh"
-# shellcheck source=soakcompare.sh
-source "$HERE/soakcompare.sh"
 # shellcheck source=soakrun.sh
 source "$HERE/soakrun.sh"
 
