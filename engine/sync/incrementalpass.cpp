@@ -4,6 +4,7 @@
 #include "db/valuecodec.h"
 #include "log/logging.h"
 #include "sync/checkpointstore.h"
+#include "sync/checkpointties.h"
 #include "sync/keysetpager.h"
 #include "sync/mirrorwriter.h"
 
@@ -25,8 +26,10 @@ IncrementalResult IncrementalPass::run()
     IncrementalResult result;
     Checkpoint checkpoint = store.load(m.name());
 
-    if (!checkpoint.isNull() && m.config.lookback > 0)
-        rereadLookback(checkpoint, result);
+    // Before reading forward, the rows behind the checkpoint that may have changed since it was
+    // saved: always those tied with it, and the lookback window when there is one.
+    if (!checkpoint.isNull())
+        rereadBehind(checkpoint, result);
 
     const Dialect &src = m_ctx.source.dialect();
     KeysetPager pager(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns,
@@ -68,22 +71,35 @@ IncrementalResult IncrementalPass::run()
     return result;
 }
 
-void IncrementalPass::rereadLookback(const Checkpoint &checkpoint, IncrementalResult &result)
+void IncrementalPass::rereadBehind(const Checkpoint &checkpoint, IncrementalResult &result)
 {
     const ResolvedMapping &m = m_ctx.mapping;
     const Dialect &src = m_ctx.source.dialect();
-    const ColumnInfo *cursorInfo = m.sourceSchema.column(m.config.cursorColumn);
-    Q_ASSERT(cursorInfo);
     const QStringList order = m.cursorKeyColumns();
-    const TableCodec codec(src, m.sourceSchema, order);
-    const QVariantList position = codec.toDriver(QVariantList{checkpoint.cursor} + checkpoint.key);
-    // Rows in [checkpoint - lookback, checkpoint]: a transaction that committed after the last
-    // pass with a cursor value below the checkpoint sits here and nowhere else.
-    const QString filter = src.quote(m.config.cursorColumn) + u" >= "_s
-            + src.cursorLowerBound(*cursorInfo, position.first(), m.config.lookback)
-            + u" AND "_s + src.rowLessOrEqual(order);
-    QVariantList binds{position.first()};
-    binds << src.bindRowValues(position);
+    QString filter;
+    QVariantList binds;
+    if (m.config.lookback > 0) {
+        const ColumnInfo *cursorInfo = m.sourceSchema.column(m.config.cursorColumn);
+        Q_ASSERT(cursorInfo);
+        const TableCodec codec(src, m.sourceSchema, order);
+        const QVariantList position =
+                codec.toDriver(QVariantList{checkpoint.cursor} + checkpoint.key);
+        // Rows in [checkpoint - lookback, checkpoint]: a transaction that committed after the
+        // last pass with a cursor value below the checkpoint sits here and nowhere else. The
+        // window's lower bound is never above the checkpoint's cursor, so it holds the ties.
+        filter = src.quote(m.config.cursorColumn) + u" >= "_s
+                + src.cursorLowerBound(*cursorInfo, position.first(), m.config.lookback)
+                + u" AND "_s + src.rowLessOrEqual(order);
+        binds << position.first() << src.bindRowValues(position);
+    } else {
+        // Without a window, at least the rows tied with the checkpoint (cursor = C, key <= K):
+        // a later transaction that wrote the checkpoint's own cursor value with a smaller key
+        // is past no position the forward read will ever start from. Skipping this re-read when
+        // lookback_s was 0 lost such rows for good.
+        const SqlFilter tie = checkpointTieFilter(m_ctx, checkpoint);
+        filter = tie.sql;
+        binds = tie.binds;
+    }
 
     KeysetPager pager(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns, order,
                       m.config.batchRows, filter, binds);
@@ -104,8 +120,8 @@ void IncrementalPass::rereadLookback(const Checkpoint &checkpoint, IncrementalRe
     }
     if (late > 0)
         logger("sync.incremental")
-                ->info("mapping '{}': lookback re-read found {} late or changed rows behind the "
-                       "checkpoint and wrote them",
+                ->info("mapping '{}': re-read behind the checkpoint found {} late or changed "
+                       "rows and wrote them",
                        m.name(), late);
 }
 

@@ -13,7 +13,10 @@ struct StatusMeasurement
 {
     qint64 sourceRows = -1;
     qint64 mirrorRows = -1;
-    qint64 backlog = -1;       // source rows with (cursor, key) > checkpoint; -1 unknown
+    // Source rows the next incremental pass writes: those with (cursor, key) > checkpoint, plus
+    // those tied with the checkpoint (cursor = C, key <= K) that the mirror lacks or holds
+    // differently; -1 unknown.
+    qint64 backlog = -1;
     qint64 nullCursorRows = 0;
     std::optional<qint64> orphans;
     QDateTime orphansMeasuredAt;   // when `orphans` was counted (by the last sweep)
@@ -27,6 +30,10 @@ struct StatusMeasurement
 // they cannot be subtracted. A mirror with no checkpoint yet has no lag to speak of.
 std::optional<double> cursorLag(const QVariant &newest, const QVariant &checkpoint,
                                 bool *inSeconds);
+
+// The rows the next incremental pass writes (StatusMeasurement::backlog) for a non-null
+// checkpoint; the mirror table must exist.
+qint64 measureBacklog(MappingContext &ctx, const Checkpoint &checkpoint);
 
 StatusMeasurement measureStatus(MappingContext &ctx);
 
