@@ -25,7 +25,6 @@ soak_parse_args "$@"
 # before its commit is read again by the next pass as long as the gap stays inside the
 # lookback: 5 s covers it a hundredfold, for the price of re-reading 5 s of changes per pass.
 SOAK_LOOKBACK_S=5
-SOAK_SWEEP_INTERVAL_S=10
 # pgbench_history has no key (and is only ever inserted into), so it is not mirrored.
 TABLES=(pgbench_accounts pgbench_tellers pgbench_branches)
 

@@ -21,6 +21,12 @@ source "$HERE/soakcli.sh"
 source "$HERE/soakcompare.sh"
 
 SOAK_SECONDS=180
+# Sweeps during the run (the engine's default interval), so a sweep meets rows deleted and
+# inserted again under its feet. Not shorter: a scheduled sweep that takes longer than its
+# interval is due again the moment it ends and goes before the sync, so the watch would only
+# sweep (500,000 pgbench accounts take a sweep 10 to 16 s on the shared machine; with 10 s
+# the accounts mapping ran no sync for the whole run; see docs/BENCHMARKS.md).
+SOAK_SWEEP_INTERVAL_S=60
 SOAK_CLIENTS=8
 SOAK_SIZE=
 SOAK_BASELINE_S=0

@@ -36,7 +36,6 @@ soak_parse_args "${args[@]}"
 # first update by milliseconds, tens on two loaded cores, longer only while it waits for a row
 # lock another such transaction holds (as briefly). 5 s of lookback covers that a hundredfold.
 SOAK_LOOKBACK_S=5
-SOAK_SWEEP_INTERVAL_S=10
 TABLES=()
 for ((i = 1; i <= TABLE_COUNT; i++)); do
     TABLES+=("sbtest$i")
