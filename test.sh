@@ -13,6 +13,10 @@
 #   TIDEMARK_REQUIRE_SERVERS=1 server tests fail instead of skipping when a server is missing
 #                              (CI sets it; it is passed through to the tests)
 #   TIDEMARK_SKIP_INSTALL=1    do not check or install Debian packages
+#   TIDEMARK_REPEAT_CONCURRENCY=N
+#                              after the full run, while the servers are still up, run the
+#                              tests labelled `concurrency` again, up to N times each until one
+#                              fails (ctest --repeat until-fail:N); .ci/run sets it
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 
@@ -30,6 +34,11 @@ if on "${TIDEMARK_SANITIZE:-}"; then
     build_dir=build/asan
 fi
 on "${TIDEMARK_WERROR:-}" && werror=ON
+repeat="${TIDEMARK_REPEAT_CONCURRENCY:-0}"
+if ! [[ "$repeat" =~ ^[0-9]+$ ]]; then
+    echo "test.sh: TIDEMARK_REPEAT_CONCURRENCY must be a number of runs, not '$repeat'" >&2
+    exit 2
+fi
 build_dir="${TIDEMARK_BUILD_DIR:-$build_dir}"
 
 # Both options are always passed, ON or OFF: a build folder configured once with -Werror would
@@ -85,6 +94,17 @@ fi
 echo "== ctest"
 rc=0
 ctest --test-dir "$build_dir" --output-on-failure -j2 "$@" || rc=$?
+if ((repeat > 0)); then
+    # A race that fires once in five runs passes a single run most of the time. Repeated
+    # whatever the full run said: a failure here is one more report, not a different verdict.
+    echo "== ctest -L concurrency --repeat until-fail:$repeat"
+    started=$SECONDS
+    repeat_rc=0
+    ctest --test-dir "$build_dir" --output-on-failure -j2 -L concurrency \
+        --repeat "until-fail:$repeat" "$@" || repeat_rc=$?
+    echo "test.sh: the concurrency repeat took $((SECONDS - started)) s (exit $repeat_rc)"
+    ((rc != 0)) || rc=$repeat_rc
+fi
 if ((!servers_ok)); then
     echo "test.sh: WARNING: the test servers did not start; see above." >&2
 fi

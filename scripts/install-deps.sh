@@ -33,7 +33,10 @@ BUILD_PACKAGES=(
     qt6-qpa-plugins libgl-dev
     sqlite3
 )
-TEST_PACKAGES=(postgresql mariadb-server xvfb xauth)
+# The generator soaks (bench/soak, label `soak`) drive the sources with pgbench and sysbench.
+# On Debian 12 pgbench is in postgresql-15, which `postgresql` pulls in (/usr/bin/pgbench is
+# only postgresql-client-common's wrapper); sysbench is a package of its own.
+TEST_PACKAGES=(postgresql mariadb-server xvfb xauth sysbench)
 # bench/backfill/run.sh compares Tidemark with pgloader; psql and the mariadb client come with
 # the servers (--test), which the benchmark also needs.
 BENCH_PACKAGES=(pgloader)

@@ -17,21 +17,14 @@ BUILD="${TIDEMARK_BENCH_BUILD_DIR:-$ROOT/build/bench}"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTIDEMARK_BUILD_GUI=OFF >/dev/null
 cmake --build "$BUILD" --target tidemark-cli tidemark-bench-backfill
 
-cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
-
-if [[ -z "${TIDEMARK_PG_HOST:-}" || -z "${TIDEMARK_MARIA_HOST:-}" ]]; then
-    servers="$(mktemp -d /tmp/tidemark-bench-servers.XXXXXX)"
-    cleanup+=("'$ROOT/scripts/testservers.sh' stop '$servers' || true")
-    "$ROOT/scripts/testservers.sh" start "$servers"
-    # shellcheck disable=SC1091
-    source "$servers/env.sh"
-fi
+# shellcheck source=../benchservers.sh
+source "$ROOT/bench/benchservers.sh"
+bench_servers bench
 
 work="${TIDEMARK_BENCH_WORK:-}"
 if [[ -z "$work" ]]; then
     work="$(mktemp -d /tmp/tidemark-bench.XXXXXX)"
-    cleanup+=("rm -rf '$work'")
+    bench_on_exit "rm -rf '$work'"
 fi
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)," \
