@@ -374,17 +374,21 @@ void EmbeddedEngine::scheduleTick()
             recordSkipped(*slot, syncDue ? OperationKind::Sync : OperationKind::Sweep, down, now);
             continue;
         }
-        if (sweepDue && slot->status.state != MappingState::Waiting) {
-            // A scheduled sweep is never forced: above max_sweep_fraction or on an empty source
-            // it is refused and says so in the status, until an operator decides.
-            slot->nextSweepAt = now.addSecs(slot->sweepIntervalS);
-            request(name, OperationKind::Sweep);
+        // A due sync goes first: it is what keeps the mirror current. When the sweep went
+        // first, a sweep that ran longer than sweep_interval_s was due again the moment it
+        // ended, and the mapping ran nothing but sweeps while the backlog grew without bound.
+        if (syncDue) {
+            slot->status.nextRunAt = {};
+            request(name, OperationKind::Sync);
             continue;
         }
-        if (!syncDue)
-            continue;
-        slot->status.nextRunAt = {};
-        request(name, OperationKind::Sync);
+        if (slot->status.state != MappingState::Waiting) {
+            // A scheduled sweep is never forced: above max_sweep_fraction or on an empty source
+            // it is refused and says so in the status, until an operator decides. The next one
+            // is timed from this one's end (handleFinished).
+            slot->nextSweepAt = now.addSecs(slot->sweepIntervalS);
+            request(name, OperationKind::Sweep);
+        }
     }
 }
 
@@ -453,7 +457,14 @@ void EmbeddedEngine::handleFinished(quint64 id, const QString &mapping,
             s.lastSyncAt = result.run.finishedAt;
         s.state = slot.paused ? MappingState::Paused : MappingState::Idle;
     }
-    s.nextRunAt = QDateTime::currentDateTimeUtc().addSecs(delayS);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const bool sweep = result.run.kind == u"sweep";
+    if (sweep && slot.sweepIntervalS > 0)
+        slot.nextSweepAt = now.addSecs(slot.sweepIntervalS);
+    // A sweep that went well leaves a due sync due: pushing the sync back by interval_s after
+    // every sweep let a long sweep stand between the mapping and its syncs.
+    if (!(sweep && result.run.result != u"error" && s.nextRunAt.isValid()))
+        s.nextRunAt = now.addSecs(delayS);
     markDirty();
     Q_EMIT operationFinished(id, mapping, result);
     dispatch(slot);

@@ -46,6 +46,48 @@ private:
     }
 
 private Q_SLOTS:
+    // Found by the pgbench soak: the scheduler started a due sweep before a due sync and timed
+    // the next sweep from the request, so a sweep longer than sweep_interval_s was due again
+    // the moment it ended; `sync --watch` then ran nothing but sweeps and the mirror fell
+    // behind without bound. Here every sweep (1,000,000 keys) outlasts a 1 s sweep interval.
+    void aLongSweepDoesNotStarveTheSync()
+    {
+        MirrorFixture f;
+        f.source(u"CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, ts TEXT)"_s);
+        f.source(u"CREATE INDEX t_ts ON t (ts, id)"_s);
+        f.source(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)"
+                 " INSERT INTO t SELECT i, 'v', printf('%010d', i) FROM n"_s);
+        MappingConfig &m = f.addMapping(u"t"_s, u"t"_s, u"t"_s, u"ts"_s);
+        m.lookback = 0;
+        m.intervalS = 1;
+        m.sweepIntervalS = 1;
+        m.maxSweepFraction = 1.0;
+        QCOMPARE(f.run(OperationKind::Prepare, u"t"_s).run.result, u"ok"_s);
+        QCOMPARE(f.run(OperationKind::Backfill, u"t"_s).run.result, u"ok"_s);
+        EmbeddedEngine engine(f.project(), EngineOptions{});
+        QSignalSpy finished(&engine, &Engine::operationFinished);
+        engine.start();
+        auto runsOf = [&](const QString &kind) {
+            QList<OperationResult> runs;
+            for (const QList<QVariant> &args : finished)
+                if (const auto r = args.at(2).value<OperationResult>(); r.run.kind == kind)
+                    runs << r;
+            return runs;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!runsOf(u"sweep"_s).isEmpty(), 30000);
+        const OperationResult sweep = runsOf(u"sweep"_s).first();
+        qInfo("one sweep of 1,000,000 keys took %.2f s", sweep.run.durationS());
+
+        f.source(u"UPDATE t SET v = 'moved', ts = '9999999999' WHERE id = 5"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(
+                f.mirrorScalar(u"SELECT v FROM t WHERE id = 5"_s).toString() == u"moved"_s,
+                30000);
+        // And the sweeps still run on their schedule beside the syncs.
+        const qsizetype sweeps = runsOf(u"sweep"_s).size();
+        QTRY_VERIFY_WITH_TIMEOUT(runsOf(u"sweep"_s).size() > sweeps, 30000);
+        engine.stop();
+    }
+
     void twoBackfillRequestsRunOnce()
     {
         MirrorFixture f;
