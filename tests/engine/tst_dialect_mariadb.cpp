@@ -1008,10 +1008,14 @@ void TestDialectMariaDb::secondSyncPicksUpExactlyTheChangedRows()
     QCOMPARE(b.checkpoint(mapping).cursor, QVariant(u"2024-05-01 12:00:00.000012"_s));
     QCOMPARE(b.checkpoint(mapping).key, QVariantList{qlonglong(5)});
 
-    // A late commit: same cursor value as the checkpoint but a smaller key, so the pass after
-    // the checkpoint does not see it. The lookback re-read (one second back) does, and writes
-    // only that row even though it re-reads four.
+    // A late commit with the checkpoint's own cursor value and a smaller key: the pass after
+    // the checkpoint does not see it, the re-read of the ties does, even at lookback 0. (This
+    // test used to expect 0 rows here: the row was left behind for good, issue 10.)
     a.exec(update, {u"late 2"_s, u"2024-05-01 12:00:00.000012"_s, 2});
+    QCOMPARE(b.run(OperationKind::Sync, mapping).run.rowsWritten, 1);
+    // A late commit with an older cursor value: only the lookback window (one second back)
+    // finds it, and writes only that row even though it re-reads five.
+    a.exec(update, {u"late 4"_s, u"2024-05-01 12:00:00.000011"_s, 4});
     QCOMPARE(b.run(OperationKind::Sync, mapping).run.rowsWritten, 0);
     m.lookback = 1;
     r = b.run(OperationKind::Sync, mapping);
