@@ -32,6 +32,8 @@ BUILD_PACKAGES=(
     # The xcb/wayland/offscreen platform plugins; without them the GUI cannot open a window.
     qt6-qpa-plugins libgl-dev
     sqlite3
+    # Drift hashing registers a function on QSQLITE's connection through libsqlite3's API.
+    libsqlite3-dev
 )
 # The generator soaks (bench/soak, label `soak`) drive the sources with pgbench and sysbench.
 # On Debian 12 pgbench is in postgresql-15, which `postgresql` pulls in (/usr/bin/pgbench is

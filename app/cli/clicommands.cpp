@@ -20,6 +20,10 @@ Commands:
   sweep      delete mirror rows whose key is gone from the source (--force past the safety refusal)
   resync     sweep, then backfill
   status     state, checkpoint, row counts, backlog and orphans per mapping (--json)
+  diff       rows that differ between source and mirror, and why (exit 1 when any do)
+  explain    one key: source row, mirror row, checkpoint, and the verdict (--key)
+  repair     make the mirror equal to the source where diff finds differences
+             (prints the statements; --execute applies them)
   demo       create the embedded SQLite demo in --dir (--write: run its live writer)
 
 Options:
@@ -29,7 +33,14 @@ Options:
   --no-gate        backfill: skip the in-sync gate
   --force          sweep/resync: pass the safety refusal
   --dry-run        sweep: count orphans, delete nothing
-  --json           status: machine-readable output
+  --json           status, diff, explain: machine-readable output
+  --limit N        diff: list at most N differences per mapping (default 1000)
+  --key-from KEY   diff, repair, backfill: start of the key range (inclusive)
+  --key-to KEY     diff, repair, backfill: end of the key range (inclusive)
+  --key KEY        explain: the key (comma-separated values, or a JSON array)
+  --html FILE      diff: also write a self-contained HTML report
+  --csv FILE       diff: also write the differences as CSV
+  --execute        repair: apply the changes (without it: print them only)
   --dir DIR        demo: the folder
   --rows N         demo: initial rows (default 2000)
   --write          demo: run the live writer until SIGINT/SIGTERM
@@ -65,7 +76,36 @@ std::optional<Options> parseArgs(const QStringList &args, QTextStream &err)
     for (qsizetype i = 0; i < rest.size(); ++i) {
         const QString a = rest.at(i);
         const QString name = a.section(u'=', 0, 0);
-        if (name == u"--project" || name == u"--mapping" || name == u"--dir" || name == u"--rows"
+        if (name == u"--key" || name == u"--key-from" || name == u"--key-to" || name == u"--html"
+            || name == u"--csv") {
+            const auto v = value(i, name);
+            if (!v)
+                return std::nullopt;
+            if (name == u"--key")
+                o.key = *v;
+            else if (name == u"--key-from")
+                o.keyFrom = *v;
+            else if (name == u"--key-to")
+                o.keyTo = *v;
+            else if (name == u"--html")
+                o.htmlFile = *v;
+            else
+                o.csvFile = *v;
+        } else if (name == u"--limit") {
+            const auto v = value(i, name);
+            if (!v)
+                return std::nullopt;
+            bool ok = false;
+            const int n = v->toInt(&ok);
+            if (!ok || n < 0) {
+                err << "tidemark-cli: --limit needs a number of rows (0 or more), not '" << *v
+                    << "'\n";
+                return std::nullopt;
+            }
+            o.limit = n;
+        } else if (a == u"--execute") {
+            o.execute = true;
+        } else if (name == u"--project" || name == u"--mapping" || name == u"--dir" || name == u"--rows"
             || name == u"--rate") {
             const auto v = value(i, name);
             if (!v)
@@ -160,7 +200,13 @@ int runCommand(const Options &o, QTextStream &out, QTextStream &err)
         return runWatch(o, out, err);
     if (const std::optional<OperationKind> kind = operationFromName(o.command))
         return runOperations(o, *kind, out, err);
-    if (o.command == u"diff" || o.command == u"repair" || o.command == u"serve") {
+    if (o.command == u"diff")
+        return runDiff(o, out, err);
+    if (o.command == u"explain")
+        return runExplain(o, out, err);
+    if (o.command == u"repair")
+        return runRepair(o, out, err);
+    if (o.command == u"serve") {
         err << "tidemark-cli: '" << o.command << "' is not available in this version yet\n";
         return ExitError;
     }

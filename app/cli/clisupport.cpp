@@ -1,7 +1,11 @@
 #include "clisupport.h"
 
 #include "db/connectionset.h"
+#include "drift/keytext.h"
 #include "project/projectloader.h"
+#include "sync/checkpointstore.h"
+
+#include <QElapsedTimer>
 
 #include <csignal>
 #include <unistd.h>
@@ -102,6 +106,71 @@ int exitCodeFor(const QList<OperationResult> &results)
             code = ExitRefused;
     }
     return code;
+}
+
+} // namespace tidemark::cli
+
+namespace tidemark::cli {
+
+std::optional<QList<ResolvedMapping>> checkedMappings(const Project &project,
+                                                      ConnectionSet &connections,
+                                                      const Options &o, QTextStream &err)
+{
+    const ProjectCheck check = checkProject(project, connections, o.mapping, true);
+    QList<ProjectError> problems = check.errors;
+    for (const ResolvedMapping &m : check.mappings) {
+        DbConnection &mirror = connections.get(m.config.mirror.connection);
+        if (!CheckpointStore(mirror).exists())
+            problems << ProjectError{project.filePath, QStringLiteral("mapping '%1'").arg(m.name()),
+                                     QStringLiteral("the state table '%1' is missing in %2; run "
+                                                    "`tidemark-cli prepare` first")
+                                             .arg(CheckpointStore::tableName(), mirror.describe())};
+    }
+    if (!problems.isEmpty()) {
+        reportProblems(problems, project.filePath, err);
+        return std::nullopt;
+    }
+    return check.mappings;
+}
+
+bool keyRange(const Options &o, const ResolvedMapping &m, QVariantList &from, QVariantList &to,
+              QTextStream &err)
+{
+    for (const auto &[text, target, option] :
+         {std::tuple{o.keyFrom, &from, "--key-from"}, std::tuple{o.keyTo, &to, "--key-to"}}) {
+        if (text.isEmpty())
+            continue;
+        QString why;
+        const std::optional<QVariantList> key = parseKeyText(text, m, &why);
+        if (!key) {
+            err << "tidemark-cli: " << option << " for mapping '" << m.name() << "': " << why
+                << '\n';
+            return false;
+        }
+        *target = *key;
+    }
+    return true;
+}
+
+std::function<void(const Progress &)> progressPrinter(const QString &mapping, QTextStream &err)
+{
+    auto started = std::make_shared<QElapsedTimer>();
+    auto last = std::make_shared<qint64>(0);
+    started->start();
+    return [started, last, mapping, &err](const Progress &p) {
+        const qint64 now = started->elapsed();
+        if (now < 2000 || now - *last < 1000)
+            return;
+        *last = now;
+        err << mapping << ": " << p.phase;
+        if (p.rowsTotal > 0)
+            err << ' ' << (100 * p.rowsDone / p.rowsTotal) << "% (" << p.rowsDone << " of "
+                << p.rowsTotal << " rows)";
+        else
+            err << " (" << p.rowsDone << " rows)";
+        err << '\n';
+        err.flush();
+    };
 }
 
 } // namespace tidemark::cli

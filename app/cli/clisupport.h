@@ -12,6 +12,7 @@
 #include <QTextStream>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 
 namespace tidemark {
@@ -33,6 +34,14 @@ struct Options
     bool write = false;
     bool verbose = false;
     QString dir;
+    // diff, explain, repair, backfill
+    int limit = 1000;
+    QString key;
+    QString keyFrom;
+    QString keyTo;
+    QString htmlFile;
+    QString csvFile;
+    bool execute = false;
     int rows = 2000;
     double rate = 20;
 };
@@ -52,6 +61,19 @@ std::optional<Project> loadProject(const Options &o, QTextStream &err);
 QString resultLine(const QString &mapping, const OperationResult &r);
 int exitCodeFor(const QList<OperationResult> &results);
 
+// The selected mappings, checked against the live databases, each with its state table there
+// (the checkpoint says why rows differ). Prints every problem and returns nullopt if any.
+std::optional<QList<ResolvedMapping>> checkedMappings(const Project &project,
+                                                      ConnectionSet &connections,
+                                                      const Options &o, QTextStream &err);
+// --key-from / --key-to for one mapping, as canonical key values (empty when not given).
+// Prints the problem and returns false when a value does not fit the key.
+bool keyRange(const Options &o, const ResolvedMapping &m, QVariantList &from, QVariantList &to,
+              QTextStream &err);
+// Progress on stderr for long runs: nothing in the first two seconds, then a line at most
+// every second ("orders: diff: comparing 45% (450000 of 1000000 rows)").
+std::function<void(const Progress &)> progressPrinter(const QString &mapping, QTextStream &err);
+
 // The commands, one file each.
 int runValidate(const Options &o, QTextStream &out, QTextStream &err);
 int runStatus(const Options &o, QTextStream &out, QTextStream &err);
@@ -59,5 +81,8 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err);
 int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextStream &err);
 int runWatch(const Options &o, QTextStream &out, QTextStream &err); // sync --watch
 int runDemo(const Options &o, QTextStream &out, QTextStream &err);
+int runDiff(const Options &o, QTextStream &out, QTextStream &err);
+int runExplain(const Options &o, QTextStream &out, QTextStream &err);
+int runRepair(const Options &o, QTextStream &out, QTextStream &err);
 
 } // namespace tidemark::cli

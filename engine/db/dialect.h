@@ -21,6 +21,7 @@ namespace tidemark {
 
 class DbConnection;
 class TableCodec;
+struct HashRule;
 
 class Dialect
 {
@@ -139,6 +140,33 @@ public:
 
     // The state table that holds checkpoints, in the mirror database.
     virtual QString createStateTable(const QString &table) const = 0;
+
+    // Drift detection (drift/rowencoding.h; each dialect's part is in db/drifthash_*.cpp).
+    // The SQL for a column's payload, given its rule, or an empty string when this dialect's
+    // SQL cannot produce the payload exactly: the differ then hashes that column in C++ from
+    // streamed values. NULL in, NULL out.
+    virtual QString hashPayload(const ColumnInfo &column, const HashRule &rule) const;
+    // An expression for the row hash of `columns` (each with its rule, every one of which
+    // hashPayload() could produce), and the select list "count, sum of the high 32 bits, sum of
+    // the low 32 bits" over a derived table whose hash column is `alias`, the sums as texts or
+    // integers (never doubles). The default builds MD5 of the encodings via hashPayload().
+    virtual QString rowHashExpression(const QList<ColumnInfo> &columns,
+                                      const QList<HashRule> &rules) const;
+    virtual QString hashSums(const QString &alias) const = 0;
+    // Called once on a connection before it hashes (SQLite registers its hash function).
+    virtual void prepareHashing(DbConnection &) const {}
+    // An expression that orders and compares the key column in binary order (UTF-8 bytes for
+    // text), so that both sides of a mapping agree about which keys lie in a range. May ask
+    // the catalog (a column whose collation already is binary keeps its index).
+    virtual QString binaryKeyExpression(DbConnection &conn, const QString &table,
+                                        const ColumnInfo &column) const;
+    // Row comparisons (a, b) > (?, ?) are spelled out (MariaDB, see rowGreaterThan()).
+    virtual bool expandsRowComparisons() const { return false; }
+    // " FOR UPDATE" where the database locks the rows a SELECT reads (a repair holds them while
+    // it re-reads the source); empty where it does not (SQLite locks the whole file on write).
+    virtual QString forUpdate() const { return {}; }
+    // The table that keeps each drift check's counts and segment checksums, in the mirror.
+    virtual QString createDriftTable(const QString &table) const = 0;
 
     static std::unique_ptr<Dialect> create(DriverKind kind);
 

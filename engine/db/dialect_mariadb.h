@@ -61,6 +61,15 @@ public:
     QSqlError finishStatement(DbConnection &conn) const override;
     QString lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const override;
     QString createStateTable(const QString &table) const override;
+    QString hashPayload(const ColumnInfo &column, const HashRule &rule) const override;
+    QString rowHashExpression(const QList<ColumnInfo> &columns,
+                              const QList<HashRule> &rules) const override;
+    QString hashSums(const QString &alias) const override;
+    QString binaryKeyExpression(DbConnection &conn, const QString &table,
+                                const ColumnInfo &column) const override;
+    QString createDriftTable(const QString &table) const override;
+    QString forUpdate() const override { return QStringLiteral(" FOR UPDATE"); }
+    bool expandsRowComparisons() const override { return true; }
 
     // information_schema's DATA_TYPE and COLUMN_TYPE to a value class. `isJson`: the column
     // carries MariaDB's json_valid() check (JSON is an alias of LONGTEXT there).

@@ -50,6 +50,14 @@ public:
     int socketDescriptor(DbConnection &conn) const override;
     QString lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const override;
     QString createStateTable(const QString &table) const override;
+    QString hashPayload(const ColumnInfo &column, const HashRule &rule) const override;
+    QString rowHashExpression(const QList<ColumnInfo> &columns,
+                              const QList<HashRule> &rules) const override;
+    QString hashSums(const QString &alias) const override;
+    QString binaryKeyExpression(DbConnection &conn, const QString &table,
+                                const ColumnInfo &column) const override;
+    QString createDriftTable(const QString &table) const override;
+    QString forUpdate() const override { return QStringLiteral(" FOR UPDATE"); }
 
     // `typeName` is pg_type.typname of the column's (base) type, e.g. "int8", "timestamptz".
     static ValueClass classify(const QString &typeName);

@@ -26,6 +26,14 @@ public:
                               const QStringList &columns, const QStringList &key) const override;
     void configureSession(DbConnection &conn) const override;
     QString createStateTable(const QString &table) const override;
+    QString hashPayload(const ColumnInfo &column, const HashRule &rule) const override;
+    QString rowHashExpression(const QList<ColumnInfo> &columns,
+                              const QList<HashRule> &rules) const override;
+    QString hashSums(const QString &alias) const override;
+    QString binaryKeyExpression(DbConnection &conn, const QString &table,
+                                const ColumnInfo &column) const override;
+    QString createDriftTable(const QString &table) const override;
+    void prepareHashing(DbConnection &conn) const override;
 
     static ValueClass classify(const QString &declaredType);
 };

@@ -1,0 +1,80 @@
+// tidemark-cli repair: makes the mirror equal to the source where diff finds differences.
+// Without --execute it prints the statements it would run and changes nothing.
+#include "clisupport.h"
+
+#include "db/connectionset.h"
+#include "db/dberror.h"
+#include "drift/repair.h"
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark::cli {
+
+int runRepair(const Options &o, QTextStream &out, QTextStream &err)
+{
+    const std::optional<Project> project = loadProject(o, err);
+    if (!project)
+        return ExitError;
+    ConnectionSet connections(*project, u"cli"_s);
+    const std::optional<QList<ResolvedMapping>> mappings =
+            checkedMappings(*project, connections, o, err);
+    if (!mappings)
+        return ExitError;
+    installStopSignals();
+    bool failed = false, refused = false;
+    for (const ResolvedMapping &m : *mappings) {
+        DiffOptions diffOptions;
+        if (!keyRange(o, m, diffOptions.keyFrom, diffOptions.keyTo, err))
+            return ExitError;
+        MappingContext ctx{m, connections.get(m.config.source.connection),
+                           connections.get(m.config.mirror.connection), &stopFlag(),
+                           progressPrinter(m.name(), err)};
+        try {
+            DiffRun diff = Differ(ctx, diffOptions).run();
+            if (diff.equal()) {
+                out << m.name() << ": equal, nothing to repair\n";
+                continue;
+            }
+            RepairOptions options;
+            options.execute = o.execute;
+            options.force = o.force;
+            if (!o.execute)
+                out << "-- " << m.name() << ": " << diff.differences() << " differences ("
+                    << diff.missing << " missing, " << diff.extra << " extra, " << diff.changed
+                    << " changed); statements for " << ctx.mirror.describe()
+                    << ", not run (--execute to apply):\n";
+            const RepairResult r = repair(ctx, diff, options,
+                                          [&out](const QString &sql) { out << sql << '\n'; });
+            if (r.refused) {
+                err << m.name() << ": repair refused: " << r.refusal << '\n';
+                refused = true;
+                continue;
+            }
+            if (o.execute) {
+                out << m.name() << ": repaired: " << r.deleted << " deleted, " << r.updated
+                    << " updated, " << r.inserted << " inserted";
+                if (r.alreadyEqual > 0)
+                    out << ", " << r.alreadyEqual << " already equal when read again";
+                if (r.changedSinceDiff > 0)
+                    out << ", " << r.changedSinceDiff << " mirror rows had changed since the diff";
+                out << "; compared again: "
+                    << (r.stillDiffering == 0 ? u"all equal"_s
+                                              : u"%1 still differ (changed meanwhile)"_s.arg(
+                                                        r.stillDiffering))
+                    << '\n';
+            }
+        } catch (const DbError &e) {
+            err << m.name() << ": repair failed: " << e.message() << '\n';
+            failed = true;
+            if (e.kind() == DbError::Kind::Cancelled)
+                break;
+        }
+    }
+    out.flush();
+    err.flush();
+    if (failed)
+        return ExitError;
+    return refused ? ExitRefused : ExitOk;
+}
+
+} // namespace tidemark::cli

@@ -1,0 +1,234 @@
+#include "drift/tableside.h"
+
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+#include "db/valuecodec.h"
+#include "sync/keylookup.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+quint64 toUnsigned(const QVariant &v)
+{
+    if (v.metaType().id() == QMetaType::QByteArray)
+        return v.toByteArray().toULongLong();
+    return v.toString().toULongLong();
+}
+
+} // namespace
+
+bool TableSide::sqlCanHash(const Dialect &dialect, const ColumnInfo &column, const HashRule &rule)
+{
+    return !dialect.hashPayload(column, rule).isEmpty();
+}
+
+TableSide::TableSide(DbConnection &conn, const TableSchema &schema, QString table,
+                     QStringList columns, QStringList key, QList<HashRule> rules,
+                     QList<int> clientColumns)
+    : m_conn(conn)
+    , m_dialect(conn.dialect())
+    , m_schema(schema)
+    , m_table(std::move(table))
+    , m_columns(std::move(columns))
+    , m_key(std::move(key))
+    , m_rules(std::move(rules))
+    , m_clientColumns(std::move(clientColumns))
+    , m_codec(conn.dialect(), m_schema, m_columns)
+{
+    Q_ASSERT(m_rules.size() == m_columns.size());
+    QList<ColumnInfo> hashed;
+    QList<HashRule> hashedRules;
+    for (qsizetype i = 0; i < m_columns.size(); ++i) {
+        if (m_clientColumns.contains(int(i)))
+            continue;
+        hashed << m_codec.column(i);
+        hashedRules << m_rules.at(i);
+    }
+    if (!hashed.isEmpty())
+        m_hashExpr = m_dialect.rowHashExpression(hashed, hashedRules);
+    for (const QString &k : m_key) {
+        const qsizetype i = m_columns.indexOf(k);
+        Q_ASSERT(i >= 0);
+        m_keyIndexes << int(i);
+        m_keyExprs << m_dialect.binaryKeyExpression(m_conn, m_table, m_codec.column(i));
+    }
+    m_orderBy = u" ORDER BY "_s + m_keyExprs.join(u", "_s);
+}
+
+QString TableSide::compare(const char *op, const QVariantList &values, QVariantList &binds) const
+{
+    Q_ASSERT(values.size() == m_keyExprs.size());
+    const QVariantList driver = m_codec.toDriver(m_key, values);
+    const QString o = QString::fromLatin1(op);
+    if (m_keyExprs.size() == 1) {
+        binds << driver.first();
+        return m_keyExprs.first() + u' ' + o + u" ?"_s;
+    }
+    if (!m_dialect.expandsRowComparisons()) {
+        QStringList marks;
+        for (qsizetype i = 0; i < driver.size(); ++i)
+            marks << u"?"_s;
+        binds << driver;
+        return u"("_s + m_keyExprs.join(u", "_s) + u") "_s + o + u" ("_s + marks.join(u", "_s)
+                + u')';
+    }
+    // (a > ?) OR (a = ? AND b > ?) ...: only the last column takes the operator as given; the
+    // ones before it are strict.
+    const QString strict = o.startsWith(u'>') ? u">"_s : u"<"_s;
+    QStringList terms;
+    for (qsizetype i = 0; i < m_keyExprs.size(); ++i) {
+        QStringList parts;
+        for (qsizetype j = 0; j < i; ++j) {
+            parts << m_keyExprs.at(j) + u" = ?"_s;
+            binds << driver.at(j);
+        }
+        const bool last = i == m_keyExprs.size() - 1;
+        parts << m_keyExprs.at(i) + u' ' + (last ? o : strict) + u" ?"_s;
+        binds << driver.at(i);
+        terms << u"("_s + parts.join(u" AND "_s) + u')';
+    }
+    return u"("_s + terms.join(u" OR "_s) + u')';
+}
+
+QString TableSide::where(const KeyRange &range, const QVariantList &after, QVariantList &binds) const
+{
+    QStringList conditions;
+    for (const QString &k : m_key)
+        conditions << m_dialect.quote(k) + u" IS NOT NULL"_s;
+    if (!range.lo.isEmpty())
+        conditions << compare(range.loInclusive ? ">=" : ">", range.lo, binds);
+    if (!range.hi.isEmpty())
+        conditions << compare("<=", range.hi, binds);
+    if (!after.isEmpty())
+        conditions << compare(">", after, binds);
+    return u" WHERE "_s + conditions.join(u" AND "_s);
+}
+
+qint64 TableSide::count(const KeyRange &range)
+{
+    QVariantList binds;
+    const QString sql = u"SELECT COUNT(*) FROM "_s + m_dialect.quote(m_table) + where(range, {}, binds);
+    return m_conn.scalar(sql, binds).toLongLong();
+}
+
+SegmentChecksum TableSide::checksum(const KeyRange &range)
+{
+    SegmentChecksum result;
+    QVariantList binds;
+    const QString filter = where(range, {}, binds);
+    const QString table = m_dialect.quote(m_table);
+    if (m_hashExpr.isEmpty()) {
+        result.rows = m_conn.scalar(u"SELECT COUNT(*) FROM "_s + table + filter, binds).toLongLong();
+    } else {
+        const QString sql = u"SELECT "_s + m_dialect.hashSums(u"h"_s) + u" FROM (SELECT "_s
+                + m_hashExpr + u" AS h FROM "_s + table + filter + u") s"_s;
+        QSqlQuery q = m_conn.exec(sql, binds);
+        if (!q.next())
+            throw m_conn.failure(m_conn.describe() + u" (checksum of '"_s + m_table + u"')"_s,
+                                 q.lastError(), sql);
+        result.rows = q.value(0).toLongLong();
+        result.sum = (toUnsigned(q.value(1)) << 32) + toUnsigned(q.value(2));
+    }
+    if (!m_clientColumns.isEmpty()) {
+        // The columns this side's SQL (or the other's) cannot hash exactly: hashed here, each
+        // row with its key, so that values swapped between rows still change the sum.
+        QList<int> positions = m_keyIndexes;
+        for (int c : m_clientColumns)
+            if (!positions.contains(c))
+                positions << c;
+        QStringList names;
+        QList<HashRule> rules;
+        for (int p : positions) {
+            names << m_columns.at(p);
+            rules << m_rules.at(p);
+        }
+        const TableCodec codec(m_dialect, m_schema, names);
+        QVariantList streamBinds;
+        const QString sql = u"SELECT "_s + codec.selectList() + u" FROM "_s + table
+                + where(range, {}, streamBinds);
+        QSqlQuery q = m_conn.exec(sql, streamBinds);
+        while (q.next())
+            result.sum += rowHash(codec.readRow(q), rules);
+        if (q.lastError().isValid())
+            throw m_conn.failure(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
+                                 q.lastError(), sql);
+    }
+    return result;
+}
+
+std::optional<QVariantList> TableSide::keyAt(const KeyRange &range, qint64 offset)
+{
+    const TableCodec keyCodec(m_dialect, m_schema, m_key);
+    QVariantList binds;
+    const QString sql = u"SELECT "_s + keyCodec.selectList() + u" FROM "_s
+            + m_dialect.quote(m_table) + where(range, {}, binds) + m_orderBy + m_dialect.limit(1)
+            + u" OFFSET "_s + QString::number(offset);
+    QSqlQuery q = m_conn.exec(sql, binds);
+    if (q.next())
+        return keyCodec.readRow(q);
+    if (q.lastError().isValid())
+        throw m_conn.failure(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
+                             q.lastError(), sql);
+    return std::nullopt;
+}
+
+QList<QVariantList> TableSide::rows(const KeyRange &range, const QVariantList &after, int limit)
+{
+    QVariantList binds;
+    const QString sql = u"SELECT "_s + m_codec.selectList() + u" FROM "_s
+            + m_dialect.quote(m_table) + where(range, after, binds) + m_orderBy
+            + m_dialect.limit(limit);
+    QSqlQuery q = m_conn.exec(sql, binds, false);
+    QList<QVariantList> out;
+    while (q.next())
+        out << m_codec.readRow(q);
+    if (q.lastError().isValid())
+        throw m_conn.failure(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
+                             q.lastError(), sql);
+    return out;
+}
+
+QHash<QString, QVariantList> TableSide::rowsByKeys(const QList<QVariantList> &keys)
+{
+    return fetchRowsByKeys(m_conn, m_schema, m_table, m_columns, m_key, keys);
+}
+
+int compareKeys(const QVariantList &a, const QVariantList &b, const QList<ValueClass> &classes)
+{
+    for (qsizetype i = 0; i < a.size() && i < b.size(); ++i) {
+        const QVariant &x = a.at(i);
+        const QVariant &y = b.at(i);
+        const ValueClass c = i < classes.size() ? classes.at(i) : ValueClass::Unknown;
+        int r = 0;
+        const bool xText = x.metaType().id() == QMetaType::QString
+                || x.metaType().id() == QMetaType::QByteArray;
+        const bool yText = y.metaType().id() == QMetaType::QString
+                || y.metaType().id() == QMetaType::QByteArray;
+        const bool bytewise = c == ValueClass::Text || c == ValueClass::Json
+                || c == ValueClass::Blob || c == ValueClass::Unknown || c == ValueClass::Date;
+        if (bytewise && xText && yText) {
+            const QByteArray xb = x.metaType().id() == QMetaType::QByteArray ? x.toByteArray()
+                                                                             : x.toString().toUtf8();
+            const QByteArray yb = y.metaType().id() == QMetaType::QByteArray ? y.toByteArray()
+                                                                             : y.toString().toUtf8();
+            r = xb < yb ? -1 : (yb < xb ? 1 : 0);
+        } else if (const std::optional<int> o = compareValues(x, y, c)) {
+            r = *o;
+        } else {
+            const QString xs = displayText(x);
+            const QString ys = displayText(y);
+            r = xs < ys ? -1 : (ys < xs ? 1 : 0);
+        }
+        if (r != 0)
+            return r < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
+} // namespace tidemark
