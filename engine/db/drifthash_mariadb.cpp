@@ -86,7 +86,7 @@ QString MariaDbDialect::rowHashExpression(const QList<ColumnInfo> &columns,
 
 QString MariaDbDialect::hashSums(const QString &alias) const
 {
-    auto half = [&](int from) {
+    auto half = [&](int from) -> QString {
         return u"CAST(COALESCE(SUM(CAST(CONV(SUBSTR("_s + alias + u", "_s + QString::number(from)
                 + u", 8), 16, 10) AS UNSIGNED)), 0) AS CHAR)"_s;
     };

@@ -28,7 +28,7 @@ QString PostgresDialect::hashPayload(const ColumnInfo &column, const HashRule &r
     const QString x = quote(column.name);
     const ValueClass own = column.valueClass;
     // Each payload is bytea. A class the rule does not share is hashed in C++.
-    auto text = [](const QString &expr) { return u"convert_to("_s + expr + u", 'UTF8')"_s; };
+    auto text = [](const QString &expr) -> QString { return u"convert_to("_s + expr + u", 'UTF8')"_s; };
     switch (rule.valueClass) {
     case ValueClass::Integer:
     case ValueClass::Boolean:
@@ -96,7 +96,7 @@ QString PostgresDialect::rowHashExpression(const QList<ColumnInfo> &columns,
 
 QString PostgresDialect::hashSums(const QString &alias) const
 {
-    auto half = [&](int from) {
+    auto half = [&](int from) -> QString {
         return u"coalesce(sum(('x' || substr("_s + alias + u", "_s + QString::number(from)
                 + u", 8))::bit(32)::bigint), 0)::text"_s;
     };
