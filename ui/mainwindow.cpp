@@ -18,7 +18,6 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -32,7 +31,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -50,12 +48,6 @@ const QString SplitterKey = u"window/splitter"_s;
 const QString ColumnsKey = u"window/mappingColumns"_s;
 // Widest a column grows on its own; the operator can widen it further.
 constexpr int MaxAutoColumnWidth = 240;
-
-bool needsPreflight(OperationKind kind)
-{
-    return kind == OperationKind::Sweep || kind == OperationKind::Backfill
-            || kind == OperationKind::Resync;
-}
 
 } // namespace
 
@@ -163,6 +155,14 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_countdownTimer->setInterval(1000);
     connect(m_countdownTimer, &QTimer::timeout, this, &MainWindow::handleCountdownTick);
     m_countdownTimer->start();
+
+    m_preflight = new PreflightFlow(m_model, this);
+    connect(m_preflight, &PreflightFlow::messagePosted, this, [this](const QString &text) {
+        statusBar()->showMessage(text, ResultMessageTimeoutMs);
+    });
+    // Through the window's own hooks, which tests override to answer at once.
+    connect(m_preflight, &PreflightFlow::preflightFinished, this, &MainWindow::confirmOperation);
+    connect(m_preflight, &PreflightFlow::operationRefused, this, &MainWindow::askToForce);
 
     createActions();
     createToolBar();
@@ -418,11 +418,12 @@ void MainWindow::createStatusBar()
 
 void MainWindow::setEngine(Engine *engine)
 {
-    if (m_engine)
+    if (m_engine) {
         disconnect(m_engine, nullptr, this, nullptr);
+        disconnect(m_engine, nullptr, m_preflight, nullptr);
+    }
     m_engine = engine;
-    // Ids are per engine; a result from the old one can no longer arrive.
-    m_pending.clear();
+    m_preflight->setEngine(engine);
     m_model->clear();
     m_connectionsModel->clear();
     m_history.clear();
@@ -435,8 +436,8 @@ void MainWindow::setEngine(Engine *engine)
         connect(m_engine, &Engine::statusChanged, this, &MainWindow::handleStatusChanged);
         connect(m_engine, &Engine::connectionsChanged, this,
                 &MainWindow::handleConnectionsChanged);
-        connect(m_engine, &Engine::operationFinished, this,
-                &MainWindow::handleOperationFinished);
+        connect(m_engine, &Engine::operationFinished, m_preflight,
+                &PreflightFlow::handleOperationFinished);
         // The window does not own the engine; one deleted under it must not leave its rows
         // on screen as if they were still watched.
         connect(m_engine, &QObject::destroyed, this, [this] { setEngine(nullptr); });
@@ -564,138 +565,24 @@ void MainWindow::handleConnectionsChanged(const QList<ConnectionStatus> &connect
     m_statusSeparator->setVisible(!connections.isEmpty());
 }
 
-void MainWindow::handleOperationFinished(quint64 requestId, const QString &mapping,
-                                         const OperationResult &result)
-{
-    const std::optional<PendingRequest> pending = m_pending.contains(requestId)
-            ? std::optional<PendingRequest>(m_pending.take(requestId))
-            : std::nullopt;
-
-    if (pending && pending->options.dryRun) {
-        handlePreflightFinished(*pending, result);
-        return;
-    }
-
-    // Routine scheduled passes finish every few seconds; showing each would wipe the result
-    // of what the operator asked for before it could be read. They are in the log; failures
-    // and refusals of any pass still show here.
-    if (pending || !result.ok())
-        statusBar()->showMessage(operationtext::describeResult(mapping, result),
-                                 ResultMessageTimeoutMs);
-
-    // Only what the operator asked for here is offered again with force: a scheduled pass
-    // that is refused must not pop up a dialog every interval. A forced request that is still
-    // refused is not offered again either.
-    if (!result.refused() || !pending || pending->options.force)
-        return;
-    ForcedRetry retry;
-    retry.mapping = mapping;
-    retry.kind = pending->kind;
-    retry.options = pending->options;
-    retry.reason = result.run.error.isEmpty() ? result.run.note : result.run.error;
-    askToForce(retry);
-}
-
 void MainWindow::askToForce(const ForcedRetry &retry)
 {
-    auto *box = new QMessageBox(QMessageBox::Warning, u"Operation refused"_s,
-                                u"Tidemark refused to %1 '%2'."_s.arg(operationtext::verb(retry.kind),
-                                                                      retry.mapping),
-                                QMessageBox::Yes | QMessageBox::No, this);
-    box->setObjectName(u"forceConfirmation"_s);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    QString question = u"%1\n\n"_s.arg(retry.reason);
-    if (retry.kind == OperationKind::Sweep)
-        question += u"Sweep anyway? This deletes every mirror row whose key is not in the "
-                    u"source table."_s;
-    else
-        question += u"Run it anyway?"_s;
-    box->setInformativeText(question);
-    box->setDefaultButton(QMessageBox::No);
-    // open(), not exec(): no nested event loop while engine signals keep arriving, and the
-    // engine has long moved on; a Yes is simply a new request.
-    connect(box, &QMessageBox::finished, this, [this, box, retry] {
-        if (box->standardButton(box->clickedButton()) == QMessageBox::Yes)
-            retryForced(retry);
-    });
-    box->open();
+    m_preflight->askToForce(retry);
 }
 
 void MainWindow::retryForced(const ForcedRetry &retry)
 {
-    OperationOptions options = retry.options;
-    options.force = true;
-    // A refused pre-flight is answered with the real operation: the operator has read why.
-    options.dryRun = false;
-    sendRequest(retry.mapping, retry.kind, options);
-}
-
-void MainWindow::handlePreflightFinished(const PendingRequest &pending,
-                                         const OperationResult &result)
-{
-    // A dry run is not refused itself; it says (refusal) that the real run would be.
-    if (result.refused() || !result.refusal.isEmpty()) {
-        statusBar()->showMessage(operationtext::describeResult(pending.mapping, result),
-                                 ResultMessageTimeoutMs);
-        ForcedRetry retry;
-        retry.mapping = pending.mapping;
-        retry.kind = pending.kind;
-        retry.options = pending.options;
-        retry.reason = !result.refusal.isEmpty() ? result.refusal
-                : result.run.error.isEmpty()     ? result.run.note
-                                                 : result.run.error;
-        askToForce(retry);
-        return;
-    }
-    if (!result.ok()) {
-        statusBar()->showMessage(u"%1: %2 pre-flight failed, nothing was changed: %3"_s.arg(
-                                         pending.mapping, operationName(pending.kind),
-                                         result.run.error.isEmpty() ? result.run.note
-                                                                    : result.run.error),
-                                 ResultMessageTimeoutMs);
-        return;
-    }
-    Preflight preflight = operationtext::preflightFrom(pending.mapping, pending.kind, result);
-    OperationOptions real = pending.options;
-    real.dryRun = false;
-    real.noGate = real.noGate || preflight.options.noGate;
-    preflight.options = real;
-    statusBar()->showMessage(u"%1: %2 pre-flight done; waiting for confirmation"_s.arg(
-                                     pending.mapping, operationName(pending.kind)),
-                             ResultMessageTimeoutMs);
-    confirmOperation(preflight);
+    m_preflight->retryForced(retry);
 }
 
 void MainWindow::confirmOperation(const Preflight &preflight)
 {
-    const bool deletes = preflight.rowsToDelete > 0;
-    auto *box = new QMessageBox(deletes ? QMessageBox::Warning : QMessageBox::Question,
-                                u"Confirm %1"_s.arg(operationName(preflight.kind)),
-                                operationtext::preflightQuestion(preflight),
-                                QMessageBox::Yes | QMessageBox::No, this);
-    box->setObjectName(u"preflightConfirmation"_s);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setInformativeText(operationtext::preflightDetails(preflight));
-    box->setDefaultButton(QMessageBox::No);
-    if (QAbstractButton *yes = box->button(QMessageBox::Yes))
-        yes->setText(u"Run %1"_s.arg(operationName(preflight.kind)));
-    // open(), not exec(): snapshots keep arriving while the operator reads.
-    connect(box, &QMessageBox::finished, this, [this, box, preflight] {
-        if (box->standardButton(box->clickedButton()) == QMessageBox::Yes)
-            runConfirmed(preflight);
-        else
-            statusBar()->showMessage(u"%1: %2 not run"_s.arg(preflight.mapping,
-                                                             operationName(preflight.kind)),
-                                     ResultMessageTimeoutMs);
-    });
-    box->open();
+    m_preflight->confirmOperation(preflight);
 }
 
 void MainWindow::runConfirmed(const Preflight &preflight)
 {
-    OperationOptions options = preflight.options;
-    options.dryRun = false;
-    sendRequest(preflight.mapping, preflight.kind, options);
+    m_preflight->runConfirmed(preflight);
 }
 
 void MainWindow::handleSelectionChanged()
@@ -767,33 +654,7 @@ void MainWindow::requestForSelected(OperationKind kind)
     const QString name = selectedMapping();
     if (name.isEmpty())
         return;
-    // Destructive operations ask first: the same request as a dry run, whose counts the
-    // operator confirms (see handlePreflightFinished()).
-    OperationOptions options;
-    options.dryRun = needsPreflight(kind);
-    sendRequest(name, kind, options);
-}
-
-void MainWindow::sendRequest(const QString &mapping, OperationKind kind,
-                             const OperationOptions &options)
-{
-    if (!m_engine || !m_model->mapping(mapping))
-        return;
-    const quint64 id = m_engine->request(mapping, kind, options);
-    if (id == 0) {
-        // The engine turned it down at once (stopping, or the mapping is gone); it has
-        // logged why, and no result will follow.
-        statusBar()->showMessage(u"%1: %2 not accepted by the engine; see the log"_s.arg(
-                                         mapping, operationName(kind)),
-                                 ResultMessageTimeoutMs);
-        return;
-    }
-    m_pending.insert(id, PendingRequest{mapping, kind, options});
-    const QString how = options.dryRun ? u" pre-flight (dry run)"_s
-            : options.force                ? u" (forced)"_s
-                                           : QString();
-    statusBar()->showMessage(u"%1: %2%3 requested"_s.arg(mapping, operationName(kind), how),
-                             ResultMessageTimeoutMs);
+    m_preflight->request(name, kind);
 }
 
 void MainWindow::updateActions()

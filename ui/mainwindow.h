@@ -9,8 +9,8 @@
 #include "api/engine.h"
 #include "metricshistory.h"
 #include "operationtext.h"
+#include "preflightflow.h"
 
-#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -91,15 +91,8 @@ Q_SIGNALS:
     void openProjectRequested(const QString &path);
 
 protected:
-    // An operation this window asked for came back refused (a sweep that would delete too
-    // much, for one). The engine does not wait for an answer: a "yes" is a new request.
-    struct ForcedRetry
-    {
-        QString mapping;
-        OperationKind kind = OperationKind::Sweep;
-        OperationOptions options;   // as first requested; retryForced() sets force
-        QString reason;             // the engine's refusal, shown to the operator
-    };
+    // An operation this window asked for came back refused (see PreflightFlow).
+    using ForcedRetry = PreflightFlow::ForcedRetry;
     // Asks the operator whether to run it again with force. The default opens a window-modal
     // message box without a nested event loop and calls retryForced() on Yes. Tests override
     // it to answer at once.
@@ -118,13 +111,6 @@ protected:
     virtual QString chooseProjectFile();
 
 private:
-    struct PendingRequest
-    {
-        QString mapping;
-        OperationKind kind = OperationKind::Sync;
-        OperationOptions options;
-    };
-
     void createActions();
     void createMenus();
     void createToolBar();
@@ -133,28 +119,24 @@ private:
 
     void handleStatusChanged(const QList<tidemark::MappingStatus> &mappings);
     void handleConnectionsChanged(const QList<tidemark::ConnectionStatus> &connections);
-    void handleOperationFinished(quint64 requestId, const QString &mapping,
-                                 const tidemark::OperationResult &result);
     void handleSelectionChanged();
     void handleRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last);
     void handleRowsRemoved();
     void handleOpenTriggered();
     void handlePauseTriggered();
     void handleCancelTriggered();
-    void handlePreflightFinished(const PendingRequest &pending, const OperationResult &result);
     void handleCountdownTick();
     void growColumnsToContents();
     void updateDetail();
 
     void requestForSelected(OperationKind kind);
-    void sendRequest(const QString &mapping, OperationKind kind, const OperationOptions &options);
     void updateActions();
     void updateTotals();
     void updateCentralPage();
 
     QPointer<Engine> m_engine;
-    // Requests this window made, by id, so a refusal can be retried with the same options.
-    QHash<quint64, PendingRequest> m_pending;
+    // The requests this window made, their pre-flights and their refusals.
+    PreflightFlow *m_preflight = nullptr;
     // The selected mapping is among rows being removed; see handleRowsRemoved().
     bool m_selectionRemoved = false;
 

@@ -1,0 +1,194 @@
+#include "preflightflow.h"
+
+#include "mappingsmodel.h"
+
+#include <QAbstractButton>
+#include <QMessageBox>
+#include <QWidget>
+
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+bool needsPreflight(OperationKind kind)
+{
+    return kind == OperationKind::Sweep || kind == OperationKind::Backfill
+            || kind == OperationKind::Resync;
+}
+
+} // namespace
+
+PreflightFlow::PreflightFlow(const MappingsModel *model, QWidget *window)
+    : QObject(window), m_model(model), m_window(window)
+{
+}
+
+void PreflightFlow::setEngine(Engine *engine)
+{
+    m_engine = engine;
+    // Ids are per engine; a result from the old one can no longer arrive.
+    m_pending.clear();
+}
+
+void PreflightFlow::request(const QString &mapping, OperationKind kind)
+{
+    // Destructive operations ask first: the same request as a dry run, whose counts the
+    // operator confirms (see handlePreflightFinished()).
+    OperationOptions options;
+    options.dryRun = needsPreflight(kind);
+    sendRequest(mapping, kind, options);
+}
+
+void PreflightFlow::sendRequest(const QString &mapping, OperationKind kind,
+                                const OperationOptions &options)
+{
+    if (!m_engine || !m_model->mapping(mapping))
+        return;
+    const quint64 id = m_engine->request(mapping, kind, options);
+    if (id == 0) {
+        // The engine turned it down at once (stopping, or the mapping is gone); it has
+        // logged why, and no result will follow.
+        Q_EMIT messagePosted(u"%1: %2 not accepted by the engine; see the log"_s.arg(
+                mapping, operationName(kind)));
+        return;
+    }
+    m_pending.insert(id, PendingRequest{mapping, kind, options});
+    const QString how = options.dryRun ? u" pre-flight (dry run)"_s
+            : options.force                ? u" (forced)"_s
+                                           : QString();
+    Q_EMIT messagePosted(u"%1: %2%3 requested"_s.arg(mapping, operationName(kind), how));
+}
+
+void PreflightFlow::handleOperationFinished(quint64 requestId, const QString &mapping,
+                                            const OperationResult &result)
+{
+    const std::optional<PendingRequest> pending = m_pending.contains(requestId)
+            ? std::optional<PendingRequest>(m_pending.take(requestId))
+            : std::nullopt;
+
+    if (pending && pending->options.dryRun) {
+        handlePreflightFinished(*pending, result);
+        return;
+    }
+
+    // Routine scheduled passes finish every few seconds; showing each would wipe the result
+    // of what the operator asked for before it could be read. They are in the log; failures
+    // and refusals of any pass still show here.
+    if (pending || !result.ok())
+        Q_EMIT messagePosted(operationtext::describeResult(mapping, result));
+
+    // Only what the operator asked for here is offered again with force: a scheduled pass
+    // that is refused must not pop up a dialog every interval. A forced request that is still
+    // refused is not offered again either.
+    if (!result.refused() || !pending || pending->options.force)
+        return;
+    ForcedRetry retry;
+    retry.mapping = mapping;
+    retry.kind = pending->kind;
+    retry.options = pending->options;
+    retry.reason = result.run.error.isEmpty() ? result.run.note : result.run.error;
+    Q_EMIT operationRefused(retry);
+}
+
+void PreflightFlow::askToForce(const ForcedRetry &retry)
+{
+    auto *box = new QMessageBox(QMessageBox::Warning, u"Operation refused"_s,
+                                u"Tidemark refused to %1 '%2'."_s.arg(operationtext::verb(retry.kind),
+                                                                      retry.mapping),
+                                QMessageBox::Yes | QMessageBox::No, m_window);
+    box->setObjectName(u"forceConfirmation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QString question = u"%1\n\n"_s.arg(retry.reason);
+    if (retry.kind == OperationKind::Sweep)
+        question += u"Sweep anyway? This deletes every mirror row whose key is not in the "
+                    u"source table."_s;
+    else
+        question += u"Run it anyway?"_s;
+    box->setInformativeText(question);
+    box->setDefaultButton(QMessageBox::No);
+    // open(), not exec(): no nested event loop while engine signals keep arriving, and the
+    // engine has long moved on; a Yes is simply a new request.
+    connect(box, &QMessageBox::finished, this, [this, box, retry] {
+        if (box->standardButton(box->clickedButton()) == QMessageBox::Yes)
+            retryForced(retry);
+    });
+    box->open();
+}
+
+void PreflightFlow::retryForced(const ForcedRetry &retry)
+{
+    OperationOptions options = retry.options;
+    options.force = true;
+    // A refused pre-flight is answered with the real operation: the operator has read why.
+    options.dryRun = false;
+    sendRequest(retry.mapping, retry.kind, options);
+}
+
+void PreflightFlow::handlePreflightFinished(const PendingRequest &pending,
+                                            const OperationResult &result)
+{
+    // A dry run is not refused itself; it says (refusal) that the real run would be.
+    if (result.refused() || !result.refusal.isEmpty()) {
+        Q_EMIT messagePosted(operationtext::describeResult(pending.mapping, result));
+        ForcedRetry retry;
+        retry.mapping = pending.mapping;
+        retry.kind = pending.kind;
+        retry.options = pending.options;
+        retry.reason = !result.refusal.isEmpty() ? result.refusal
+                : result.run.error.isEmpty()     ? result.run.note
+                                                 : result.run.error;
+        Q_EMIT operationRefused(retry);
+        return;
+    }
+    if (!result.ok()) {
+        Q_EMIT messagePosted(u"%1: %2 pre-flight failed, nothing was changed: %3"_s.arg(
+                pending.mapping, operationName(pending.kind),
+                result.run.error.isEmpty() ? result.run.note : result.run.error));
+        return;
+    }
+    Preflight preflight = operationtext::preflightFrom(pending.mapping, pending.kind, result);
+    OperationOptions real = pending.options;
+    real.dryRun = false;
+    real.noGate = real.noGate || preflight.options.noGate;
+    preflight.options = real;
+    Q_EMIT messagePosted(u"%1: %2 pre-flight done; waiting for confirmation"_s.arg(
+            pending.mapping, operationName(pending.kind)));
+    Q_EMIT preflightFinished(preflight);
+}
+
+void PreflightFlow::confirmOperation(const Preflight &preflight)
+{
+    const bool deletes = preflight.rowsToDelete > 0;
+    auto *box = new QMessageBox(deletes ? QMessageBox::Warning : QMessageBox::Question,
+                                u"Confirm %1"_s.arg(operationName(preflight.kind)),
+                                operationtext::preflightQuestion(preflight),
+                                QMessageBox::Yes | QMessageBox::No, m_window);
+    box->setObjectName(u"preflightConfirmation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(operationtext::preflightDetails(preflight));
+    box->setDefaultButton(QMessageBox::No);
+    if (QAbstractButton *yes = box->button(QMessageBox::Yes))
+        yes->setText(u"Run %1"_s.arg(operationName(preflight.kind)));
+    // open(), not exec(): snapshots keep arriving while the operator reads.
+    connect(box, &QMessageBox::finished, this, [this, box, preflight] {
+        if (box->standardButton(box->clickedButton()) == QMessageBox::Yes)
+            runConfirmed(preflight);
+        else
+            Q_EMIT messagePosted(
+                    u"%1: %2 not run"_s.arg(preflight.mapping, operationName(preflight.kind)));
+    });
+    box->open();
+}
+
+void PreflightFlow::runConfirmed(const Preflight &preflight)
+{
+    OperationOptions options = preflight.options;
+    options.dryRun = false;
+    sendRequest(preflight.mapping, preflight.kind, options);
+}
+
+} // namespace tidemark
