@@ -78,6 +78,7 @@ void MappingStatus::apply(const StatusMeasurement &m)
     nullCursorRows = m.nullCursorRows;
     orphans = m.orphans;
     orphansMeasuredAt = m.orphansMeasuredAt;
+    drift = m.drift;
     checkpoint = m.checkpoint;
     lag = cursorLag(m.sourceNewestCursor, checkpoint.cursor, &lagInSeconds);
     if (!lastRun)
@@ -104,6 +105,20 @@ QJsonObject MappingStatus::toJson() const
     }
     o[u"last_run"_s] = lastRun ? QJsonValue(runRecordToJson(*lastRun))
                                : QJsonValue(QJsonValue::Null);
+    if (drift) {
+        o[u"drift"_s] = QJsonObject{
+                {u"checked_at"_s, drift->checkedAt.toUTC().toString(Qt::ISODateWithMs)},
+                {u"missing"_s, double(drift->missing)},
+                {u"extra"_s, double(drift->extra)},
+                {u"changed"_s, double(drift->changed)},
+                // Extensions: how many of them nothing scheduled fixes, and the rows compared.
+                {u"drift_rows"_s, double(drift->driftRows)},
+                {u"source_rows"_s, double(drift->sourceRows)},
+                {u"mirror_rows"_s, double(drift->mirrorRows)},
+        };
+    } else {
+        o[u"drift"_s] = QJsonValue::Null;
+    }
     // Extensions beyond SPEC's minimum.
     o[u"source"_s] = source;
     o[u"mirror"_s] = mirror;

@@ -52,6 +52,8 @@ struct MappingStatus
     // validate's warnings about this mapping (sync/cursorwarnings.h), from the worker's latest
     // check of the project against the live catalog; empty until it checked.
     QStringList warnings;
+    // The latest diff or scheduled verification; unset until one ran (status "drift": null).
+    std::optional<DriftSummary> drift;
     // The most recent runs, oldest first, skipped ones included (at most kHistoryLength).
     QList<RunRecord> history;
     static constexpr int kHistoryLength = 50;

@@ -5,6 +5,7 @@
 #include "drift/columnrules.h"
 #include "drift/driftreason.h"
 #include "drift/driftresults.h"
+#include "drift/keytext.h"
 #include "drift/sideworker.h"
 #include "sync/checkpointstore.h"
 #include "sync/keylookup.h"
@@ -141,6 +142,12 @@ struct Differ::Private
             ++probed;
             if (!(cs == cm))
                 ++differing;
+            if (cs.rows == s.rows && cm.rows == mi.rows) {
+                // The cut did not make the segment smaller (a key that does not read back as
+                // stored lands the boundary elsewhere): compare it row by row instead.
+                merge(c);
+                continue;
+            }
             check(c, cs, cm);
         }
     }
@@ -176,7 +183,7 @@ struct Differ::Private
                 si = 0;
                 sDone = sRows.size() < page;
                 if (!sRows.isEmpty())
-                    sAfter = m.keyOf(sRows.last());
+                    sAfter = advance(sAfter, sRows, ctx.sourceTable());
                 result.rowsStreamed += sRows.size();
                 covered += sRows.size();
             }
@@ -185,7 +192,7 @@ struct Differ::Private
                 mj = 0;
                 mDone = mRows.size() < page;
                 if (!mRows.isEmpty())
-                    mAfter = m.keyOf(mRows.last());
+                    mAfter = advance(mAfter, mRows, ctx.mirrorTable());
                 result.rowsStreamed += mRows.size();
             }
         };
@@ -219,6 +226,21 @@ struct Differ::Private
         report();
     }
 
+    // The key to continue after, once `rows` were read after `after`. A page that does not
+    // start past `after` means a key did not read back as it is stored (QtSql turns the
+    // noncharacters U+FFFE and U+FFFF into U+FFFD): paging on would read the same rows forever.
+    QVariantList advance(const QVariantList &after, const QList<QVariantList> &rows,
+                         const QString &table) const
+    {
+        if (!after.isEmpty() && compareKeys(m.keyOf(rows.first()), after, rules.keyClasses) <= 0)
+            throw DbError(DbError::Kind::Permanent,
+                          u"mapping '%1': the key [%2] of table '%3' does not read back as it is "
+                          "stored, so its rows cannot be read in key order (text keys with the "
+                          "noncharacters U+FFFE or U+FFFF are read as U+FFFD by QtSql)"_s.arg(
+                                  m.name(), keyText(m.keyOf(rows.first())), table));
+        return m.keyOf(rows.last());
+    }
+
     QStringList differingColumns(const QVariantList &a, const QVariantList &b) const
     {
         return rules.differingColumns(m, a, b);
@@ -238,6 +260,8 @@ struct Differ::Private
     // reason against the checkpoint as it is now.
     void recheck()
     {
+        // Reported before the first re-read: what the scan found is about to be checked again.
+        ctx.report(Progress{u"diff: checking differences again"_s, 0, pending->size()});
         const Checkpoint checkpoint = CheckpointStore(ctx.mirror).load(m.name());
         const ReasonClassifier classifier(m, checkpoint);
         auto s = source, mi = mirror;

@@ -108,6 +108,7 @@ StatusMeasurement measureStatus(MappingContext &ctx)
         s.lastRun = store.lastRun(m.name());
         s.orphans = store.orphans(m.name());
         s.orphansMeasuredAt = store.orphansMeasuredAt(m.name());
+        s.drift = DriftResults(ctx.mirror).latest(m.name());
     }
     if (m.hasCursor()) {
         const QString cursor = sd.quote(m.config.cursorColumn);

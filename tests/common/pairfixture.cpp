@@ -1,5 +1,7 @@
 #include "pairfixture.h"
 
+#include "drift/driftresults.h"
+
 #include "db/dberror.h"
 #include "db/tablecodec.h"
 #include "db/valuecodec.h"
@@ -186,12 +188,12 @@ PairFixture::~PairFixture()
     // The state table is shared with every other test on the server: remove only our rows.
     for (const QString &mapping : std::as_const(m_mappings)) {
         try {
-            if (m_mirror && m_mirror->isOpen()
-                && m_mirror->dialect().tableExists(*m_mirror, CheckpointStore::tableName()))
-                exec(Side::Mirror,
-                     u"DELETE FROM "_s + quote(Side::Mirror, CheckpointStore::tableName())
-                             + u" WHERE mapping = ?"_s,
-                     {mapping});
+            for (const QString &table : {CheckpointStore::tableName(), DriftResults::tableName()})
+                if (m_mirror && m_mirror->isOpen()
+                    && m_mirror->dialect().tableExists(*m_mirror, table))
+                    exec(Side::Mirror,
+                         u"DELETE FROM "_s + quote(Side::Mirror, table) + u" WHERE mapping = ?"_s,
+                         {mapping});
         } catch (const DbError &) {
         }
     }
@@ -432,6 +434,23 @@ OperationResult PairFixture::run(OperationKind kind, const QString &mapping,
                        &m_cancel,
                        {}};
     return runOperation(kind, ctx, options);
+}
+
+void PairFixture::withContext(const QString &mapping,
+                              const std::function<void(MappingContext &)> &body)
+{
+    const ProjectCheck check = checkProject(m_project, engine(), mapping, true);
+    if (!check.ok()) {
+        QStringList problems;
+        for (const ProjectError &e : check.errors)
+            problems << e.toString();
+        throw DbError(DbError::Kind::Permanent,
+                      u"the project does not check out: "_s + problems.join(u"; "_s));
+    }
+    const ResolvedMapping &m = check.mappings.first();
+    MappingContext ctx{m, engine().get(m.config.source.connection),
+                       engine().get(m.config.mirror.connection), &m_cancel, {}};
+    body(ctx);
 }
 
 StatusMeasurement PairFixture::status(const QString &mapping)

@@ -23,6 +23,7 @@
 #include <QTemporaryDir>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -100,6 +101,9 @@ public:
     OperationResult run(OperationKind kind, const QString &mapping,
                         const OperationOptions &options = {});
     StatusMeasurement status(const QString &mapping);
+    // Runs `body` with the mapping resolved and the engine's connections, in this thread (a
+    // diff, a repair, an explain). Throws DbError when the project does not check out.
+    void withContext(const QString &mapping, const std::function<void(MappingContext &)> &body);
     Checkpoint checkpoint(const QString &mapping);
     void reset(); // drop the engine's connections
 
