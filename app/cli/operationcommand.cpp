@@ -43,8 +43,15 @@ int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextS
     options.force = o.force;
     options.noGate = o.noGate;
     options.dryRun = o.dryRun;
+    if ((!o.keyFrom.isEmpty() || !o.keyTo.isEmpty()) && kind != OperationKind::Backfill) {
+        err << "tidemark-cli: --key-from/--key-to apply to backfill, diff and repair, not to "
+            << operationName(kind) << '\n';
+        return ExitError;
+    }
     QList<OperationResult> results;
     for (const ResolvedMapping &m : check.mappings) {
+        if (!keyRange(o, m, options.keyFrom, options.keyTo, err))
+            return ExitError;
         MappingContext ctx{m,
                            connections.get(m.config.source.connection),
                            connections.get(m.config.mirror.connection, preparing),

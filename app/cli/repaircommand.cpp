@@ -24,6 +24,9 @@ int runRepair(const Options &o, QTextStream &out, QTextStream &err)
     bool failed = false, refused = false;
     for (const ResolvedMapping &m : *mappings) {
         DiffOptions diffOptions;
+        // A repair changes nothing it was not asked to (a dry run nothing at all): its diff is
+        // not recorded as a check.
+        diffOptions.record = false;
         if (!keyRange(o, m, diffOptions.keyFrom, diffOptions.keyTo, err))
             return ExitError;
         MappingContext ctx{m, connections.get(m.config.source.connection),

@@ -98,6 +98,12 @@ QString TableSide::compare(const char *op, const QVariantList &values, QVariantL
 
 QString TableSide::where(const KeyRange &range, const QVariantList &after, QVariantList &binds) const
 {
+    return u" WHERE "_s + condition(range, after, binds);
+}
+
+QString TableSide::condition(const KeyRange &range, const QVariantList &after,
+                             QVariantList &binds) const
+{
     QStringList conditions;
     for (const QString &k : m_key)
         conditions << m_dialect.quote(k) + u" IS NOT NULL"_s;
@@ -107,7 +113,20 @@ QString TableSide::where(const KeyRange &range, const QVariantList &after, QVari
         conditions << compare("<=", range.hi, binds);
     if (!after.isEmpty())
         conditions << compare(">", after, binds);
-    return u" WHERE "_s + conditions.join(u" AND "_s);
+    return conditions.join(u" AND "_s);
+}
+
+QString keyRangeFilter(DbConnection &conn, const TableSchema &schema, const QString &table,
+                       const QStringList &key, const KeyRange &range, QVariantList &binds)
+{
+    QList<HashRule> rules;
+    QList<int> unhashed;   // nothing is hashed: no hash expression is built
+    for (qsizetype i = 0; i < key.size(); ++i) {
+        rules << HashRule{};
+        unhashed << int(i);
+    }
+    const TableSide side(conn, schema, table, key, key, rules, unhashed);
+    return side.condition(range, {}, binds);
 }
 
 qint64 TableSide::count(const KeyRange &range)

@@ -56,6 +56,9 @@ public:
     // The rows with these keys, canonical values in columns() order, keyed by keyIdentity().
     QHash<QString, QVariantList> rowsByKeys(const QList<QVariantList> &keys);
 
+    // "key in range" (and past `after`), without the leading WHERE.
+    QString condition(const KeyRange &range, const QVariantList &after, QVariantList &binds) const;
+
     // Can this dialect hash a column with this rule in SQL?
     static bool sqlCanHash(const Dialect &dialect, const ColumnInfo &column, const HashRule &rule);
 
@@ -78,6 +81,11 @@ private:
     QString m_hashExpr;         // over the SQL-hashed columns
     QString m_orderBy;
 };
+
+// The condition "key in `range`" for `table` on `conn`, in binary key order (the order diff
+// uses), with its binds appended to `binds`; "1 = 1" for an open range.
+QString keyRangeFilter(DbConnection &conn, const TableSchema &schema, const QString &table,
+                       const QStringList &key, const KeyRange &range, QVariantList &binds);
 
 // Orders two keys as the databases' binary key order does (UTF-8 bytes for text, numbers as
 // numbers), with each key column's class.

@@ -14,7 +14,8 @@ bool OperationQueue::sameWork(const OperationRequest &r, OperationKind kind,
                               const OperationOptions &options)
 {
     return r.kind == kind && r.options.force == options.force
-            && r.options.noGate == options.noGate && r.options.dryRun == options.dryRun;
+            && r.options.noGate == options.noGate && r.options.dryRun == options.dryRun
+            && r.options.keyFrom == options.keyFrom && r.options.keyTo == options.keyTo;
 }
 
 OperationQueue::Enqueued OperationQueue::enqueue(OperationKind kind,

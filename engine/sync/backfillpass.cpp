@@ -63,9 +63,10 @@ bool sourceSaysPast(MappingContext &ctx, const Checkpoint &newest, const Checkpo
 
 } // namespace
 
-BackfillPass::BackfillPass(MappingContext &ctx, bool dryRun)
+BackfillPass::BackfillPass(MappingContext &ctx, bool dryRun, KeyRange range)
     : m_ctx(ctx)
     , m_dryRun(dryRun)
+    , m_range(std::move(range))
 {
 }
 
@@ -76,10 +77,18 @@ BackfillResult BackfillPass::run()
     const Dialect &src = m_ctx.source.dialect();
     BackfillResult result;
 
+    const bool partial = !m_range.lo.isEmpty() || !m_range.hi.isEmpty();
     const std::optional<Checkpoint> newest =
-            m.hasCursor() ? newestPosition(m_ctx) : std::optional<Checkpoint>();
+            m.hasCursor() && !partial ? newestPosition(m_ctx) : std::optional<Checkpoint>();
+    QString filter;
+    QVariantList filterBinds;
+    if (partial)
+        filter = keyRangeFilter(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.key,
+                                m_range, filterBinds);
     const qint64 total =
-            m_ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src.quote(m_ctx.sourceTable()))
+            m_ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src.quote(m_ctx.sourceTable())
+                                        + (partial ? u" WHERE "_s + filter : QString()),
+                                filterBinds)
                     .toLongLong();
     m_ctx.report(Progress{u"backfill"_s, 0, total});
 
@@ -87,9 +96,10 @@ BackfillResult BackfillPass::run()
     // writing overlap. SQLite reads are in-process and cheap: they stay on this connection.
     std::optional<KeysetPager> pager;
     std::optional<PageReader> reader;
-    if (m_ctx.source.config().driver == DriverKind::Sqlite)
+    // A partial pass reads its range on this connection too: it is a one-off repair.
+    if (m_ctx.source.config().driver == DriverKind::Sqlite || partial)
         pager.emplace(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns, m.key,
-                      m.config.batchRows);
+                      m.config.batchRows, filter, filterBinds);
     else
         reader.emplace(m_ctx.source.config(), m.sourceSchema, m_ctx.sourceTable(), m.columns,
                        m.key, m.config.batchRows, m_ctx.cancel);

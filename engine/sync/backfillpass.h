@@ -4,6 +4,7 @@
 // Rows the incremental passes cannot see (NULL cursor, or a late commit older than the
 // lookback window) are found and reported here.
 
+#include "drift/tableside.h"
 #include "sync/checkpoint.h"
 #include "sync/mappingcontext.h"
 
@@ -24,12 +25,15 @@ class BackfillPass
 public:
     // `dryRun`: compare only; the counts say what a real pass would write, and nothing (rows
     // or checkpoint) is written. The pre-flight an operator sees before a backfill or resync.
-    explicit BackfillPass(MappingContext &ctx, bool dryRun = false);
+    // `range`: only that part of the key range (drift/tableside.h, binary key order); a pass
+    // over part of the table leaves the checkpoint where it is.
+    explicit BackfillPass(MappingContext &ctx, bool dryRun = false, KeyRange range = {});
     BackfillResult run();
 
 private:
     MappingContext &m_ctx;
     bool m_dryRun;
+    KeyRange m_range;
 };
 
 } // namespace tidemark

@@ -40,7 +40,7 @@ namespace {
 void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord &run,
                  OperationResult &result)
 {
-    if (!options.noGate) {
+    if (!options.noGate && !options.hasKeyRange()) {
         const GateVerdict gate = evaluateSyncGate(ctx);
         if (gate.inSync) {
             run.result = u"skipped"_s;
@@ -49,9 +49,11 @@ void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord
         }
         run.note = u"in-sync gate: "_s + gate.reason;
     }
-    const BackfillResult b = BackfillPass(ctx, options.dryRun).run();
+    const BackfillResult b =
+            BackfillPass(ctx, options.dryRun, KeyRange{options.keyFrom, options.keyTo, true}).run();
     (options.dryRun ? result.wouldWrite : run.rowsWritten) += b.inserted + b.updated;
-    const QString counts = u"read %1 rows; %2 missing and %3 different in the mirror %4"_s
+    const QString counts = (options.hasKeyRange() ? u"key range only: "_s : QString())
+            + u"read %1 rows; %2 missing and %3 different in the mirror %4"_s
                                    .arg(b.rowsRead)
                                    .arg(b.inserted)
                                    .arg(b.updated)

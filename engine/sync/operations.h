@@ -20,6 +20,12 @@ struct OperationOptions
     bool force = false;     // pass the sweep's safety refusal
     bool noGate = false;    // backfill even when the in-sync gate says in sync
     bool dryRun = false;    // sweep, backfill, resync: count only, write nothing
+    // backfill: only this part of the key range (canonical key values, both inclusive; empty:
+    // open), in the binary key order `diff` uses. A partial backfill never moves the checkpoint
+    // and skips the in-sync gate, which judges the whole table.
+    QVariantList keyFrom;
+    QVariantList keyTo;
+    bool hasKeyRange() const { return !keyFrom.isEmpty() || !keyTo.isEmpty(); }
 };
 
 struct OperationResult
