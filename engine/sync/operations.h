@@ -23,8 +23,8 @@ struct OperationOptions
     // backfill: only this part of the key range (canonical key values, both inclusive; empty:
     // open), in the binary key order `diff` uses. A partial backfill never moves the checkpoint
     // and skips the in-sync gate, which judges the whole table.
-    QVariantList keyFrom;
-    QVariantList keyTo;
+    QVariantList keyFrom = {};
+    QVariantList keyTo = {};
     bool hasKeyRange() const { return !keyFrom.isEmpty() || !keyTo.isEmpty(); }
 };
 
