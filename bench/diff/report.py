@@ -2,7 +2,8 @@
 """Prints bench/diff/run.sh's tables from its results.tsv: medians of every measurement, and the
 per-run ratios of the diff to each baseline (median and range), against issue 11's targets.
 
-results.tsv rows: scenario, pairing, measurement, run, seconds, peak KB, exit code."""
+results.tsv rows: scenario, pairing, measurement, run, seconds, peak KB, exit code, and the
+child's own CPU seconds (user + system; absent in older files)."""
 import collections
 import statistics
 import sys
@@ -20,24 +21,30 @@ TARGETS = [("identical", "count", 5.0, "<= 5"),
 PEAK_MB = 64
 
 samples = collections.defaultdict(dict)   # (scenario, pairing, name) -> {run: (s, kb)}
+cpu = collections.defaultdict(list)       # (scenario, pairing, name) -> [client CPU s]
 for line in open(sys.argv[1]):
-    scenario, pairing, name, run, secs, kb, _rc = line.rstrip("\n").split("\t")
+    fields = line.rstrip("\n").split("\t")
+    scenario, pairing, name, run, secs, kb = fields[:6]
     samples[(scenario, pairing, name)][run] = (float(secs), float(kb))
+    if len(fields) > 7 and fields[7]:
+        cpu[(scenario, pairing, name)].append(float(fields[7]))
 
 
 def fmt(x):
     return f"{x:.2f}" if x < 10 else f"{x:.1f}"
 
 
-print("\n| scenario | pairing | measurement | median s | range s | peak MB (median / max) |")
-print("| --- | --- | --- | ---: | ---: | ---: |")
+print("\n| scenario | pairing | measurement | median s | range s | client CPU s | peak MB (median / max) |")
+print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
 for (scenario, pairing, name), runs in samples.items():
     secs = [s for s, _ in runs.values()]
     mb = [kb / 1024 for _, kb in runs.values()]
     peak = f"{statistics.median(mb):.1f} / {max(mb):.1f}" if name != "diff_engine_s" else ""
     label = "diff (engine's own duration_s)" if name == "diff_engine_s" else name
+    c = cpu.get((scenario, pairing, name))
+    c = f"{statistics.median(c):.2f}" if c else ""
     print(f"| {SCENARIOS[scenario]} | {NAMES[pairing]} | {label} | {statistics.median(secs):.3f} "
-          f"| {min(secs):.3f} .. {max(secs):.3f} | {peak} |")
+          f"| {min(secs):.3f} .. {max(secs):.3f} | {c} | {peak} |")
 
 print("\n| scenario | pairing | diff / baseline | median ratio | range | target | met |")
 print("| --- | --- | --- | ---: | ---: | --- | --- |")

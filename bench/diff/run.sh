@@ -149,20 +149,22 @@ done
 
 # --- measuring --------------------------------------------------------------------------------
 # measure SCENARIO PAIRING NAME RUN EXPECTED_RC COMMAND...: one row in results.tsv
-# (scenario pairing name run seconds peak_kb rc); the command's output is in $work/last.out.
+# (scenario pairing name run seconds peak_kb rc cpu_s); cpu_s is the child's own user+system
+# time (the servers' work is not in it). The command's output is in $work/last.out.
 failures=0
 measure() {
     local scenario="$1" pairing="$2" name="$3" run="$4" expect="$5"; shift 5
     local t0 t1 rc=0
     t0=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$work/time.out" "$@" >"$work/last.out" 2>"$work/last.err" || rc=$?
+    /usr/bin/time -f '%M %U %S' -o "$work/time.out" "$@" >"$work/last.out" 2>"$work/last.err" || rc=$?
     t1=$(date +%s%N)
-    local secs peak
+    local secs peak cpu
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    peak=$(tail -n 1 "$work/time.out")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$pairing" "$name" "$run" "$secs" "$peak" "$rc" >>"$results"
-    printf '  %-12s %-10s %-12s run %s: %8.3f s %7.1f MB  exit %s\n' "$scenario" "$pairing" "$name" "$run" \
-        "$secs" "$(awk -v k="$peak" 'BEGIN { print k / 1024 }')" "$rc"
+    read -r peak user sys < <(tail -n 1 "$work/time.out")
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$pairing" "$name" "$run" "$secs" "$peak" "$rc" "$cpu" >>"$results"
+    printf '  %-12s %-10s %-13s run %s: %8.3f s %7.1f MB  cpu %6.2f s  exit %s\n' "$scenario" "$pairing" \
+        "$name" "$run" "$secs" "$(awk -v k="$peak" 'BEGIN { print k / 1024 }')" "$cpu" "$rc"
     if [[ "$rc" != "$expect" ]]; then
         echo "FAILED: $name ($pairing, $scenario) exited $rc, expected $expect" >&2
         tail -n 20 "$work/last.out" "$work/last.err" >&2
@@ -188,7 +190,7 @@ check_diff_counts() { # pairing: the diff's JSON must name exactly the differenc
     got=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["mappings"][0]; print(m["missing"], m["extra"], m["changed"], m["duration_s"])' "$work/last.out") \
         || { echo "FAILED: cannot read diff --json output of $1" >&2; failures=$((failures + 1)); return; }
     read -r mi ex ch dur <<<"$got"
-    printf '%s\t%s\tdiff_engine_s\t%s\t%s\t0\t0\n' "$scenario" "$1" "$run" "$dur" >>"$results"
+    printf '%s\t%s\tdiff_engine_s\t%s\t%s\t0\t0\t\n' "$scenario" "$1" "$run" "$dur" >>"$results"
     if [[ "$mi $ex $ch" != "$expected_missing 0 $expected_changed" ]]; then
         echo "FAILED: diff of $1 found $mi missing, $ex extra, $ch changed; made $expected_missing missing, $expected_changed changed" >&2
         failures=$((failures + 1))
