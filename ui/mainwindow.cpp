@@ -2,6 +2,7 @@
 
 #include "connectionsmodel.h"
 #include "connectionspanel.h"
+#include "driftview.h"
 #include "logview.h"
 #include "mappingdetail.h"
 #include "mappingsmodel.h"
@@ -21,6 +22,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -212,7 +214,15 @@ QWidget *MainWindow::createMappingsPage()
     m_splitter->setObjectName(u"mainSplitter"_s);
     m_splitter->setChildrenCollapsible(false);
     m_splitter->addWidget(top);
-    m_splitter->addWidget(m_detail);
+    // The selected mapping's detail: how it runs (Overview) and where its mirror differs
+    // from its source (Drift).
+    m_drift = new DriftView(page);
+    m_detailTabs = new QTabWidget(page);
+    m_detailTabs->setObjectName(u"detailTabs"_s);
+    m_detailTabs->setDocumentMode(true);
+    m_detailTabs->addTab(m_detail, u"Overview"_s);
+    m_detailTabs->addTab(m_drift, u"Drift"_s);
+    m_splitter->addWidget(m_detailTabs);
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 360});
@@ -429,6 +439,7 @@ void MainWindow::setEngine(Engine *engine)
     m_history.clear();
     m_tray->clear();
     m_detail->clearMapping();
+    m_drift->setEngine(engine);
     m_connectionsLabel->clear();
     m_statusSeparator->setVisible(false);
 
@@ -505,9 +516,12 @@ void MainWindow::updateDetail()
     if (!status) {
         if (!m_detail->mapping().isEmpty())
             m_detail->clearMapping();
+        if (!m_drift->mapping().isEmpty())
+            m_drift->clearMapping();
         return;
     }
     m_detail->showMapping(*status, m_history.samples(name));
+    m_drift->showMapping(*status);
 }
 
 void MainWindow::growColumnsToContents()

@@ -22,6 +22,7 @@ class QLineEdit;
 class QSortFilterProxyModel;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 class QToolBar;
 
@@ -29,6 +30,7 @@ namespace tidemark {
 
 class ConnectionsModel;
 class ConnectionsPanel;
+class DriftView;
 class LogModel;
 class LogView;
 class MappingDetail;
@@ -65,6 +67,8 @@ public:
     ConnectionsModel *connectionsModel() const { return m_connectionsModel; }
     ConnectionsPanel *connectionsPanel() const { return m_connectionsPanel; }
     MappingDetail *detailPane() const { return m_detail; }
+    DriftView *driftView() const { return m_drift; }
+    QTabWidget *detailTabs() const { return m_detailTabs; }
     TrayStatus *trayStatus() const { return m_tray; }
     const MetricsHistory &metricsHistory() const { return m_history; }
     QAction *syncAction() const { return m_syncAction; }
@@ -148,6 +152,8 @@ private:
     QWidget *m_mappingsPage = nullptr;
     QSplitter *m_splitter = nullptr;
     MappingDetail *m_detail = nullptr;
+    DriftView *m_drift = nullptr;
+    QTabWidget *m_detailTabs = nullptr;
     ConnectionsModel *m_connectionsModel = nullptr;
     ConnectionsPanel *m_connectionsPanel = nullptr;
     TrayStatus *m_tray = nullptr;
