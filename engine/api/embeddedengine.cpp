@@ -16,6 +16,19 @@ using namespace Qt::StringLiterals;
 
 namespace tidemark {
 
+struct EmbeddedEngine::DriftJob
+{
+    enum Kind { Check, Repair, Explain, Export };
+    Kind kind = Check;
+    quint64 id = 0;
+    bool scheduled = false;
+    DriftCheckOptions check;
+    DriftRepairOptions repair;
+    QVariantList key;
+    DriftExportFormat format = DriftExportFormat::Html;
+    QString path;
+};
+
 struct EmbeddedEngine::Slot
 {
     QString name;
@@ -54,19 +67,6 @@ struct EmbeddedEngine::Slot
     int verifyIntervalS = 0;              // 0: checks only on request
     QDateTime nextVerifyAt;               // invalid while a scheduled check is queued or running
     int scheduledChecks = 0;
-};
-
-struct EmbeddedEngine::DriftJob
-{
-    enum Kind { Check, Repair, Explain, Export };
-    Kind kind = Check;
-    quint64 id = 0;
-    bool scheduled = false;
-    DriftCheckOptions check;
-    DriftRepairOptions repair;
-    QVariantList key;
-    DriftExportFormat format = DriftExportFormat::Html;
-    QString path;
 };
 
 namespace {
