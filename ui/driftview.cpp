@@ -74,7 +74,7 @@ DriftView::DriftView(QWidget *parent)
     m_check->setObjectName(u"driftCheckButton"_s);
     m_check->setToolTip(u"Compare source and mirror row by row now, on connections of its own; "
                         u"the sync keeps running meanwhile."_s);
-    connect(m_check, &QPushButton::clicked, this, &DriftView::handleCheckClicked);
+    connect(m_check, &QPushButton::clicked, this, &DriftView::checkNow);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(u"driftProgress"_s);
     m_progress->setTextVisible(true);
@@ -454,7 +454,7 @@ void DriftView::handleExplained(quint64 id, const DriftExplainResult &result)
             e.position.toHtmlEscaped(), e.verdict.toHtmlEscaped()));
 }
 
-void DriftView::handleCheckClicked()
+void DriftView::checkNow()
 {
     if (!m_engine || m_mapping.isEmpty())
         return;

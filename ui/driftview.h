@@ -66,6 +66,8 @@ public:
     // Which of the recent checks the map shows: 0 the newest.
     int historyIndex() const { return m_historyIndex; }
     void showHistory(int index);
+    // Check now: asks the engine to compare the shown mapping (the button, Mapping menu).
+    void checkNow();
     // The differences of the shown result as the operator chose them (selected rows' keys).
     QList<QVariantList> selectedKeys() const;
 
@@ -85,7 +87,6 @@ private:
     void handleExplained(quint64 id, const DriftExplainResult &result);
     void handleExported(quint64 id, const DriftExportResult &result);
     void handleSelectionChanged();
-    void handleCheckClicked();
     void handleCancelClicked();
     void handleSegmentClicked(int index);
     void requestRepair(bool selectedOnly);

@@ -279,6 +279,15 @@ void MainWindow::createActions()
     connect(m_sweepAction, &QAction::triggered, this,
             [this] { requestForSelected(OperationKind::Sweep); });
 
+    m_checkDriftAction = new QAction(st->standardIcon(QStyle::SP_FileDialogContentsView),
+                                     u"Check for &drift"_s, this);
+    m_checkDriftAction->setObjectName(u"checkDriftAction"_s);
+    m_checkDriftAction->setStatusTip(
+            u"Compare the selected mapping's source and mirror row by row (Drift tab)"_s);
+    connect(m_checkDriftAction, &QAction::triggered, this, [this] {
+        m_detailTabs->setCurrentWidget(m_drift);
+        m_drift->checkNow();
+    });
     // No shortcut either: a resync deletes orphans first.
     m_resyncAction = new QAction(st->standardIcon(QStyle::SP_DialogResetButton), u"&Resync"_s,
                                  this);
@@ -345,6 +354,7 @@ void MainWindow::createMenus()
     mapping->addAction(m_backfillAction);
     mapping->addAction(m_sweepAction);
     mapping->addAction(m_resyncAction);
+    mapping->addAction(m_checkDriftAction);
     mapping->addSeparator();
     mapping->addAction(m_pauseAction);
     mapping->addAction(m_cancelAction);
@@ -680,6 +690,7 @@ void MainWindow::updateActions()
     m_backfillAction->setEnabled(selected);
     m_sweepAction->setEnabled(selected);
     m_resyncAction->setEnabled(selected);
+    m_checkDriftAction->setEnabled(selected);
     m_pauseAction->setEnabled(selected);
     m_cancelAction->setEnabled(selected && status->state == MappingState::Running);
 

@@ -75,6 +75,7 @@ public:
     QAction *backfillAction() const { return m_backfillAction; }
     QAction *sweepAction() const { return m_sweepAction; }
     QAction *resyncAction() const { return m_resyncAction; }
+    QAction *checkDriftAction() const { return m_checkDriftAction; }
     QAction *pauseAllAction() const { return m_pauseAllAction; }
     QAction *resumeAllAction() const { return m_resumeAllAction; }
     QAction *findAction() const { return m_findAction; }
@@ -176,6 +177,7 @@ private:
     QAction *m_backfillAction = nullptr;
     QAction *m_sweepAction = nullptr;
     QAction *m_resyncAction = nullptr;
+    QAction *m_checkDriftAction = nullptr;
     QAction *m_findAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_cancelAction = nullptr;
