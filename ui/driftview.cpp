@@ -276,6 +276,14 @@ void DriftView::showMapping(const MappingStatus &status)
     m_status = status;
     if (!other && !newSummary)
         return;
+    if (!other) {
+        // The status probe reads back the check this view already shows (from the mirror's
+        // drift table, a moment later): reloading would drop the operator's selection.
+        const auto it = m_results.constFind(m_mapping);
+        if (it != m_results.cend() && status.drift
+            && std::abs(it->summary.checkedAt.secsTo(status.drift->checkedAt)) <= 1)
+            return;
+    }
     m_mapping = status.name;
     if (other) {
         m_message->clear();

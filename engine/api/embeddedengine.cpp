@@ -773,12 +773,10 @@ void EmbeddedEngine::handleDriftChecked(quint64 id, const DriftCheckResult &resu
                     "repair`",
                     slot.name, result.summary.driftRows);
     }
-    if (result.scheduled || !slot.nextVerifyAt.isValid() || result.ok()) {
-        // Any finished check counts as the verification: the next scheduled one comes an
-        // interval after it, not right behind an operator's.
-        if (slot.verifyIntervalS > 0)
-            slot.nextVerifyAt = QDateTime::currentDateTimeUtc().addSecs(slot.verifyIntervalS);
-    }
+    // Any finished check counts as the verification: the next scheduled one comes an interval
+    // after it, not right behind an operator's.
+    if (slot.verifyIntervalS > 0)
+        slot.nextVerifyAt = QDateTime::currentDateTimeUtc().addSecs(slot.verifyIntervalS);
     Q_EMIT driftChecked(id, result);
     // A check the repair ran first (id 0) is not the job in hand: the repair is.
     if (id != 0)
