@@ -579,12 +579,15 @@ void DriftView::handleRepaired(quint64 id, const DriftRepairResult &result)
     if (result.mapping != m_mapping)
         return;
     updateProgress();
+    if (preview && result.result == u"refused") {
+        // As PreflightFlow does for a sweep: the reason, and the choice to force it.
+        m_message->setText(u"Repair refused: %1"_s.arg(result.error));
+        confirmRepair(result);
+        return;
+    }
     if (!result.ok()) {
-        m_message->setText(result.result == u"refused"
-                                   ? u"Repair refused: %1"_s.arg(result.error)
-                                   : u"Repair %1: %2"_s.arg(result.result, result.error));
-        if (!(preview && result.result == u"refused"))
-            return;
+        m_message->setText(u"Repair %1: %2"_s.arg(result.result, result.error));
+        return;
     }
     if (preview) {
         if (result.differences == 0) {

@@ -83,7 +83,7 @@ void TestDriftView::checkNowShowsProgressThenTheResult()
     view.showMapping(makeStatus(u"orders"_s));
     QVERIFY(view.checkButton()->isEnabled());
     QVERIFY(!view.repairAllButton()->isEnabled());   // nothing checked yet
-    QTest::mouseClick(view.checkButton(), Qt::LeftButton);
+    view.checkButton()->click();
     QCOMPARE(engine.driftChecks.size(), 1);
     QCOMPARE(engine.driftChecks.first().mapping, u"orders"_s);
     QVERIFY(!view.checkButton()->isEnabled());
@@ -92,7 +92,7 @@ void TestDriftView::checkNowShowsProgressThenTheResult()
     engine.progressDrift(u"orders"_s, Progress{u"diff: comparing"_s, 100, 400});
     QCOMPARE(view.progressBar()->value(), 25);
     QVERIFY(view.progressBar()->format().contains(u"100 of 400"_s));
-    QTest::mouseClick(view.cancelButton(), Qt::LeftButton);
+    view.cancelButton()->click();
     QCOMPARE(engine.driftCancels, QStringList{u"orders"_s});
 
     // Another mapping's result does not replace this one's.
@@ -137,11 +137,11 @@ void TestDriftView::segmentMapColoursAndSteps()
     QVERIFY(view.historyLabel()->text().startsWith(u"Check 1 of 2"_s));
     QVERIFY(view.olderButton()->isEnabled());
     QVERIFY(!view.newerButton()->isEnabled());
-    QTest::mouseClick(view.olderButton(), Qt::LeftButton);
+    view.olderButton()->click();
     QCOMPARE(view.historyIndex(), 1);
     QVERIFY(map->segmentText(1).contains(u"equal"_s));
     QVERIFY(view.historyLabel()->text().contains(u"equal"_s));
-    QTest::mouseClick(view.newerButton(), Qt::LeftButton);
+    view.newerButton()->click();
     QCOMPARE(view.historyIndex(), 0);
 
     // Clicking a segment lists only its keys.
@@ -224,7 +224,7 @@ void TestDriftView::repairShowsStatementsBeforeRunning()
     engine.finishCheck(0, makeDriftResult(u"orders"_s));
     view.diffView()->selectRow(rowOfKey(view, 150));
     QVERIFY(view.repairSelectedButton()->isEnabled());
-    QTest::mouseClick(view.repairSelectedButton(), Qt::LeftButton);
+    view.repairSelectedButton()->click();
     QCOMPARE(engine.driftRepairs.size(), 1);
     QVERIFY(!engine.driftRepairs.first().options.execute);   // a dry run first
     QCOMPARE(engine.driftRepairs.first().options.keys, (QList<QVariantList>{{150}}));
@@ -242,7 +242,7 @@ void TestDriftView::repairShowsStatementsBeforeRunning()
     QCOMPARE(engine.driftRepairs.size(), 1);   // not confirmed: nothing runs
 
     view.confirm = true;
-    QTest::mouseClick(view.repairAllButton(), Qt::LeftButton);
+    view.repairAllButton()->click();
     QCOMPARE(engine.driftRepairs.size(), 2);
     QVERIFY(engine.driftRepairs.at(1).options.keys.isEmpty());
     preview.options = engine.driftRepairs.at(1).options;
@@ -261,7 +261,7 @@ void TestDriftView::repairShowsStatementsBeforeRunning()
     QVERIFY(view.messageLabel()->text().contains(u"1 deleted, 1 updated, 1 inserted"_s));
 
     // A refused dry run is offered again with force.
-    QTest::mouseClick(view.repairAllButton(), Qt::LeftButton);
+    view.repairAllButton()->click();
     DriftRepairResult refused;
     refused.mapping = u"orders"_s;
     refused.result = u"refused"_s;
@@ -279,7 +279,7 @@ void TestDriftView::exportIsRequestedFromTheEngine()
     view.setEngine(&engine);
     view.showMapping(makeStatus(u"orders"_s));
     engine.finishCheck(0, makeDriftResult(u"orders"_s));
-    QTest::mouseClick(view.exportHtmlButton(), Qt::LeftButton);
+    view.exportHtmlButton()->click();
     QCOMPARE(engine.driftExports.size(), 1);
     QCOMPARE(engine.driftExports.first().format, DriftExportFormat::Html);
     QCOMPARE(engine.driftExports.first().path, view.exportPath);
@@ -289,7 +289,7 @@ void TestDriftView::exportIsRequestedFromTheEngine()
     engine.finishExport(engine.driftExports.first().id, r);
     QVERIFY(view.messageLabel()->text().contains(view.exportPath));
     view.exportPath = u"/tmp/drift.csv"_s;
-    QTest::mouseClick(view.exportCsvButton(), Qt::LeftButton);
+    view.exportCsvButton()->click();
     QCOMPARE(engine.driftExports.last().format, DriftExportFormat::Csv);
 }
 
@@ -341,7 +341,7 @@ void TestDriftView::mainWindowHasADriftTab()
     QVERIFY(window.driftView()->segmentMap()->checked());
     QVERIFY(window.driftView()->summaryLabel()->text().contains(u"Check now to list them"_s));
     tabs->setCurrentIndex(1);
-    QTest::mouseClick(window.driftView()->checkButton(), Qt::LeftButton);
+    window.driftView()->checkButton()->click();
     QCOMPARE(engine.driftChecks.size(), 1);
 }
 
