@@ -582,7 +582,10 @@ void DriftView::handleRepaired(quint64 id, const DriftRepairResult &result)
     if (preview && result.result == u"refused") {
         // As PreflightFlow does for a sweep: the reason, and the choice to force it.
         m_message->setText(u"Repair refused: %1"_s.arg(result.error));
-        confirmRepair(result);
+        // What the operator confirms now is the forced repair.
+        DriftRepairResult forced = result;
+        forced.options.force = true;
+        confirmRepair(forced);
         return;
     }
     if (!result.ok()) {
@@ -640,8 +643,7 @@ void DriftView::confirmRepair(const DriftRepairResult &preview)
     connect(box, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
     connect(box, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     layout->addWidget(box);
-    DriftRepairOptions options = preview.options;
-    options.force = options.force || refused;
+    const DriftRepairOptions options = preview.options;
     connect(dialog, &QDialog::accepted, this, [this, options] { runRepair(options); });
     connect(dialog, &QDialog::rejected, this,
             [this] { m_message->setText(u"Repair not run."_s); });
