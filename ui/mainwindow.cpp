@@ -2,6 +2,7 @@
 
 #include "connectionsmodel.h"
 #include "connectionspanel.h"
+#include "driftview.h"
 #include "logview.h"
 #include "mappingdetail.h"
 #include "mappingsmodel.h"
@@ -21,6 +22,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -212,7 +214,15 @@ QWidget *MainWindow::createMappingsPage()
     m_splitter->setObjectName(u"mainSplitter"_s);
     m_splitter->setChildrenCollapsible(false);
     m_splitter->addWidget(top);
-    m_splitter->addWidget(m_detail);
+    // The selected mapping's detail: how it runs (Overview) and where its mirror differs
+    // from its source (Drift).
+    m_drift = new DriftView(page);
+    m_detailTabs = new QTabWidget(page);
+    m_detailTabs->setObjectName(u"detailTabs"_s);
+    m_detailTabs->setDocumentMode(true);
+    m_detailTabs->addTab(m_detail, u"Overview"_s);
+    m_detailTabs->addTab(m_drift, u"Drift"_s);
+    m_splitter->addWidget(m_detailTabs);
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 360});
@@ -269,6 +279,15 @@ void MainWindow::createActions()
     connect(m_sweepAction, &QAction::triggered, this,
             [this] { requestForSelected(OperationKind::Sweep); });
 
+    m_checkDriftAction = new QAction(st->standardIcon(QStyle::SP_FileDialogContentsView),
+                                     u"Check for &drift"_s, this);
+    m_checkDriftAction->setObjectName(u"checkDriftAction"_s);
+    m_checkDriftAction->setStatusTip(
+            u"Compare the selected mapping's source and mirror row by row (Drift tab)"_s);
+    connect(m_checkDriftAction, &QAction::triggered, this, [this] {
+        m_detailTabs->setCurrentWidget(m_drift);
+        m_drift->checkNow();
+    });
     // No shortcut either: a resync deletes orphans first.
     m_resyncAction = new QAction(st->standardIcon(QStyle::SP_DialogResetButton), u"&Resync"_s,
                                  this);
@@ -335,6 +354,7 @@ void MainWindow::createMenus()
     mapping->addAction(m_backfillAction);
     mapping->addAction(m_sweepAction);
     mapping->addAction(m_resyncAction);
+    mapping->addAction(m_checkDriftAction);
     mapping->addSeparator();
     mapping->addAction(m_pauseAction);
     mapping->addAction(m_cancelAction);
@@ -429,6 +449,7 @@ void MainWindow::setEngine(Engine *engine)
     m_history.clear();
     m_tray->clear();
     m_detail->clearMapping();
+    m_drift->setEngine(engine);
     m_connectionsLabel->clear();
     m_statusSeparator->setVisible(false);
 
@@ -505,9 +526,12 @@ void MainWindow::updateDetail()
     if (!status) {
         if (!m_detail->mapping().isEmpty())
             m_detail->clearMapping();
+        if (!m_drift->mapping().isEmpty())
+            m_drift->clearMapping();
         return;
     }
     m_detail->showMapping(*status, m_history.samples(name));
+    m_drift->showMapping(*status);
 }
 
 void MainWindow::growColumnsToContents()
@@ -666,6 +690,7 @@ void MainWindow::updateActions()
     m_backfillAction->setEnabled(selected);
     m_sweepAction->setEnabled(selected);
     m_resyncAction->setEnabled(selected);
+    m_checkDriftAction->setEnabled(selected);
     m_pauseAction->setEnabled(selected);
     m_cancelAction->setEnabled(selected && status->state == MappingState::Running);
 

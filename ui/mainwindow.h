@@ -22,6 +22,7 @@ class QLineEdit;
 class QSortFilterProxyModel;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 class QToolBar;
 
@@ -29,6 +30,7 @@ namespace tidemark {
 
 class ConnectionsModel;
 class ConnectionsPanel;
+class DriftView;
 class LogModel;
 class LogView;
 class MappingDetail;
@@ -65,12 +67,15 @@ public:
     ConnectionsModel *connectionsModel() const { return m_connectionsModel; }
     ConnectionsPanel *connectionsPanel() const { return m_connectionsPanel; }
     MappingDetail *detailPane() const { return m_detail; }
+    DriftView *driftView() const { return m_drift; }
+    QTabWidget *detailTabs() const { return m_detailTabs; }
     TrayStatus *trayStatus() const { return m_tray; }
     const MetricsHistory &metricsHistory() const { return m_history; }
     QAction *syncAction() const { return m_syncAction; }
     QAction *backfillAction() const { return m_backfillAction; }
     QAction *sweepAction() const { return m_sweepAction; }
     QAction *resyncAction() const { return m_resyncAction; }
+    QAction *checkDriftAction() const { return m_checkDriftAction; }
     QAction *pauseAllAction() const { return m_pauseAllAction; }
     QAction *resumeAllAction() const { return m_resumeAllAction; }
     QAction *findAction() const { return m_findAction; }
@@ -148,6 +153,8 @@ private:
     QWidget *m_mappingsPage = nullptr;
     QSplitter *m_splitter = nullptr;
     MappingDetail *m_detail = nullptr;
+    DriftView *m_drift = nullptr;
+    QTabWidget *m_detailTabs = nullptr;
     ConnectionsModel *m_connectionsModel = nullptr;
     ConnectionsPanel *m_connectionsPanel = nullptr;
     TrayStatus *m_tray = nullptr;
@@ -170,6 +177,7 @@ private:
     QAction *m_backfillAction = nullptr;
     QAction *m_sweepAction = nullptr;
     QAction *m_resyncAction = nullptr;
+    QAction *m_checkDriftAction = nullptr;
     QAction *m_findAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_cancelAction = nullptr;

@@ -179,9 +179,29 @@ void MappingsModel::refreshCountdowns()
 {
     if (m_rows.isEmpty())
         return;
-    // Only the one column: the view repaints a strip, not the table.
-    Q_EMIT dataChanged(index(0, NextRunColumn), index(int(m_rows.size()) - 1, NextRunColumn),
-                       {Qt::DisplayRole, Qt::ToolTipRole});
+    // Only the columns that count time: the view repaints strips, not the table.
+    for (int column : {int(NextRunColumn), int(DriftColumn)})
+        Q_EMIT dataChanged(index(0, column), index(int(m_rows.size()) - 1, column),
+                           {Qt::DisplayRole, Qt::ToolTipRole});
+}
+
+QString MappingsModel::driftText(const MappingStatus &s, const QDateTime &now)
+{
+    if (!s.drift)
+        return unknownText();
+    const DriftSummary &d = *s.drift;
+    QString text;
+    if (d.differences() == 0)
+        text = u"equal"_s;
+    else if (d.driftRows > 0)
+        text = u"%1 differences (%2 drift)"_s.arg(QLocale().toString(d.differences()),
+                                                 QLocale().toString(d.driftRows));
+    else
+        text = u"%1 differences"_s.arg(QLocale().toString(d.differences()));
+    if (d.checkedAt.isValid())
+        text += u" · %1 ago"_s.arg(display::duration(
+                double(std::max<qint64>(0, d.checkedAt.secsTo(now)))));
+    return text;
 }
 
 bool MappingsModel::isInTrouble(MappingState state)
@@ -310,12 +330,29 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
     case Qt::BackgroundRole:
         // Colour only reinforces what the State text already says; both colours are light
         // with a dark foreground below, so they stay readable on light and dark themes.
+        // The Drift cell says its own thing unless the whole row is in trouble: red for
+        // differences nothing scheduled fixes, amber for those the sync or sweep will, green
+        // for equal.
+        if (column == DriftColumn && !trouble && s.drift) {
+            if (s.drift->driftRows > 0)
+                return QBrush(QColor(0xfd, 0xdc, 0xdc));
+            if (s.drift->differences() > 0)
+                return QBrush(QColor(0xfd, 0xf0, 0xc4));
+            return QBrush(QColor(0xdc, 0xf5, 0xdc));
+        }
         if (s.state == MappingState::Error)
             return QBrush(QColor(0xfd, 0xdc, 0xdc));
         if (s.state == MappingState::Waiting)
             return QBrush(QColor(0xfd, 0xf0, 0xc4));
         return {};
     case Qt::ForegroundRole:
+        if (column == DriftColumn && !trouble && s.drift) {
+            if (s.drift->driftRows > 0)
+                return QBrush(QColor(0x7a, 0x12, 0x12));
+            if (s.drift->differences() > 0)
+                return QBrush(QColor(0x6b, 0x40, 0x05));
+            return QBrush(QColor(0x1b, 0x5e, 0x20));
+        }
         if (s.state == MappingState::Error)
             return QBrush(QColor(0x7a, 0x12, 0x12));
         if (s.state == MappingState::Waiting)
@@ -347,6 +384,7 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case LastSyncColumn: return formatTime(s.lastSyncAt);
         case RowsPerSecondColumn: return formatRate(s);
         case NextRunColumn: return nextRunText(s);
+        case DriftColumn: return driftText(s);
         case LastErrorColumn: return s.lastError.section(u'\n', 0, 0);
         }
         return {};
@@ -365,6 +403,7 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case LastSyncColumn: return s.lastSyncAt;
         case RowsPerSecondColumn: return s.rowsPerSecond;
         case NextRunColumn: return s.nextRunAt;
+        case DriftColumn: return s.drift ? s.drift->differences() : qint64(-1);
         case LastErrorColumn: return s.lastError;
         }
         return {};
@@ -428,6 +467,18 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
                     ? u"Next scheduled run at %1."_s.arg(
                               QLocale().toString(s.nextRunAt.toLocalTime(), QLocale::LongFormat))
                     : u"No run scheduled."_s;
+        case DriftColumn:
+            if (!s.drift)
+                return u"No drift check has run yet (Drift tab: Check now)."_s;
+            return u"Checked %1 in %2: %3 missing, %4 extra, %5 changed; %6 of them nothing "
+                   u"scheduled will fix (reason drift). Source %7 rows, mirror %8."_s
+                    .arg(formatTime(s.drift->checkedAt),
+                         display::duration(s.drift->durationMs / 1000.0),
+                         QLocale().toString(s.drift->missing), QLocale().toString(s.drift->extra),
+                         QLocale().toString(s.drift->changed),
+                         QLocale().toString(s.drift->driftRows),
+                         QLocale().toString(s.drift->sourceRows),
+                         QLocale().toString(s.drift->mirrorRows));
         case LastErrorColumn:
             return s.lastError.isEmpty() ? QVariant() : QVariant(s.lastError);
         }
@@ -475,6 +526,7 @@ QVariant MappingsModel::headerData(int section, Qt::Orientation orientation, int
         case LastSyncColumn: return u"Last sync"_s;
         case RowsPerSecondColumn: return u"Rows/s"_s;
         case NextRunColumn: return u"Next run"_s;
+        case DriftColumn: return u"Drift"_s;
         case LastErrorColumn: return u"Last error"_s;
         }
     }
@@ -509,6 +561,10 @@ QVariant MappingsModel::headerData(int section, Qt::Orientation orientation, int
             return u"Rows written to the mirror per second, averaged over the last minute."_s;
         case NextRunColumn:
             return u"When the scheduler runs the mapping next (counting down), or paused."_s;
+        case DriftColumn:
+            return u"The latest drift check (Drift tab, or verify_interval_s): how many rows "
+                   u"differ between source and mirror, how many of them nothing scheduled will "
+                   u"fix, and how long ago. Red: a repair or backfill is needed."_s;
         case LastErrorColumn:
             return u"The most recent error, if any. Hover a cell for the whole message."_s;
         }

@@ -29,6 +29,7 @@ public:
         LastSyncColumn,
         RowsPerSecondColumn,
         NextRunColumn,
+        DriftColumn,
         LastErrorColumn,
         ColumnCount
     };
@@ -70,6 +71,10 @@ public:
     static bool isInTrouble(MappingState state);
     // The checkpoint as one line: "2026-01-01 10:00:00 / key 42", or "none".
     static QString checkpointText(const Checkpoint &checkpoint);
+    // The latest drift check in a few words: "equal · 3 min ago", "3 differences (1 drift) ·
+    // 3 min ago", or unknownText() before any check.
+    static QString driftText(const MappingStatus &status,
+                             const QDateTime &now = QDateTime::currentDateTimeUtc());
     // validate's warnings as "Warnings:" and one "• ..." line each (Name tooltip, detail pane).
     static QString warningsList(const QStringList &warnings);
 

@@ -123,11 +123,16 @@ void TrayStatus::update()
     QStringList problems;
     int errors = 0;
     int waiting = 0;
+    int drifted = 0;
     for (const MappingStatus &s : std::as_const(m_mappings)) {
         if (s.state == MappingState::Error)
             ++errors;
         else if (s.state == MappingState::Waiting)
             ++waiting;
+        // Differences the sync or sweep will fix on its own (backlog, orphans) are routine;
+        // reason "drift" means the mirror is wrong and stays wrong until someone repairs it.
+        if (s.drift && s.drift->driftRows > 0)
+            ++drifted;
     }
     int down = 0;
     for (const ConnectionStatus &c : std::as_const(m_connections))
@@ -138,9 +143,11 @@ void TrayStatus::update()
         problems << u"%1 connection(s) down"_s.arg(down);
     if (waiting > 0)
         problems << u"%1 mapping(s) waiting"_s.arg(waiting);
+    if (drifted > 0)
+        problems << u"%1 mapping(s) with drift to repair"_s.arg(drifted);
     if (errors > 0 || down > 0)
         level = Level::Error;
-    else if (waiting > 0)
+    else if (waiting > 0 || drifted > 0)
         level = Level::Warning;
 
     if (!m_haveProject)

@@ -3,15 +3,31 @@
 #include "db/statementwatchdog.h"
 #include "log/logging.h"
 #include "run/connectionmonitor.h"
+#include "run/driftworker.h"
 #include "run/mappingworker.h"
 
 #include <QDeadlineTimer>
+
+#include <QSet>
 
 #include <deque>
 
 using namespace Qt::StringLiterals;
 
 namespace tidemark {
+
+struct EmbeddedEngine::DriftJob
+{
+    enum Kind { Check, Repair, Explain, Export };
+    Kind kind = Check;
+    quint64 id = 0;
+    bool scheduled = false;
+    DriftCheckOptions check;
+    DriftRepairOptions repair;
+    QVariantList key;
+    DriftExportFormat format = DriftExportFormat::Html;
+    QString path;
+};
 
 struct EmbeddedEngine::Slot
 {
@@ -36,6 +52,21 @@ struct EmbeddedEngine::Slot
     // once both endpoints are up. A flag, not a request per event: however many connections
     // come back together, the catch-up runs once.
     bool catchUpPending = false;
+    // Operations an operator asked for, queued or running: a due scheduled check waits for
+    // none of them but is skipped while there is one (an operator's backfill or sweep says
+    // the operator is working on this mapping; a check then would compete for the same rows).
+    QSet<quint64> operatorRequests;
+
+    // Drift: checks, repairs, explains and exports, one at a time, in a thread of their own,
+    // started on first use.
+    WorkerThread driftThread;
+    DriftWorker *driftWorker = nullptr;   // lives in driftThread; deleted after it stops
+    std::shared_ptr<std::atomic<bool>> driftCancel = std::make_shared<std::atomic<bool>>(false);
+    std::deque<DriftJob> driftPending;
+    std::optional<DriftJob> driftCurrent;
+    int verifyIntervalS = 0;              // 0: checks only on request
+    QDateTime nextVerifyAt;               // invalid while a scheduled check is queued or running
+    int scheduledChecks = 0;
 };
 
 namespace {
@@ -51,6 +82,10 @@ void registerTypes()
     qRegisterMetaType<StatusMeasurement>();
     qRegisterMetaType<QList<MappingStatus>>();
     qRegisterMetaType<QList<ConnectionStatus>>();
+    qRegisterMetaType<DriftCheckResult>();
+    qRegisterMetaType<DriftRepairResult>();
+    qRegisterMetaType<DriftExplainResult>();
+    qRegisterMetaType<DriftExportResult>();
 }
 
 constexpr qint64 kRateWindowMs = 60'000;
@@ -69,6 +104,7 @@ EmbeddedEngine::EmbeddedEngine(Project project, EngineOptions options, QObject *
         slot->intervalS = m.intervalS;
         if (m.deletes == DeletePolicy::Sweep)
             slot->sweepIntervalS = m.sweepIntervalS;
+        slot->verifyIntervalS = m.verifyIntervalS;
         slot->status = MappingStatus::initial(m);
         slot->source = m.source.connection;
         slot->mirror = m.mirror.connection;
@@ -109,6 +145,9 @@ void EmbeddedEngine::start()
         // The first sweep comes soon after start, so orphans are measured early.
         if (slot->sweepIntervalS > 0)
             slot->nextSweepAt = now.addSecs(std::min(slot->sweepIntervalS, 10));
+        // Likewise the first scheduled check, so drift shows soon after the monitor starts.
+        if (slot->verifyIntervalS > 0)
+            slot->nextVerifyAt = now.addSecs(std::min(slot->verifyIntervalS, 10));
         QMetaObject::invokeMethod(w, &MappingWorker::measure, Qt::QueuedConnection);
     }
     if (m_options.schedule)
@@ -129,6 +168,16 @@ void EmbeddedEngine::stop()
     for (auto &[name, slot] : m_slots) {
         slot->queue.clearPending();
         slot->cancel->store(true);
+        slot->driftPending.clear();
+        slot->driftCancel->store(true);
+        if (DriftWorker *d = slot->driftWorker)
+            QMetaObject::invokeMethod(
+                    d,
+                    [d] {
+                        d->shutdown();
+                        QThread::currentThread()->quit();
+                    },
+                    Qt::QueuedConnection);
         if (!slot->worker)
             continue;
         // Queued behind the operation in hand: close the connections in their own thread,
@@ -146,9 +195,12 @@ void EmbeddedEngine::stop()
     // watchdog's deadline; after the grace period the connections are closed under it.
     QDeadlineTimer grace(m_options.stopGraceMs);
     QList<const void *> stuck;
-    for (auto &[name, slot] : m_slots)
+    for (auto &[name, slot] : m_slots) {
         if (slot->thread && !slot->thread->wait(grace))
             stuck << slot->thread.get();
+        if (slot->driftThread && !slot->driftThread->wait(grace))
+            stuck << slot->driftThread.get();
+    }
     if (!stuck.isEmpty()) {
         const int n = StatementWatchdog::instance().expireThreads(stuck);
         logger("sync.engine")->warn("{} mappings were still busy {} ms after stop; closed {} "
@@ -156,6 +208,11 @@ void EmbeddedEngine::stop()
                                     stuck.size(), m_options.stopGraceMs, n);
     }
     for (auto &[name, slot] : m_slots) {
+        if (slot->driftWorker) {
+            slot->driftThread.reset();
+            delete slot->driftWorker;
+            slot->driftWorker = nullptr;
+        }
         if (!slot->worker)
             continue;
         slot->thread.reset();   // waits for the thread, whose loop has quit
@@ -188,12 +245,19 @@ quint64 EmbeddedEngine::request(const QString &mapping, OperationKind kind,
         logger("sync.engine")->warn("request for unknown mapping '{}' ignored", mapping);
         return 0;
     }
-    Slot &slot = *it->second;
+    return enqueue(*it->second, kind, options, true);
+}
+
+quint64 EmbeddedEngine::enqueue(Slot &slot, OperationKind kind, const OperationOptions &options,
+                                bool byOperator)
+{
     const OperationQueue::Enqueued e = slot.queue.enqueue(kind, options);
     if (e.joined)
         logger("sync.engine")->info("mapping '{}': {} is already queued or running; the request "
                                     "joins it",
-                                    mapping, operationName(kind));
+                                    slot.name, operationName(kind));
+    if (byOperator)
+        slot.operatorRequests.insert(e.id);
     dispatch(slot);
     return e.id;
 }
@@ -218,6 +282,7 @@ void EmbeddedEngine::cancel(const QString &mapping)
     if (it == m_slots.end())
         return;
     it->second->queue.clearPending();
+    it->second->operatorRequests.clear();
     it->second->cancel->store(true);
 }
 
@@ -253,9 +318,15 @@ void EmbeddedEngine::reconnect(const QString &connection)
 bool EmbeddedEngine::idle() const
 {
     for (const auto &[name, slot] : m_slots)
-        if (!slot->queue.idle())
+        if (!slot->queue.idle() || slot->driftCurrent || !slot->driftPending.empty())
             return false;
     return true;
+}
+
+int EmbeddedEngine::scheduledChecks(const QString &mapping) const
+{
+    auto it = m_slots.find(mapping);
+    return it == m_slots.end() ? 0 : it->second->scheduledChecks;
 }
 
 void EmbeddedEngine::startAttempts(const QDateTime &now)
@@ -347,6 +418,9 @@ void EmbeddedEngine::scheduleTick()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     startAttempts(now);
     for (auto &[name, slot] : m_slots) {
+        // Before the sync's own checks: a check runs beside the syncs, in its own thread, so a
+        // busy sync queue does not hold it back, nor does it hold back a sync.
+        scheduleVerify(*slot, now);
         if (slot->paused || !slot->queue.idle())
             continue;
         const QString down = unavailable(*slot);
@@ -355,10 +429,10 @@ void EmbeddedEngine::scheduleTick()
             // meanwhile comes over now, not at the next interval; deletes too, where swept.
             slot->catchUpPending = false;
             logger("sync.engine")->info("mapping '{}': catch-up after reconnect", name);
-            request(name, OperationKind::Sync);
+            enqueue(*slot, OperationKind::Sync, {}, false);
             if (slot->sweepIntervalS > 0) {
                 slot->nextSweepAt = now.addSecs(slot->sweepIntervalS);
-                request(name, OperationKind::Sweep);
+                enqueue(*slot, OperationKind::Sweep, {}, false);
             }
             continue;
         }
@@ -379,7 +453,7 @@ void EmbeddedEngine::scheduleTick()
         // ended, and the mapping ran nothing but sweeps while the backlog grew without bound.
         if (syncDue) {
             slot->status.nextRunAt = {};
-            request(name, OperationKind::Sync);
+            enqueue(*slot, OperationKind::Sync, {}, false);
             continue;
         }
         if (slot->status.state != MappingState::Waiting) {
@@ -387,7 +461,7 @@ void EmbeddedEngine::scheduleTick()
             // it is refused and says so in the status, until an operator decides. The next one
             // is timed from this one's end (handleFinished).
             slot->nextSweepAt = now.addSecs(slot->sweepIntervalS);
-            request(name, OperationKind::Sweep);
+            enqueue(*slot, OperationKind::Sweep, {}, false);
         }
     }
 }
@@ -412,6 +486,7 @@ void EmbeddedEngine::handleFinished(quint64 id, const QString &mapping,
 {
     Slot &slot = *m_slots.at(mapping);
     slot.queue.finishCurrent();
+    slot.operatorRequests.remove(id);
     MappingStatus &s = slot.status;
     s.operation.clear();
     s.progress = {};
@@ -534,6 +609,189 @@ void EmbeddedEngine::publish()
     if (m_connectionsDirty) {
         m_connectionsDirty = false;
         Q_EMIT connectionsChanged(connections());
+    }
+}
+
+// --- drift --------------------------------------------------------------------------------
+
+quint64 EmbeddedEngine::checkDrift(const QString &mapping, const DriftCheckOptions &options)
+{
+    DriftJob job;
+    job.kind = DriftJob::Check;
+    job.check = options;
+    return enqueueDrift(mapping, job);
+}
+
+quint64 EmbeddedEngine::repairDrift(const QString &mapping, const DriftRepairOptions &options)
+{
+    DriftJob job;
+    job.kind = DriftJob::Repair;
+    job.repair = options;
+    return enqueueDrift(mapping, job);
+}
+
+quint64 EmbeddedEngine::explainDriftKey(const QString &mapping, const QVariantList &key)
+{
+    DriftJob job;
+    job.kind = DriftJob::Explain;
+    job.key = key;
+    return enqueueDrift(mapping, job);
+}
+
+quint64 EmbeddedEngine::exportDrift(const QString &mapping, DriftExportFormat format,
+                                    const QString &path)
+{
+    DriftJob job;
+    job.kind = DriftJob::Export;
+    job.format = format;
+    job.path = path;
+    return enqueueDrift(mapping, job);
+}
+
+void EmbeddedEngine::cancelDrift(const QString &mapping)
+{
+    auto it = m_slots.find(mapping);
+    if (it == m_slots.end())
+        return;
+    it->second->driftPending.clear();
+    if (it->second->driftCurrent)
+        it->second->driftCancel->store(true);
+}
+
+quint64 EmbeddedEngine::enqueueDrift(const QString &mapping, DriftJob job)
+{
+    auto it = m_slots.find(mapping);
+    if (it == m_slots.end() || m_stopped || !m_started) {
+        logger("drift.engine")->warn("drift request for unknown mapping '{}' ignored", mapping);
+        return 0;
+    }
+    Slot &slot = *it->second;
+    if (job.kind == DriftJob::Check) {
+        // Two checks of the same range would read both tables twice for the same answer.
+        auto same = [&job](const DriftJob &other) {
+            return other.kind == DriftJob::Check && other.check.keyFrom == job.check.keyFrom
+                    && other.check.keyTo == job.check.keyTo;
+        };
+        if (slot.driftCurrent && same(*slot.driftCurrent))
+            return slot.driftCurrent->id;
+        for (const DriftJob &queued : slot.driftPending)
+            if (same(queued))
+                return queued.id;
+    }
+    job.id = ++m_lastDriftId;
+    slot.driftPending.push_back(job);
+    dispatchDrift(slot);
+    return job.id;
+}
+
+void EmbeddedEngine::dispatchDrift(Slot &slot)
+{
+    if (!m_started || m_stopped || slot.driftCurrent || slot.driftPending.empty())
+        return;
+    if (!slot.driftWorker) {
+        slot.driftThread = startWorkerThread(u"tidemark-drift-"_s + slot.name);
+        slot.driftWorker = new DriftWorker(m_project, slot.name, slot.driftCancel);
+        slot.driftWorker->moveToThread(slot.driftThread.get());
+        DriftWorker *w = slot.driftWorker;
+        connect(w, &DriftWorker::progressed, this, &Engine::driftProgressed);
+        connect(w, &DriftWorker::checked, this, &EmbeddedEngine::handleDriftChecked);
+        connect(w, &DriftWorker::repaired, this, &EmbeddedEngine::handleDriftRepaired);
+        connect(w, &DriftWorker::explained, this,
+                [this](quint64 id, const DriftExplainResult &r) {
+                    Q_EMIT driftExplained(id, r);
+                    finishDrift(r.mapping);
+                });
+        connect(w, &DriftWorker::exported, this, [this](quint64 id, const DriftExportResult &r) {
+            Q_EMIT driftExported(id, r);
+            finishDrift(r.mapping);
+        });
+    }
+    slot.driftCurrent = slot.driftPending.front();
+    slot.driftPending.pop_front();
+    slot.driftCancel->store(false);
+    DriftWorker *w = slot.driftWorker;
+    const DriftJob job = *slot.driftCurrent;
+    QMetaObject::invokeMethod(
+            w,
+            [w, job] {
+                switch (job.kind) {
+                case DriftJob::Check: w->check(job.id, job.check, job.scheduled); break;
+                case DriftJob::Repair: w->repair(job.id, job.repair); break;
+                case DriftJob::Explain: w->explain(job.id, job.key); break;
+                case DriftJob::Export: w->exportReport(job.id, job.format, job.path); break;
+                }
+            },
+            Qt::QueuedConnection);
+}
+
+void EmbeddedEngine::finishDrift(const QString &mapping)
+{
+    Slot &slot = *m_slots.at(mapping);
+    slot.driftCurrent.reset();
+    dispatchDrift(slot);
+}
+
+void EmbeddedEngine::scheduleVerify(Slot &slot, const QDateTime &now)
+{
+    if (slot.verifyIntervalS <= 0 || slot.paused || !slot.nextVerifyAt.isValid()
+        || slot.nextVerifyAt > now)
+        return;
+    // Yield to the operator: a check they asked for, a repair waiting on its preview, or an
+    // operation of theirs on the sync queue. The schedule's own check is only a safety net; the
+    // next one comes an interval later.
+    const bool operatorBusy = slot.driftCurrent || !slot.driftPending.empty()
+            || !slot.operatorRequests.isEmpty();
+    const QString down = unavailable(slot);
+    if (operatorBusy || !down.isEmpty()) {
+        logger("drift.engine")->info("mapping '{}': scheduled drift check skipped ({}); next in "
+                                     "{} s",
+                                     slot.name,
+                                     operatorBusy ? u"an operator action is queued or running"_s
+                                                  : down,
+                                     slot.verifyIntervalS);
+        slot.nextVerifyAt = now.addSecs(slot.verifyIntervalS);
+        return;
+    }
+    slot.nextVerifyAt = {};   // timed from this check's end (handleDriftChecked)
+    ++slot.scheduledChecks;
+    DriftJob job;
+    job.kind = DriftJob::Check;
+    job.scheduled = true;
+    enqueueDrift(slot.name, job);
+}
+
+void EmbeddedEngine::handleDriftChecked(quint64 id, const DriftCheckResult &result)
+{
+    Slot &slot = *m_slots.at(result.mapping);
+    if (result.ok()) {
+        slot.status.drift = result.summary;
+        markDirty();
+        if (result.scheduled && result.summary.driftRows > 0)
+            logger("drift.engine")->warn(
+                    "mapping '{}': the scheduled check found {} differences that nothing "
+                    "scheduled will fix (reason drift); see the Drift view or `tidemark-cli "
+                    "repair`",
+                    slot.name, result.summary.driftRows);
+    }
+    // Any finished check counts as the verification: the next scheduled one comes an interval
+    // after it, not right behind an operator's.
+    if (slot.verifyIntervalS > 0)
+        slot.nextVerifyAt = QDateTime::currentDateTimeUtc().addSecs(slot.verifyIntervalS);
+    Q_EMIT driftChecked(id, result);
+    // A check the repair ran first (id 0) is not the job in hand: the repair is.
+    if (id != 0)
+        finishDrift(result.mapping);
+}
+
+void EmbeddedEngine::handleDriftRepaired(quint64 id, const DriftRepairResult &result)
+{
+    Q_EMIT driftRepaired(id, result);
+    finishDrift(result.mapping);
+    if (result.options.execute && result.ok() && result.differences > 0) {
+        // What is left after the repair (rows changed meanwhile, say) is what the view shows.
+        DriftJob job;
+        job.kind = DriftJob::Check;
+        enqueueDrift(result.mapping, job);
     }
 }
 

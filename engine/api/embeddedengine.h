@@ -17,6 +17,7 @@
 namespace tidemark {
 
 class ConnectionMonitor;
+class DriftWorker;
 class MappingWorker;
 
 struct EngineOptions
@@ -47,14 +48,33 @@ public:
     void cancel(const QString &mapping) override;
     void setPaused(const QString &mapping, bool paused) override;
     void reconnect(const QString &connection) override;
+    quint64 checkDrift(const QString &mapping, const DriftCheckOptions &options = {}) override;
+    quint64 repairDrift(const QString &mapping, const DriftRepairOptions &options) override;
+    quint64 explainDriftKey(const QString &mapping, const QVariantList &key) override;
+    quint64 exportDrift(const QString &mapping, DriftExportFormat format,
+                        const QString &path) override;
+    void cancelDrift(const QString &mapping) override;
 
     const Project &project() const { return m_project; }
-    // True when nothing is queued or running (tests wait for this).
+    // True when nothing is queued or running (tests wait for this), drift work included.
     bool idle() const;
+    // Checks run or running for the mapping since start, scheduled ones only (tests).
+    int scheduledChecks(const QString &mapping) const;
 
 private:
     struct Slot;
+    struct DriftJob;
+    // `byOperator`: an operator asked (request()), as opposed to the schedule; a due scheduled
+    // drift check yields to an operator's operation on the mapping.
+    quint64 enqueue(Slot &slot, OperationKind kind, const OperationOptions &options,
+                    bool byOperator);
     void dispatch(Slot &slot);
+    quint64 enqueueDrift(const QString &mapping, DriftJob job);
+    void dispatchDrift(Slot &slot);
+    void scheduleVerify(Slot &slot, const QDateTime &now);
+    void handleDriftChecked(quint64 id, const DriftCheckResult &result);
+    void handleDriftRepaired(quint64 id, const DriftRepairResult &result);
+    void finishDrift(const QString &mapping);
     void handleStarted(quint64 id, const QString &mapping, OperationKind kind);
     void handleProgress(const QString &mapping, const Progress &progress);
     void handleFinished(quint64 id, const QString &mapping, const OperationResult &result);
@@ -81,6 +101,7 @@ private:
     QTimer m_publishTimer;
     bool m_dirty = false;
     bool m_connectionsDirty = false;
+    quint64 m_lastDriftId = 0;
     bool m_started = false;
     bool m_stopped = false;
 };

@@ -3,6 +3,7 @@
 // never reaches past it, so a UI test can drive a fake engine, and a remote engine (talking to
 // `tidemark-cli serve`) can take the embedded one's place later.
 
+#include "api/drifttypes.h"
 #include "api/types.h"
 
 #include <QObject>
@@ -39,12 +40,35 @@ public:
     // connection that is not connected). A success triggers the catch-up of its mappings.
     virtual void reconnect(const QString &connection) = 0;
 
+    // Drift (SPEC.md "Drift"). Each mapping's checks, repairs and explains run one at a time
+    // in a drift thread of the mapping's own, on connections of their own, never on the
+    // mapping's sync worker: a check of a large table never holds up a sync. Each returns a
+    // request id (0: unknown mapping or stopped engine, and no answer follows) and is answered
+    // by the matching signal. A check requested while one is queued or running joins it.
+    virtual quint64 checkDrift(const QString &mapping, const DriftCheckOptions &options = {}) = 0;
+    // Repairs the differences of the mapping's latest check (a check runs first when there is
+    // none). The repair re-reads each row at apply time, so a difference the sync fixed since
+    // is left alone. An executed repair is followed by a check, so the view shows the result.
+    virtual quint64 repairDrift(const QString &mapping, const DriftRepairOptions &options) = 0;
+    virtual quint64 explainDriftKey(const QString &mapping, const QVariantList &key) = 0;
+    // Writes the latest check's differences (all of them, not only the snapshot's rows).
+    virtual quint64 exportDrift(const QString &mapping, DriftExportFormat format,
+                                const QString &path) = 0;
+    // Cancels the drift work in hand and drops what is queued, for this mapping.
+    virtual void cancelDrift(const QString &mapping) = 0;
+
 Q_SIGNALS:
     // Batched: at most a few times a second, with every mapping's current snapshot.
     void statusChanged(const QList<tidemark::MappingStatus> &mappings);
     void connectionsChanged(const QList<tidemark::ConnectionStatus> &connections);
     void operationFinished(quint64 requestId, const QString &mapping,
                            const tidemark::OperationResult &result);
+    // At most a few times a second while a check or repair runs.
+    void driftProgressed(const QString &mapping, const tidemark::Progress &progress);
+    void driftChecked(quint64 requestId, const tidemark::DriftCheckResult &result);
+    void driftRepaired(quint64 requestId, const tidemark::DriftRepairResult &result);
+    void driftExplained(quint64 requestId, const tidemark::DriftExplainResult &result);
+    void driftExported(quint64 requestId, const tidemark::DriftExportResult &result);
 };
 
 } // namespace tidemark

@@ -68,6 +68,9 @@ struct MappingConfig
     // How often the engine sweeps orphans on its own ("deletes": "sweep" only); 0: only when
     // an operator asks. Without scheduled sweeps, deletes in the source never reach the mirror.
     int sweepIntervalS = 60;
+    // How often the engine compares source and mirror on its own (SPEC "verify_interval_s");
+    // 0: only when an operator asks.
+    int verifyIntervalS = 0;
 
     bool hasCursor() const { return !cursorColumn.isEmpty(); }
 

@@ -53,7 +53,7 @@ const QStringList kMappingKeys = {u"name"_s,       u"source"_s,     u"mirror"_s,
                                   u"key"_s,        u"columns"_s,    u"cursor"_s,
                                   u"deletes"_s,    u"interval_s"_s, u"batch_rows"_s,
                                   u"lookback_s"_s, u"lookback"_s,   u"max_sweep_fraction"_s,
-                                  u"sweep_interval_s"_s};
+                                  u"sweep_interval_s"_s, u"verify_interval_s"_s};
 const QStringList kTableRefKeys = {u"connection"_s, u"table"_s};
 const QStringList kCursorKeys = {u"column"_s};
 const QStringList kDriverNames = {u"sqlite"_s, u"postgres"_s, u"mariadb"_s, u"mysql"_s};
@@ -792,6 +792,11 @@ private:
         if (const auto sweep = integer(object, path, u"sweep_interval_s"_s, 0, kMaxIntervalS,
                                        u"of seconds from 0 (only on request) to 604800"_s))
             m.sweepIntervalS = int(*sweep);
+        // 0: drift checks run only when asked for. A check reads both whole tables (in
+        // checksummed segments), so it is scheduled apart from, and far less often than, syncs.
+        if (const auto verify = integer(object, path, u"verify_interval_s"_s, 0, kMaxIntervalS,
+                                        u"of seconds from 0 (only on request) to 604800"_s))
+            m.verifyIntervalS = int(*verify);
         if (const auto fraction = field(object, path, u"max_sweep_fraction"_s, QJsonValue::Double,
                                         u"a number"_s, Need::Optional)) {
             const double d = fraction->toDouble();
@@ -1059,6 +1064,8 @@ QByteArray renderMapping(const MappingConfig &m, qsizetype indent)
     f.append({u"max_sweep_fraction"_s, jsonText(m.maxSweepFraction)});
     if (m.sweepIntervalS != MappingConfig().sweepIntervalS)
         f.append({u"sweep_interval_s"_s, jsonText(m.sweepIntervalS)});
+    if (m.verifyIntervalS != MappingConfig().verifyIntervalS)
+        f.append({u"verify_interval_s"_s, jsonText(m.verifyIntervalS)});
     return renderObject(f, indent, indent, false);
 }
 

@@ -46,6 +46,148 @@ private:
     }
 
 private Q_SLOTS:
+    // Issue 11: verify_interval_s runs a drift check in the drift thread, beside the sync
+    // worker. A change written to the source while the check reads both tables must reach the
+    // mirror before the check ends. Both files are in WAL mode, as the demo's: in a rollback
+    // journal SQLite itself would make the sync's commit wait for the check's open read.
+    void aScheduledCheckRunsBesideTheSync()
+    {
+        MirrorFixture f;
+        f.source(u"PRAGMA journal_mode=WAL"_s);
+        f.mirror(u"PRAGMA journal_mode=WAL"_s);
+        f.source(u"CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, ts TEXT)"_s);
+        f.source(u"CREATE INDEX t_ts ON t (ts, id)"_s);
+        f.source(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)"
+                 " INSERT INTO t SELECT i, 'v', printf('%010d', i) FROM n"_s);
+        MappingConfig &m = f.addMapping(u"t"_s, u"t"_s, u"t"_s, u"ts"_s);
+        m.lookback = 0;
+        m.intervalS = 1;
+        m.sweepIntervalS = 0;
+        m.verifyIntervalS = 1;
+        QCOMPARE(f.run(OperationKind::Prepare, u"t"_s).run.result, u"ok"_s);
+        QCOMPARE(f.run(OperationKind::Backfill, u"t"_s).run.result, u"ok"_s);
+        // Rows behind the checkpoint edited in the mirror: nothing scheduled fixes them. Spread
+        // over the whole key range, so every segment differs and the check reads every row.
+        f.mirror(u"UPDATE t SET v = 'edited' WHERE id % 2000 = 0"_s);
+
+        EmbeddedEngine engine(f.project(), EngineOptions{});
+        QSignalSpy checked(&engine, &Engine::driftChecked);
+        QSignalSpy progressed(&engine, &Engine::driftProgressed);
+        engine.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!progressed.isEmpty(), 30000);
+        QVERIFY(checked.isEmpty());
+        QElapsedTimer sinceChange;
+        sinceChange.start();
+        f.source(u"UPDATE t SET v = 'moved', ts = '9999999999' WHERE id = 5"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(
+                f.mirrorScalar(u"SELECT v FROM t WHERE id = 5"_s).toString() == u"moved"_s,
+                30000);
+        const qint64 syncedAfterMs = sinceChange.elapsed();
+        const bool checkStillRunning = checked.isEmpty();
+        QTRY_VERIFY_WITH_TIMEOUT(!checked.isEmpty(), 300000);
+        const DriftCheckResult r = checked.first().at(1).value<DriftCheckResult>();
+        qInfo("scheduled check of 1,000,000 rows took %.1f s; the sync brought the change in "
+              "%lld ms meanwhile",
+              r.summary.durationMs / 1000.0, syncedAfterMs);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QVERIFY(r.scheduled);
+        QVERIFY2(checkStillRunning, "the sync did not land until the check had finished");
+        QCOMPARE(r.summary.changed, 500);
+        QCOMPARE(r.summary.driftRows, 500);
+        QCOMPARE(r.summary.missing + r.summary.extra, 0);
+        QCOMPARE(r.rows.size(), 500);
+        QVERIFY(!r.truncated);
+        QVERIFY(!r.history.isEmpty());
+        QVERIFY(!r.summary.segments.isEmpty());
+        QVERIFY(engine.scheduledChecks(u"t"_s) >= 1);
+        QVERIFY(engine.mappings().first().drift.has_value());
+        QCOMPARE(engine.mappings().first().drift->driftRows, 500);
+        engine.stop();
+    }
+
+    // A due scheduled check yields to the operator: while their backfill is queued or
+    // running, the check is skipped, and it runs again once they are done.
+    void aScheduledCheckYieldsToAnOperatorAction()
+    {
+        MirrorFixture f;
+        setUp(f, 200000, 3600);
+        f.project().mappings.first().verifyIntervalS = 1;
+        QCOMPARE(f.run(OperationKind::Prepare, u"t"_s).run.result, u"ok"_s);
+        EmbeddedEngine engine(f.project(), EngineOptions{});
+        QSignalSpy finished(&engine, &Engine::operationFinished);
+        QSignalSpy checked(&engine, &Engine::driftChecked);
+        engine.start();
+        OperationOptions noGate;
+        noGate.noGate = true;
+        const quint64 id = engine.request(u"t"_s, OperationKind::Backfill, noGate);
+        int checksWhileBackfilling = -1;
+        connect(&engine, &Engine::operationFinished, this,
+                [&](quint64 finishedId, const QString &, const OperationResult &) {
+                    if (finishedId == id)
+                        checksWhileBackfilling = engine.scheduledChecks(u"t"_s);
+                });
+        QCOMPARE(waitFor(finished, id).run.result, u"ok"_s);
+        QCOMPARE(checksWhileBackfilling, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!checked.isEmpty(), 60000);
+        QVERIFY(checked.first().at(1).value<DriftCheckResult>().scheduled);
+        engine.stop();
+    }
+
+    // Operator drift requests: a dry-run repair of chosen keys returns its statements and
+    // changes nothing; executed, it repairs only those keys, and a check follows.
+    void repairChosenKeysThroughTheFacade()
+    {
+        MirrorFixture f;
+        setUp(f, 100, 3600);
+        QCOMPARE(f.run(OperationKind::Prepare, u"t"_s).run.result, u"ok"_s);
+        QCOMPARE(f.run(OperationKind::Backfill, u"t"_s).run.result, u"ok"_s);
+        f.mirror(u"UPDATE t SET v = 'edited' WHERE id IN (10, 20)"_s);
+        f.mirror(u"DELETE FROM t WHERE id = 30"_s);
+        EngineOptions options;
+        options.schedule = false;
+        EmbeddedEngine engine(f.project(), options);
+        QSignalSpy checked(&engine, &Engine::driftChecked);
+        QSignalSpy repaired(&engine, &Engine::driftRepaired);
+        QSignalSpy explained(&engine, &Engine::driftExplained);
+        engine.start();
+        const quint64 check = engine.checkDrift(u"t"_s);
+        QVERIFY(check != 0);
+        QCOMPARE(engine.checkDrift(u"t"_s), check);   // joins the one queued
+        QTRY_VERIFY_WITH_TIMEOUT(!checked.isEmpty(), 30000);
+        DriftCheckResult r = checked.first().at(1).value<DriftCheckResult>();
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.summary.differences(), 3);
+        QCOMPARE(r.columns, (QStringList{u"id"_s, u"v"_s, u"ts"_s}));
+
+        engine.explainDriftKey(u"t"_s, {30});
+        QTRY_VERIFY_WITH_TIMEOUT(!explained.isEmpty(), 30000);
+        const DriftExplainResult e = explained.first().at(1).value<DriftExplainResult>();
+        QVERIFY2(e.ok(), qPrintable(e.error));
+        QCOMPARE(e.explanation.kind, DiffKind::Missing);
+        QVERIFY(!e.explanation.verdict.isEmpty());
+
+        DriftRepairOptions dry;
+        dry.keys = {QVariantList{10}, QVariantList{30}};
+        engine.repairDrift(u"t"_s, dry);
+        QTRY_VERIFY_WITH_TIMEOUT(!repaired.isEmpty(), 30000);
+        const DriftRepairResult preview = repaired.first().at(1).value<DriftRepairResult>();
+        QVERIFY2(preview.ok(), qPrintable(preview.error));
+        QCOMPARE(preview.differences, 2);
+        QCOMPARE(preview.statements.size(), 2);
+        QCOMPARE(f.mirrorScalar(u"SELECT v FROM t WHERE id = 10"_s).toString(), u"edited"_s);
+
+        DriftRepairOptions run = dry;
+        run.execute = true;
+        engine.repairDrift(u"t"_s, run);
+        QTRY_VERIFY_WITH_TIMEOUT(repaired.size() == 2 && checked.size() == 2, 30000);
+        QVERIFY(repaired.at(1).at(1).value<DriftRepairResult>().ok());
+        r = checked.at(1).at(1).value<DriftCheckResult>();
+        QCOMPARE(r.summary.differences(), 1);   // key 20 was not chosen
+        QCOMPARE(r.rows.first().key, QVariantList{20});
+        QTRY_VERIFY(engine.idle());
+        engine.stop();
+    }
+
     // Found by the pgbench soak: the scheduler started a due sweep before a due sync and timed
     // the next sweep from the request, so a sweep longer than sweep_interval_s was due again
     // the moment it ended; `sync --watch` then ran nothing but sweeps and the mirror fell

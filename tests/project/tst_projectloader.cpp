@@ -504,6 +504,12 @@ void TestProjectLoader::badInput_data()
         u"mappings[0].interval_s"_s, {u"whole number"_s, u"2.5"_s});
     row("interval is a string", spec({{u"mappings[0].interval_s"_s, u"5"_s}}),
         u"mappings[0].interval_s"_s, {u"whole number"_s, u"a string"_s});
+    row("verify interval negative", spec({{u"mappings[0].verify_interval_s"_s, -1}}),
+        u"mappings[0].verify_interval_s"_s, {u"from 0 (only on request)"_s, u"-1"_s});
+    row("verify interval above a week", spec({{u"mappings[0].verify_interval_s"_s, 604801}}),
+        u"mappings[0].verify_interval_s"_s, {u"604800"_s});
+    row("verify interval is a string", spec({{u"mappings[0].verify_interval_s"_s, u"60"_s}}),
+        u"mappings[0].verify_interval_s"_s, {u"whole number"_s, u"a string"_s});
     row("batch_rows zero", spec({{u"mappings[0].batch_rows"_s, 0}}), u"mappings[0].batch_rows"_s,
         {u"from 1 to 1000000"_s, u"not 0"_s});
     row("batch_rows too large", spec({{u"mappings[0].batch_rows"_s, 1000001}}),
@@ -696,6 +702,8 @@ void TestProjectLoader::validVariants_data()
             << QVariant(5);
     QTest::newRow("batch_rows upper bound")
             << spec({{u"mappings[0].batch_rows"_s, 1000000}}) << u"batch"_s << QVariant(1000000);
+    QTest::newRow("verify interval") << spec({{u"mappings[0].verify_interval_s"_s, 3600}})
+                                     << u"verify"_s << QVariant(3600);
     QTest::newRow("sweep fraction one")
             << spec({{u"mappings[0].max_sweep_fraction"_s, 1}}) << u"fraction"_s << QVariant(1.0);
     QTest::newRow("key without columns")
@@ -760,6 +768,8 @@ void TestProjectLoader::validVariants()
         actual = m.batchRows;
     else if (probe == u"fraction"_s)
         actual = m.maxSweepFraction;
+    else if (probe == u"verify"_s)
+        actual = m.verifyIntervalS;
     else if (probe == u"key"_s)
         actual = m.key;
     else if (probe == u"mirror"_s)
@@ -790,6 +800,7 @@ void TestProjectLoader::defaultsApplyWhenOmitted()
     QCOMPARE(m.batchRows, 1000);
     QCOMPARE(m.lookback, 30);
     QCOMPARE(m.maxSweepFraction, 0.5);
+    QCOMPARE(m.verifyIntervalS, 0);
 }
 
 void TestProjectLoader::relativeSqlitePaths_data()
@@ -857,7 +868,8 @@ void TestProjectLoader::roundTrip_data()
                                   << QStringList{u"\"database\": \"data/source.db\""_s,
                                                  u"\"lookback_s\": 30"_s,
                                                  u"\"deletes\": \"sweep\""_s}
-                                  << QStringList{u"password\""_s, u"/p/data"_s};
+                                  << QStringList{u"password\""_s, u"/p/data"_s,
+                                                 u"verify_interval_s"_s};
     QTest::newRow("non-defaults")
             << spec({{u"connections.maria.driver"_s, u"mysql"_s},
                      {u"connections.maria.port"_s, kRemove},
@@ -876,11 +888,13 @@ void TestProjectLoader::roundTrip_data()
                      {u"mappings[0].lookback_s"_s, kRemove},
                      {u"mappings[0].lookback"_s, 9007199254740991.0},
                      {u"mappings[0].max_sweep_fraction"_s, 0.1},
+                     {u"mappings[0].verify_interval_s"_s, 900},
                      {u"mappings[1]"_s,
                       secondMapping(u"zäh"_s, ref(u"pg"_s, u"a"_s), ref(u"src"_s, u"a"_s))}})
             << QStringList{u"\"driver\": \"mariadb\""_s, u"\"password_keychain\": true"_s,
                            u"\"database\": \"/elsewhere/source.db\""_s,
-                           u"\"max_sweep_fraction\": 0.1"_s, u"\"lookback_s\": 9007199254740991"_s}
+                           u"\"max_sweep_fraction\": 0.1"_s, u"\"lookback_s\": 9007199254740991"_s,
+                           u"\"verify_interval_s\": 900"_s}
             << QStringList{u"3306"_s, u"\"key\""_s, u"\"columns\""_s, u"\"lookback\""_s};
     // A file really named ":memory:" must not be written back as the in-memory database.
     QTest::newRow("odd names") << QByteArray(R"({

@@ -21,7 +21,34 @@ private Q_SLOTS:
     void notifiesWhenAMappingEntersError();
     void notifiesOnceForALongOutage();
     void iconsDifferByLevel();
+    void amberForDriftNothingScheduledFixes();
 };
+
+void TestTrayStatus::amberForDriftNothingScheduledFixes()
+{
+    TrayStatus tray;
+    MappingStatus s = makeStatus(u"a"_s);
+    // Differences the next sync or sweep fixes (backlog, orphan) are routine: still ok.
+    DriftSummary routine;
+    routine.checkedAt = QDateTime::currentDateTimeUtc();
+    routine.missing = 2;
+    routine.extra = 1;
+    s.drift = routine;
+    tray.setMappings({s});
+    QCOMPARE(tray.level(), TrayStatus::Level::Ok);
+    // One row that nothing scheduled will fix turns it amber, and the tooltip says why.
+    DriftSummary drifted = routine;
+    drifted.changed = 1;
+    drifted.driftRows = 1;
+    s.drift = drifted;
+    tray.setMappings({s});
+    QCOMPARE(tray.level(), TrayStatus::Level::Warning);
+    QVERIFY(tray.toolTip().contains(u"drift"_s));
+    // An error still wins.
+    s.state = MappingState::Error;
+    tray.setMappings({s});
+    QCOMPARE(tray.level(), TrayStatus::Level::Error);
+}
 
 void TestTrayStatus::levelFollowsTheWorstState()
 {

@@ -1,0 +1,699 @@
+#include "driftview.h"
+
+#include "displayformat.h"
+#include "driftdiffmodel.h"
+#include "driftsegmentmap.h"
+#include "drift/keytext.h"
+
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyle>
+#include <QTableView>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+QString valueText(const QVariant &v)
+{
+    if (v.isNull())
+        return u"NULL"_s;
+    if (v.typeId() == QMetaType::QByteArray)
+        return u"0x"_s + QString::fromLatin1(v.toByteArray().toHex());
+    return v.toString();
+}
+
+QString countsText(const DriftSummary &s)
+{
+    if (s.differences() == 0)
+        return u"equal (%1 rows)"_s.arg(QLocale().toString(s.sourceRows));
+    return u"%1 differences: %2 missing, %3 extra, %4 changed; %5 by reason drift "
+           u"(source %6 rows, mirror %7)"_s
+            .arg(QLocale().toString(s.differences()), QLocale().toString(s.missing),
+                 QLocale().toString(s.extra), QLocale().toString(s.changed),
+                 QLocale().toString(s.driftRows), QLocale().toString(s.sourceRows),
+                 QLocale().toString(s.mirrorRows));
+}
+
+} // namespace
+
+DriftView::DriftView(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new DriftDiffModel(this))
+    , m_filter(new DriftDiffFilter(this))
+{
+    setObjectName(u"driftView"_s);
+    setAccessibleName(u"Drift between source and mirror"_s);
+
+    m_title = new QLabel(this);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(u"driftSummary"_s);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_check = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), u"Check now"_s,
+                              this);
+    m_check->setObjectName(u"driftCheckButton"_s);
+    m_check->setToolTip(u"Compare source and mirror row by row now, on connections of its own; "
+                        u"the sync keeps running meanwhile."_s);
+    connect(m_check, &QPushButton::clicked, this, &DriftView::checkNow);
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(u"driftProgress"_s);
+    m_progress->setTextVisible(true);
+    m_progress->setMinimumWidth(320);
+    m_cancel = new QPushButton(style()->standardIcon(QStyle::SP_BrowserStop), u"Cancel"_s, this);
+    m_cancel->setObjectName(u"driftCancelButton"_s);
+    m_cancel->setToolTip(u"Stop the check or repair in hand. A repair's current batch is rolled "
+                         u"back."_s);
+    connect(m_cancel, &QPushButton::clicked, this, &DriftView::handleCancelClicked);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_title);
+    top->addStretch(1);
+    top->addWidget(m_progress, 1);
+    top->addWidget(m_cancel);
+    top->addWidget(m_check);
+
+    m_map = new DriftSegmentMap(this);
+    connect(m_map, &DriftSegmentMap::segmentClicked, this, &DriftView::handleSegmentClicked);
+    m_older = new QToolButton(this);
+    m_older->setArrowType(Qt::LeftArrow);
+    m_older->setToolTip(u"The check before this one"_s);
+    m_older->setAccessibleName(u"Older check"_s);
+    connect(m_older, &QToolButton::clicked, this, [this] { showHistory(m_historyIndex + 1); });
+    m_newer = new QToolButton(this);
+    m_newer->setArrowType(Qt::RightArrow);
+    m_newer->setToolTip(u"The check after this one"_s);
+    m_newer->setAccessibleName(u"Newer check"_s);
+    connect(m_newer, &QToolButton::clicked, this, [this] { showHistory(m_historyIndex - 1); });
+    m_historyLabel = new QLabel(this);
+    m_historyLabel->setObjectName(u"driftHistoryLabel"_s);
+    auto *mapRow = new QHBoxLayout;
+    mapRow->addWidget(m_older);
+    mapRow->addWidget(m_map, 1);
+    mapRow->addWidget(m_newer);
+    auto *legend = new QLabel(
+            u"<span style='color:%1'>■</span> equal &nbsp; <span style='color:%2'>■</span> "
+            u"different &nbsp; <span style='color:%3'>■</span> not checked"_s.arg(
+                    DriftSegmentMap::equalColor().name(), DriftSegmentMap::differentColor().name(),
+                    DriftSegmentMap::uncheckedColor().name()),
+            this);
+    auto *historyRow = new QHBoxLayout;
+    historyRow->addWidget(m_historyLabel, 1);
+    historyRow->addWidget(legend);
+
+    m_kind = new QComboBox(this);
+    m_kind->setObjectName(u"driftKindFilter"_s);
+    m_kind->addItem(u"Every kind"_s, -1);
+    for (DiffKind k : {DiffKind::Missing, DiffKind::Extra, DiffKind::Changed})
+        m_kind->addItem(diffKindName(k), int(k));
+    m_reason = new QComboBox(this);
+    m_reason->setObjectName(u"driftReasonFilter"_s);
+    m_reason->addItem(u"Every reason"_s, -1);
+    for (DiffReason r :
+         {DiffReason::Drift, DiffReason::Backlog, DiffReason::Orphan, DiffReason::NullCursor})
+        m_reason->addItem(diffReasonName(r), int(r));
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(u"driftKeySearch"_s);
+    m_search->setPlaceholderText(u"Find key…"_s);
+    m_search->setClearButtonEnabled(true);
+    m_allKeys = new QPushButton(u"Every segment"_s, this);
+    m_allKeys->setToolTip(u"The list shows one segment's keys (clicked in the map); show all."_s);
+    m_allKeys->setVisible(false);
+    connect(m_allKeys, &QPushButton::clicked, this, [this] {
+        m_showingSegment = false;
+        m_filter->setRange(std::nullopt);
+        m_allKeys->setVisible(false);
+    });
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &DriftView::applyFilters);
+    connect(m_reason, &QComboBox::currentIndexChanged, this, &DriftView::applyFilters);
+    connect(m_search, &QLineEdit::textChanged, this, &DriftView::applyFilters);
+    auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(new QLabel(u"Show"_s, this));
+    filterRow->addWidget(m_kind);
+    filterRow->addWidget(m_reason);
+    filterRow->addWidget(m_search, 1);
+    filterRow->addWidget(m_allKeys);
+
+    m_filter->setSourceModel(m_model);
+    m_list = new QTableView(this);
+    m_list->setObjectName(u"driftDifferences"_s);
+    m_list->setAccessibleName(u"Differences"_s);
+    m_list->setModel(m_filter);
+    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_list->setWordWrap(false);
+    m_list->verticalHeader()->hide();
+    m_list->horizontalHeader()->setStretchLastSection(true);
+    m_list->setColumnWidth(DriftDiffModel::KeyColumn, 110);
+    m_list->setColumnWidth(DriftDiffModel::KindColumn, 80);
+    m_list->setColumnWidth(DriftDiffModel::ReasonColumn, 100);
+    connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &DriftView::handleSelectionChanged);
+
+    m_side = new QTableWidget(0, 3, this);
+    m_side->setObjectName(u"driftSideBySide"_s);
+    m_side->setAccessibleName(u"Selected difference, source beside mirror"_s);
+    m_side->setHorizontalHeaderLabels({u"Column"_s, u"Source"_s, u"Mirror"_s});
+    m_side->verticalHeader()->hide();
+    m_side->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_side->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_explain = new QLabel(this);
+    m_explain->setObjectName(u"driftExplain"_s);
+    m_explain->setWordWrap(true);
+    m_explain->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_explain->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_explain->setMinimumHeight(m_explain->fontMetrics().lineSpacing() * 3);
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_side, 1);
+    rightLayout->addWidget(m_explain);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_list);
+    split->addWidget(right);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+
+    m_repairSelected = new QPushButton(u"Repair selected…"_s, this);
+    m_repairSelected->setObjectName(u"driftRepairSelected"_s);
+    m_repairSelected->setToolTip(u"Shows the statements that make the mirror equal to the source "
+                                 u"for the selected rows, then asks before running them."_s);
+    connect(m_repairSelected, &QPushButton::clicked, this, [this] { requestRepair(true); });
+    m_repairAll = new QPushButton(u"Repair all…"_s, this);
+    m_repairAll->setObjectName(u"driftRepairAll"_s);
+    m_repairAll->setToolTip(u"Shows the statements for every difference of the latest check, "
+                            u"then asks before running them."_s);
+    connect(m_repairAll, &QPushButton::clicked, this, [this] { requestRepair(false); });
+    m_exportHtml = new QPushButton(u"Export HTML…"_s, this);
+    m_exportHtml->setObjectName(u"driftExportHtml"_s);
+    connect(m_exportHtml, &QPushButton::clicked, this,
+            [this] { requestExport(DriftExportFormat::Html); });
+    m_exportCsv = new QPushButton(u"Export CSV…"_s, this);
+    m_exportCsv->setObjectName(u"driftExportCsv"_s);
+    connect(m_exportCsv, &QPushButton::clicked, this,
+            [this] { requestExport(DriftExportFormat::Csv); });
+    m_message = new QLabel(this);
+    m_message->setObjectName(u"driftMessage"_s);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_repairSelected);
+    buttons->addWidget(m_repairAll);
+    buttons->addWidget(m_message, 1);
+    buttons->addWidget(m_exportHtml);
+    buttons->addWidget(m_exportCsv);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_summary);
+    layout->addLayout(mapRow);
+    layout->addLayout(historyRow);
+    layout->addLayout(filterRow);
+    layout->addWidget(split, 1);
+    layout->addLayout(buttons);
+    clearMapping();
+}
+
+void DriftView::setEngine(Engine *engine)
+{
+    if (m_engine)
+        disconnect(m_engine, nullptr, this, nullptr);
+    m_engine = engine;
+    m_results.clear();
+    m_checking.clear();
+    m_previews.clear();
+    m_progressOf.clear();
+    m_explainId = 0;
+    if (engine) {
+        connect(engine, &Engine::driftChecked, this, &DriftView::handleChecked);
+        connect(engine, &Engine::driftProgressed, this, &DriftView::handleProgress);
+        connect(engine, &Engine::driftRepaired, this, &DriftView::handleRepaired);
+        connect(engine, &Engine::driftExplained, this, &DriftView::handleExplained);
+        connect(engine, &Engine::driftExported, this, &DriftView::handleExported);
+    }
+    clearMapping();
+}
+
+void DriftView::clearMapping()
+{
+    m_mapping.clear();
+    m_status = {};
+    m_title->setText(u"Drift"_s);
+    m_summary->setText(u"Select a mapping to see where its mirror differs from its source."_s);
+    m_model->setRows({});
+    m_map->clear();
+    m_message->clear();
+    showSideBySide(nullptr);
+    updateProgress();
+    updateButtons();
+}
+
+void DriftView::showMapping(const MappingStatus &status)
+{
+    const bool other = status.name != m_mapping;
+    const bool newSummary = !other
+            && (status.drift.has_value() != m_status.drift.has_value()
+                || (status.drift && status.drift->checkedAt != m_status.drift->checkedAt));
+    m_status = status;
+    if (!other && !newSummary)
+        return;
+    if (!other) {
+        // The status probe reads back the check this view already shows (from the mirror's
+        // drift table, a moment later): reloading would drop the operator's selection.
+        const auto it = m_results.constFind(m_mapping);
+        if (it != m_results.cend() && status.drift
+            && std::abs(it->summary.checkedAt.secsTo(status.drift->checkedAt)) <= 1)
+            return;
+    }
+    m_mapping = status.name;
+    if (other) {
+        m_message->clear();
+        m_estimate.reset();
+        m_historyIndex = 0;
+        m_showingSegment = false;
+        m_filter->setRange(std::nullopt);
+        m_allKeys->setVisible(false);
+    }
+    m_title->setText(u"Drift: %1"_s.arg(m_mapping));
+    showResult();
+    updateProgress();
+}
+
+QList<DriftSummary> DriftView::historyOf() const
+{
+    const auto it = m_results.constFind(m_mapping);
+    if (it != m_results.cend() && !it->history.isEmpty())
+        return it->history;
+    // No check in this session: the status probe read the latest from the mirror's drift table.
+    if (m_status.drift)
+        return {*m_status.drift};
+    return {};
+}
+
+void DriftView::showResult()
+{
+    const auto it = m_results.constFind(m_mapping);
+    const bool haveRows = it != m_results.cend();
+    m_model->setRows(haveRows ? it->rows : QList<RowDifference>{});
+    const QList<DriftSummary> history = historyOf();
+    if (history.isEmpty()) {
+        m_summary->setText(u"No check has run yet. Check now compares every row; "
+                           u"verify_interval_s in the project file schedules checks."_s);
+    } else {
+        const DriftSummary &latest = history.first();
+        QString text = u"Latest check %1 (%2): %3."_s.arg(
+                display::time(latest.checkedAt), display::duration(latest.durationMs / 1000.0),
+                countsText(latest));
+        if (haveRows && it->truncated)
+            text += u" The list shows the first %1; Export writes them all."_s.arg(
+                    QLocale().toString(it->rows.size()));
+        else if (!haveRows && latest.differences() > 0)
+            text += u" Check now to list them."_s;
+        m_summary->setText(text);
+    }
+    if (m_list->model()->rowCount() > 0)
+        m_list->selectRow(0);
+    else
+        showSideBySide(nullptr);
+    showHistory(std::min<int>(m_historyIndex, std::max<int>(0, int(history.size()) - 1)));
+    updateButtons();
+}
+
+void DriftView::showHistory(int index)
+{
+    const QList<DriftSummary> history = historyOf();
+    if (history.isEmpty()) {
+        m_historyIndex = 0;
+        m_map->clear();
+        m_historyLabel->setText(u"Not checked yet"_s);
+    } else {
+        m_historyIndex = std::clamp<int>(index, 0, int(history.size()) - 1);
+        const DriftSummary &s = history.at(m_historyIndex);
+        m_map->setSummary(s);
+        m_historyLabel->setText(u"Check %1 of %2 · %3 · %4"_s.arg(
+                QString::number(m_historyIndex + 1), QString::number(history.size()),
+                display::time(s.checkedAt),
+                s.differences() == 0 ? u"equal"_s
+                                     : u"%1 differences"_s.arg(
+                                               QLocale().toString(s.differences()))));
+    }
+    m_older->setEnabled(m_historyIndex + 1 < history.size());
+    m_newer->setEnabled(m_historyIndex > 0);
+}
+
+void DriftView::applyFilters()
+{
+    const int kind = m_kind->currentData().toInt();
+    const int reason = m_reason->currentData().toInt();
+    m_filter->setKind(kind < 0 ? std::nullopt : std::optional<DiffKind>(DiffKind(kind)));
+    m_filter->setReason(reason < 0 ? std::nullopt
+                                   : std::optional<DiffReason>(DiffReason(reason)));
+    m_filter->setKeySearch(m_search->text());
+    updateButtons();
+}
+
+void DriftView::handleSegmentClicked(int index)
+{
+    if (index < 0 || index >= m_map->summary().segments.size())
+        return;
+    m_showingSegment = true;
+    m_filter->setRange(m_map->summary().segments.at(index).range);
+    m_allKeys->setVisible(true);
+}
+
+QList<QVariantList> DriftView::selectedKeys() const
+{
+    QList<QVariantList> keys;
+    for (const QModelIndex &proxy : m_list->selectionModel()->selectedRows()) {
+        if (const RowDifference *d = m_model->difference(m_filter->mapToSource(proxy)))
+            keys << d->key;
+    }
+    return keys;
+}
+
+void DriftView::handleSelectionChanged()
+{
+    const QModelIndexList rows = m_list->selectionModel()->selectedRows();
+    const RowDifference *d =
+            rows.isEmpty() ? nullptr : m_model->difference(m_filter->mapToSource(rows.first()));
+    showSideBySide(d);
+    if (d && m_engine) {
+        m_explainId = m_engine->explainDriftKey(m_mapping, d->key);
+        m_explain->setText(u"Explaining key %1…"_s.arg(keyText(d->key)));
+    }
+    updateButtons();
+}
+
+void DriftView::showSideBySide(const RowDifference *d)
+{
+    m_side->setRowCount(0);
+    if (!d) {
+        m_explain->setText(u"Select a difference to see its source and mirror rows side by "
+                           u"side, and what the sync will do about it."_s);
+        return;
+    }
+    const auto it = m_results.constFind(m_mapping);
+    const QStringList columns = it != m_results.cend() ? it->columns : QStringList{};
+    m_side->setRowCount(int(columns.size()));
+    const QColor changed(0xfd, 0xdc, 0xdc);
+    const QColor absent(0xee, 0xee, 0xee);
+    for (int i = 0; i < columns.size(); ++i) {
+        const QString &name = columns.at(i);
+        const bool differs = d->kind == DiffKind::Changed && d->columns.contains(name);
+        auto *nameItem = new QTableWidgetItem(name);
+        auto *source = new QTableWidgetItem(d->source.isEmpty() ? u"(no row)"_s
+                                                                : valueText(d->source.value(i)));
+        auto *mirror = new QTableWidgetItem(d->mirror.isEmpty() ? u"(no row)"_s
+                                                                : valueText(d->mirror.value(i)));
+        if (d->source.isEmpty())
+            source->setBackground(absent);
+        if (d->mirror.isEmpty())
+            mirror->setBackground(absent);
+        if (differs) {
+            QFont bold = nameItem->font();
+            bold.setBold(true);
+            for (QTableWidgetItem *item : {nameItem, source, mirror}) {
+                item->setBackground(changed);
+                item->setFont(bold);
+            }
+            nameItem->setToolTip(u"This column differs."_s);
+        }
+        m_side->setItem(i, 0, nameItem);
+        m_side->setItem(i, 1, source);
+        m_side->setItem(i, 2, mirror);
+    }
+}
+
+void DriftView::handleExplained(quint64 id, const DriftExplainResult &result)
+{
+    if (id != m_explainId || result.mapping != m_mapping)
+        return;
+    if (!result.ok()) {
+        m_explain->setText(u"Could not explain the key: %1"_s.arg(result.error));
+        return;
+    }
+    const Explanation &e = result.explanation;
+    if (e.equal) {
+        m_explain->setText(u"Key %1 is equal now on both sides (the sync or a repair fixed it "
+                           u"since the check)."_s.arg(keyText(e.key)));
+        return;
+    }
+    m_explain->setText(u"<b>%1, reason %2.</b> Against the checkpoint: %3.<br>%4"_s.arg(
+            diffKindName(e.kind).toHtmlEscaped(), diffReasonName(e.reason).toHtmlEscaped(),
+            e.position.toHtmlEscaped(), e.verdict.toHtmlEscaped()));
+}
+
+void DriftView::checkNow()
+{
+    if (!m_engine || m_mapping.isEmpty())
+        return;
+    const quint64 id = m_engine->checkDrift(m_mapping);
+    if (id == 0)
+        return;
+    m_checking.insert(m_mapping, id);
+    m_progressOf.insert(m_mapping, Progress{u"diff"_s, 0, -1});
+    m_estimate.reset();
+    m_message->setText(u"Checking…"_s);
+    updateProgress();
+    updateButtons();
+}
+
+void DriftView::handleCancelClicked()
+{
+    if (m_engine && !m_mapping.isEmpty())
+        m_engine->cancelDrift(m_mapping);
+}
+
+void DriftView::handleProgress(const QString &mapping, const Progress &progress)
+{
+    m_progressOf.insert(mapping, progress);
+    if (mapping == m_mapping)
+        updateProgress();
+}
+
+void DriftView::updateProgress()
+{
+    const bool busy = !m_mapping.isEmpty()
+            && (m_checking.contains(m_mapping) || m_progressOf.contains(m_mapping));
+    m_progress->setVisible(busy);
+    m_cancel->setVisible(busy);
+    if (!busy) {
+        m_estimate.reset();
+        return;
+    }
+    // The estimate reads a mapping snapshot: feed it one that carries the drift progress.
+    MappingStatus s;
+    s.name = m_mapping;
+    s.state = MappingState::Running;
+    const Progress p = m_progressOf.value(m_mapping);
+    s.operation = u"check"_s;
+    s.progress = p;
+    m_estimate.update(s);
+    const int percent = m_estimate.percent();
+    m_progress->setRange(0, percent < 0 ? 0 : 100);
+    if (percent >= 0)
+        m_progress->setValue(percent);
+    m_progress->setFormat(m_estimate.text().isEmpty() ? u"checking…"_s : m_estimate.text());
+}
+
+void DriftView::handleChecked(quint64 id, const DriftCheckResult &result)
+{
+    if (m_checking.value(result.mapping) == id || id == 0 || result.scheduled
+        || !m_checking.contains(result.mapping)) {
+        m_checking.remove(result.mapping);
+        m_progressOf.remove(result.mapping);
+    }
+    if (result.ok()) {
+        m_results.insert(result.mapping, result);
+    }
+    if (result.mapping != m_mapping)
+        return;
+    if (result.ok()) {
+        m_message->setText(result.scheduled ? u"Scheduled check done."_s : u"Check done."_s);
+        m_historyIndex = 0;
+        showResult();
+    } else {
+        m_message->setText(result.result == u"cancelled"
+                                   ? u"Check cancelled."_s
+                                   : u"Check failed: %1"_s.arg(result.error));
+    }
+    updateProgress();
+    updateButtons();
+}
+
+void DriftView::requestRepair(bool selectedOnly)
+{
+    if (!m_engine || m_mapping.isEmpty())
+        return;
+    DriftRepairOptions options;
+    if (selectedOnly) {
+        options.keys = selectedKeys();
+        if (options.keys.isEmpty())
+            return;
+    }
+    const quint64 id = m_engine->repairDrift(m_mapping, options);
+    if (id == 0)
+        return;
+    m_previews.insert(id, m_mapping);
+    m_message->setText(u"Preparing the repair's statements…"_s);
+}
+
+void DriftView::runRepair(const DriftRepairOptions &options)
+{
+    if (!m_engine || m_mapping.isEmpty())
+        return;
+    DriftRepairOptions run = options;
+    run.execute = true;
+    if (m_engine->repairDrift(m_mapping, run) == 0)
+        return;
+    m_progressOf.insert(m_mapping, Progress{u"repair"_s, 0, -1});
+    m_message->setText(u"Repairing…"_s);
+    updateProgress();
+}
+
+void DriftView::handleRepaired(quint64 id, const DriftRepairResult &result)
+{
+    const bool preview = m_previews.contains(id);
+    m_previews.remove(id);
+    if (!preview)
+        m_progressOf.remove(result.mapping);
+    if (result.mapping != m_mapping)
+        return;
+    updateProgress();
+    if (preview && result.result == u"refused") {
+        // As PreflightFlow does for a sweep: the reason, and the choice to force it.
+        m_message->setText(u"Repair refused: %1"_s.arg(result.error));
+        // What the operator confirms now is the forced repair.
+        DriftRepairResult forced = result;
+        forced.options.force = true;
+        confirmRepair(forced);
+        return;
+    }
+    if (!result.ok()) {
+        m_message->setText(u"Repair %1: %2"_s.arg(result.result, result.error));
+        return;
+    }
+    if (preview) {
+        if (result.differences == 0) {
+            m_message->setText(u"Nothing to repair."_s);
+            return;
+        }
+        m_message->setText(u"Repair of %1 differences prepared; waiting for confirmation."_s.arg(
+                QLocale().toString(result.differences)));
+        confirmRepair(result);
+        return;
+    }
+    m_message->setText(u"Repaired: %1 deleted, %2 updated, %3 inserted%4. Checking again…"_s.arg(
+            QLocale().toString(result.counts.deleted), QLocale().toString(result.counts.updated),
+            QLocale().toString(result.counts.inserted),
+            result.counts.alreadyEqual > 0
+                    ? u", %1 already equal"_s.arg(QLocale().toString(result.counts.alreadyEqual))
+                    : QString()));
+}
+
+void DriftView::confirmRepair(const DriftRepairResult &preview)
+{
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(u"Repair %1"_s.arg(preview.mapping));
+    dialog->setWindowModality(Qt::WindowModal);
+    auto *layout = new QVBoxLayout(dialog);
+    const bool refused = preview.result == u"refused";
+    auto *intro = new QLabel(
+            refused ? u"The repair was refused: %1\nRun it anyway (force)?"_s.arg(preview.error)
+                    : u"These statements make the mirror equal to the source for %1 "
+                      u"differences. Each row is read again from the source when it is applied, "
+                      u"so rows the sync fixes meanwhile are left alone."_s.arg(
+                              QLocale().toString(preview.differences)),
+            dialog);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    if (!refused) {
+        auto *sql = new QPlainTextEdit(dialog);
+        sql->setReadOnly(true);
+        sql->setLineWrapMode(QPlainTextEdit::NoWrap);
+        QString text = preview.statements.join(u'\n');
+        if (preview.statementsTruncated)
+            text += u"\n-- … more statements not shown"_s;
+        sql->setPlainText(text);
+        sql->setMinimumSize(640, 240);
+        layout->addWidget(sql, 1);
+    }
+    auto *box = new QDialogButtonBox(QDialogButtonBox::Cancel, dialog);
+    box->addButton(refused ? u"Repair anyway"_s : u"Run repair"_s, QDialogButtonBox::AcceptRole);
+    connect(box, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(box, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    layout->addWidget(box);
+    const DriftRepairOptions options = preview.options;
+    connect(dialog, &QDialog::accepted, this, [this, options] { runRepair(options); });
+    connect(dialog, &QDialog::rejected, this,
+            [this] { m_message->setText(u"Repair not run."_s); });
+    dialog->open();
+}
+
+QString DriftView::chooseExportPath(DriftExportFormat format)
+{
+    const bool html = format == DriftExportFormat::Html;
+    return QFileDialog::getSaveFileName(
+            this, html ? u"Export drift report"_s : u"Export differences"_s,
+            u"%1-drift.%2"_s.arg(m_mapping, html ? u"html"_s : u"csv"_s),
+            html ? u"HTML (*.html)"_s : u"CSV (*.csv)"_s);
+}
+
+void DriftView::requestExport(DriftExportFormat format)
+{
+    if (!m_engine || m_mapping.isEmpty())
+        return;
+    const QString path = chooseExportPath(format);
+    if (path.isEmpty())
+        return;
+    if (m_engine->exportDrift(m_mapping, format, path) != 0)
+        m_message->setText(u"Exporting…"_s);
+}
+
+void DriftView::handleExported(quint64, const DriftExportResult &result)
+{
+    if (result.mapping != m_mapping)
+        return;
+    m_message->setText(result.error.isEmpty() ? u"Exported to %1."_s.arg(result.path)
+                                              : u"Export failed: %1"_s.arg(result.error));
+}
+
+void DriftView::updateButtons()
+{
+    const bool have = m_engine && !m_mapping.isEmpty();
+    const bool busy = have && m_checking.contains(m_mapping);
+    const auto it = m_results.constFind(m_mapping);
+    const bool haveResult = have && it != m_results.cend();
+    const bool differs = haveResult && it->summary.differences() > 0;
+    m_check->setEnabled(have && !busy);
+    m_repairAll->setEnabled(differs && !busy);
+    m_repairSelected->setEnabled(differs && !busy
+                                 && m_list->selectionModel()->hasSelection());
+    m_exportHtml->setEnabled(haveResult);
+    m_exportCsv->setEnabled(haveResult);
+    m_kind->setEnabled(haveResult);
+    m_reason->setEnabled(haveResult);
+    m_search->setEnabled(haveResult);
+}
+
+} // namespace tidemark
