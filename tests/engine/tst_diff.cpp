@@ -14,6 +14,7 @@
 #include "drift/explain.h"
 #include "drift/repair.h"
 #include "pairfixture.h"
+#include "pairrow.h"
 #include "sync/keylookup.h"
 #include "testservers.h"
 
@@ -32,23 +33,6 @@ namespace {
 
 const QList<DriverKind> kKinds{DriverKind::Sqlite, DriverKind::Postgres, DriverKind::MariaDb};
 
-#define PAIR_FIXTURE(f)                                                                            \
-    QFETCH(int, sourceKind);                                                                       \
-    QFETCH(int, mirrorKind);                                                                       \
-    std::optional<ConnectionConfig> f##SourceServer;                                               \
-    std::optional<ConnectionConfig> f##MirrorServer;                                               \
-    if (DriverKind(sourceKind) != DriverKind::Sqlite) {                                            \
-        TIDEMARK_SERVER_OR_SKIP(DriverKind(sourceKind), u"src"_s, server);                         \
-        f##SourceServer = server;                                                                  \
-    }                                                                                              \
-    if (DriverKind(mirrorKind) != DriverKind::Sqlite) {                                            \
-        TIDEMARK_SERVER_OR_SKIP(DriverKind(mirrorKind), u"mirror"_s, server);                      \
-        f##MirrorServer = server;                                                                  \
-    }                                                                                              \
-    PairFixture f(DriverKind(sourceKind), DriverKind(mirrorKind), f##SourceServer,                 \
-                  f##MirrorServer);                                                                \
-    if (!f.setupError().isEmpty())                                                                 \
-    QFAIL(qPrintable(f.setupError()))
 
 #define PAIR_TRY(f, ...)                                                                           \
     try {                                                                                          \

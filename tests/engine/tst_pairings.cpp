@@ -14,6 +14,7 @@
 #include "db/dberror.h"
 #include "db/valuecodec.h"
 #include "pairfixture.h"
+#include "pairrow.h"
 #include "testservers.h"
 
 #include <QTest>
@@ -31,24 +32,6 @@ namespace {
 
 const QList<DriverKind> kKinds{DriverKind::Sqlite, DriverKind::Postgres, DriverKind::MariaDb};
 
-// Declares `f`, the PairFixture of the current row's pairing, or skips / fails the row.
-#define PAIR_FIXTURE(f)                                                                            \
-    QFETCH(int, sourceKind);                                                                       \
-    QFETCH(int, mirrorKind);                                                                       \
-    std::optional<ConnectionConfig> f##SourceServer;                                               \
-    std::optional<ConnectionConfig> f##MirrorServer;                                               \
-    if (DriverKind(sourceKind) != DriverKind::Sqlite) {                                            \
-        TIDEMARK_SERVER_OR_SKIP(DriverKind(sourceKind), u"src"_s, server);                         \
-        f##SourceServer = server;                                                                  \
-    }                                                                                              \
-    if (DriverKind(mirrorKind) != DriverKind::Sqlite) {                                            \
-        TIDEMARK_SERVER_OR_SKIP(DriverKind(mirrorKind), u"mirror"_s, server);                      \
-        f##MirrorServer = server;                                                                  \
-    }                                                                                              \
-    PairFixture f(DriverKind(sourceKind), DriverKind(mirrorKind), f##SourceServer,                 \
-                  f##MirrorServer);                                                                \
-    if (!f.setupError().isEmpty())                                                                 \
-    QFAIL(qPrintable(f.setupError()))
 
 // Runs `body` (a member taking the fixture); a DbError from the test's own SQL fails the row with
 // the pairing and the statement.
