@@ -147,10 +147,13 @@ public:
     // streamed values. NULL in, NULL out.
     virtual QString hashPayload(const ColumnInfo &column, const HashRule &rule) const;
     // An expression for the row hash of `columns` (each with its rule, every one of which
-    // hashPayload() could produce), and the select list "count, sum of the high 32 bits, sum of
-    // the low 32 bits" over a derived table whose hash column is `alias`, the sums as texts or
-    // integers (never doubles). The default builds MD5 of the encodings via hashPayload().
-    virtual QString rowHashExpression(const QList<ColumnInfo> &columns,
+    // hashPayload() could produce) as a 64-bit integer, signed or unsigned, of the hash's bits;
+    // `conn` may be asked how to build it (PostgreSQL hashes text when the database is UTF-8).
+    // hashSums() is the select list "count, A, B" over a derived table whose hash column is
+    // `alias`, where A * 2^32 + B is the sum of the hashes modulo 2^64; A and B are integers or
+    // decimal texts of any size and sign (never doubles), read by drift/rowencoding.h's
+    // hashValue().
+    virtual QString rowHashExpression(DbConnection &conn, const QList<ColumnInfo> &columns,
                                       const QList<HashRule> &rules) const;
     virtual QString hashSums(const QString &alias) const = 0;
     // Called once on a connection before it hashes (SQLite registers its hash function).

@@ -51,7 +51,7 @@ public:
     QString lossReason(const ColumnInfo &source, const ColumnInfo &mirror) const override;
     QString createStateTable(const QString &table) const override;
     QString hashPayload(const ColumnInfo &column, const HashRule &rule) const override;
-    QString rowHashExpression(const QList<ColumnInfo> &columns,
+    QString rowHashExpression(DbConnection &conn, const QList<ColumnInfo> &columns,
                               const QList<HashRule> &rules) const override;
     QString hashSums(const QString &alias) const override;
     QString binaryKeyExpression(DbConnection &conn, const QString &table,

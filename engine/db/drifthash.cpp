@@ -12,7 +12,8 @@ QString Dialect::hashPayload(const ColumnInfo &, const HashRule &) const
     return {};
 }
 
-QString Dialect::rowHashExpression(const QList<ColumnInfo> &, const QList<HashRule> &) const
+QString Dialect::rowHashExpression(DbConnection &, const QList<ColumnInfo> &,
+                                   const QList<HashRule> &) const
 {
     return {};
 }

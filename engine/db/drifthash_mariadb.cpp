@@ -69,28 +69,28 @@ QString MariaDbDialect::hashPayload(const ColumnInfo &column, const HashRule &ru
     return {};
 }
 
-QString MariaDbDialect::rowHashExpression(const QList<ColumnInfo> &columns,
+QString MariaDbDialect::rowHashExpression(DbConnection &, const QList<ColumnInfo> &columns,
                                           const QList<HashRule> &rules) const
 {
     QStringList parts;
     for (qsizetype i = 0; i < columns.size(); ++i) {
         const QString p = hashPayload(columns.at(i), rules.at(i));
         Q_ASSERT(!p.isEmpty());
-        parts << u"IF("_s + quote(columns.at(i).name) + u" IS NULL, _binary'N', CONCAT(_binary'V', LENGTH("_s
-                        + p + u"), _binary':', "_s + p + u"))"_s;
+        const QString value = hasFixedAlphabet(rules.at(i).valueClass)
+                ? QString(u"CONCAT(_binary'V', "_s + p + u", _binary';')"_s)
+                : QString(u"CONCAT(_binary'V', LENGTH("_s + p + u"), _binary':', "_s + p + u')');
+        parts << u"IF("_s + quote(columns.at(i).name) + u" IS NULL, _binary'N', "_s + value + u')';
     }
-    if (parts.isEmpty())
-        return u"MD5(_binary'')"_s;
-    return u"MD5(CONCAT("_s + parts.join(u", "_s) + u"))"_s;
+    const QString md5 = parts.isEmpty() ? u"MD5(_binary'')"_s
+                                        : u"MD5(CONCAT("_s + parts.join(u", "_s) + u"))"_s;
+    // The first 16 hex digits are the hash's 8 bytes, big-endian.
+    return u"CAST(CONV(LEFT("_s + md5 + u", 16), 16, 10) AS UNSIGNED)"_s;
 }
 
 QString MariaDbDialect::hashSums(const QString &alias) const
 {
-    auto half = [&](int from) -> QString {
-        return u"CAST(COALESCE(SUM(CAST(CONV(SUBSTR("_s + alias + u", "_s + QString::number(from)
-                + u", 8), 16, 10) AS UNSIGNED)), 0) AS CHAR)"_s;
-    };
-    return u"COUNT(*), "_s + half(1) + u", "_s + half(9);
+    // SUM of BIGINT UNSIGNED is an exact DECIMAL, reduced modulo 2^64 by the reader.
+    return u"COUNT(*), 0, CAST(COALESCE(SUM("_s + alias + u"), 0) AS CHAR)"_s;
 }
 
 QString MariaDbDialect::binaryKeyExpression(DbConnection &conn, const QString &table,

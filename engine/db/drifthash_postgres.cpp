@@ -27,26 +27,26 @@ QString PostgresDialect::hashPayload(const ColumnInfo &column, const HashRule &r
 {
     const QString x = quote(column.name);
     const ValueClass own = column.valueClass;
-    // Each payload is bytea. A class the rule does not share is hashed in C++.
-    auto text = [](const QString &expr) -> QString { return u"convert_to("_s + expr + u", 'UTF8')"_s; };
+    // Each payload is text, but a Blob's, which is bytea. A class the rule does not share is
+    // hashed in C++.
     switch (rule.valueClass) {
     case ValueClass::Integer:
     case ValueClass::Boolean:
         if (own == ValueClass::Boolean)
-            return text(u"CASE WHEN "_s + x + u" THEN '1' ELSE '0' END"_s);
+            return u"CASE WHEN "_s + x + u" THEN '1' ELSE '0' END"_s;
         if (own == ValueClass::Integer)
-            return text(x + u"::text"_s);
+            return x + u"::text"_s;
         return {};
     case ValueClass::Decimal:
         if (own != ValueClass::Decimal)
             return {};
-        return text(u"trim_scale("_s + x + u")::text"_s);
+        return u"trim_scale("_s + x + u")::text"_s;
     case ValueClass::Real:
         if (own != ValueClass::Real)
             return {};
-        return text(u"CASE WHEN "_s + x + u" = 0 THEN '0000000000000000' WHEN "_s + x
-                    + u" = 'NaN'::float8 THEN 'nan' ELSE encode(float8send("_s + x
-                    + u"::float8), 'hex') END"_s);
+        return u"CASE WHEN "_s + x + u" = 0 THEN '0000000000000000' WHEN "_s + x
+                + u" = 'NaN'::float8 THEN 'nan' ELSE encode(float8send("_s + x
+                + u"::float8), 'hex') END"_s;
     case ValueClass::Blob:
         if (own != ValueClass::Blob)
             return {};
@@ -54,53 +54,74 @@ QString PostgresDialect::hashPayload(const ColumnInfo &column, const HashRule &r
     case ValueClass::Date:
         if (own != ValueClass::Date)
             return {};
-        return text(x + u"::text"_s);
+        return x + u"::text"_s;
     case ValueClass::Time:
         if (own != ValueClass::Time || withTimeZone(column.declaredType))
             return {};
-        return text(u"(extract(epoch FROM "_s + x + u") * 1000000)::bigint::text"_s);
+        return u"(extract(epoch FROM "_s + x + u") * 1000000)::bigint::text"_s;
     case ValueClass::Timestamp:
     case ValueClass::TimestampTz:
         if (own != ValueClass::Timestamp && own != ValueClass::TimestampTz)
             return {};
         // The epoch is the same instant whatever the session's zone; 'infinity' as its text,
         // which is what the canonical value spells too.
-        return text(u"CASE WHEN isfinite("_s + x + u") THEN (extract(epoch FROM "_s + x
-                    + u") * 1000000)::bigint::text ELSE "_s + x + u"::text END"_s);
+        return u"CASE WHEN isfinite("_s + x + u") THEN (extract(epoch FROM "_s + x
+                + u") * 1000000)::bigint::text ELSE "_s + x + u"::text END"_s;
     case ValueClass::Text:
     case ValueClass::Json:
     case ValueClass::Unknown:
         if (!isTextLike(own))
             return {};
         // ::text drops char(n)'s padding, as the rule's trimPadding does.
-        return text(x + u"::text"_s);
+        return x + u"::text"_s;
     }
     return {};
 }
 
-QString PostgresDialect::rowHashExpression(const QList<ColumnInfo> &columns,
+QString PostgresDialect::rowHashExpression(DbConnection &conn, const QList<ColumnInfo> &columns,
                                            const QList<HashRule> &rules) const
 {
+    // In a UTF-8 database md5(text) hashes the UTF-8 bytes themselves, and text concatenation is
+    // several times cheaper than bytea's with a convert_to per value; bytes (a Blob) or another
+    // server encoding take the bytea path.
+    bool asText = conn.scalar(u"SELECT current_setting('server_encoding')"_s).toString() == u"UTF8";
+    for (const HashRule &r : rules)
+        asText = asText && r.valueClass != ValueClass::Blob;
     QStringList parts;
     for (qsizetype i = 0; i < columns.size(); ++i) {
         const QString p = hashPayload(columns.at(i), rules.at(i));
         Q_ASSERT(!p.isEmpty());
-        parts << u"CASE WHEN "_s + quote(columns.at(i).name)
-                        + u" IS NULL THEN '\\x4e'::bytea ELSE '\\x56'::bytea || convert_to(octet_length("_s
-                        + p + u")::text || ':', 'UTF8') || "_s + p + u" END"_s;
+        const bool fixed = hasFixedAlphabet(rules.at(i).valueClass);
+        const bool blob = rules.at(i).valueClass == ValueClass::Blob;
+        QString value;
+        if (asText)
+            value = fixed ? QString(u"concat('V', "_s + p + u", ';')"_s)
+                          : QString(u"concat('V', octet_length("_s + p + u"), ':', "_s + p + u')');
+        else if (fixed)
+            value = u"convert_to(concat('V', "_s + p + u", ';'), 'UTF8')"_s;
+        else {
+            const QString bytes = blob ? p : u"convert_to("_s + p + u", 'UTF8')"_s;
+            value = u"convert_to(concat('V', octet_length("_s + bytes + u"), ':'), 'UTF8') || "_s
+                    + bytes;
+        }
+        parts << u"CASE WHEN "_s + quote(columns.at(i).name) + u" IS NULL THEN "_s
+                        + (asText ? u"'N'"_s : u"'\\x4e'::bytea"_s) + u" ELSE "_s + value + u" END"_s;
     }
+    QString md5;
     if (parts.isEmpty())
-        return u"md5(''::bytea)"_s;
-    return u"md5("_s + parts.join(u" || "_s) + u')';
+        md5 = u"md5('')"_s;
+    else if (asText)
+        md5 = u"md5(concat("_s + parts.join(u", "_s) + u"))"_s;
+    else
+        md5 = u"md5("_s + parts.join(u" || "_s) + u')';
+    // The first 16 hex digits are the hash's 8 bytes, big-endian: as bit(64), then bigint.
+    return u"('x' || left("_s + md5 + u", 16))::bit(64)::bigint"_s;
 }
 
 QString PostgresDialect::hashSums(const QString &alias) const
 {
-    auto half = [&](int from) -> QString {
-        return u"coalesce(sum(('x' || substr("_s + alias + u", "_s + QString::number(from)
-                + u", 8))::bit(32)::bigint), 0)::text"_s;
-    };
-    return u"count(*), "_s + half(1) + u", "_s + half(9);
+    // sum(bigint) is numeric: exact, reduced modulo 2^64 by the reader.
+    return u"count(*), 0, coalesce(sum("_s + alias + u"), 0)::text"_s;
 }
 
 QString PostgresDialect::binaryKeyExpression(DbConnection &conn, const QString &table,

@@ -48,7 +48,8 @@ void tidemarkHash(sqlite3_context *context, int argc, sqlite3_value **argv)
         sqlite3_result_error(context, "tidemark_hash: one rule letter per value", -1);
         return;
     }
-    QByteArray row;
+    thread_local QByteArray row;   // keeps its capacity from row to row
+    row.resize(0);
     for (int i = 1; i < argc; ++i) {
         const QVariant v = valueOf(argv[i]);
         appendEncoded(row, v, ruleFromLetter(QChar::fromLatin1(rules.at(i - 1))));
@@ -63,7 +64,7 @@ QString SqliteDialect::hashPayload(const ColumnInfo &column, const HashRule &) c
     return quote(column.name);   // every class: the registered function encodes it
 }
 
-QString SqliteDialect::rowHashExpression(const QList<ColumnInfo> &columns,
+QString SqliteDialect::rowHashExpression(DbConnection &, const QList<ColumnInfo> &columns,
                                          const QList<HashRule> &rules) const
 {
     QString letters;

@@ -211,23 +211,43 @@ QString displayText(const QVariant &value)
 
 std::optional<QString> normalizedDecimal(const QString &text)
 {
-    static const QRegularExpression re(u"^\\s*([+-]?)(\\d*)(?:\\.(\\d*))?\\s*$"_s);
-    const QRegularExpressionMatch m = re.match(text);
-    if (!m.hasMatch() || (m.captured(2).isEmpty() && m.captured(3).isEmpty()))
+    // By hand, not by regular expression: drift hashing calls this for every SQLite decimal.
+    // Accepts [space] [+-] digits [. digits] [space], with a digit on at least one side of the
+    // point (ASCII spaces and digits only).
+    auto space = [](QChar c) { return c == u' ' || (c >= u'\t' && c <= u'\r'); };
+    auto digit = [](QChar c) { return c >= u'0' && c <= u'9'; };
+    qsizetype from = 0, to = text.size();
+    while (from < to && space(text.at(from)))
+        ++from;
+    while (to > from && space(text.at(to - 1)))
+        --to;
+    bool negative = false;
+    if (from < to && (text.at(from) == u'-' || text.at(from) == u'+'))
+        negative = text.at(from++) == u'-';
+    qsizetype wholeEnd = from;
+    while (wholeEnd < to && digit(text.at(wholeEnd)))
+        ++wholeEnd;
+    qsizetype fractionFrom = wholeEnd, fractionEnd = wholeEnd;
+    if (wholeEnd < to && text.at(wholeEnd) == u'.') {
+        fractionFrom = fractionEnd = wholeEnd + 1;
+        while (fractionEnd < to && digit(text.at(fractionEnd)))
+            ++fractionEnd;
+    }
+    if (fractionEnd != to || (wholeEnd == from && fractionEnd == fractionFrom))
         return std::nullopt;
-    QString whole = m.captured(2);
-    QString fraction = m.captured(3);
-    while (whole.size() > 1 && whole.startsWith(u'0'))
-        whole.remove(0, 1);
-    if (whole.isEmpty())
-        whole = u"0"_s;
-    while (fraction.endsWith(u'0'))
-        fraction.chop(1);
-    const bool zero = whole == u"0" && fraction.isEmpty();
-    QString out = (m.captured(1) == u"-" && !zero) ? u"-"_s : QString();
+    while (wholeEnd - from > 1 && text.at(from) == u'0')
+        ++from;
+    while (fractionEnd > fractionFrom && text.at(fractionEnd - 1) == u'0')
+        --fractionEnd;
+    const QStringView whole = wholeEnd == from ? u"0" : QStringView(text).sliced(from, wholeEnd - from);
+    const bool zero = whole == u"0" && fractionEnd == fractionFrom;
+    QString out;
+    out.reserve(whole.size() + (fractionEnd - fractionFrom) + 2);
+    if (negative && !zero)
+        out += u'-';
     out += whole;
-    if (!fraction.isEmpty())
-        out += u'.' + fraction;
+    if (fractionEnd > fractionFrom)
+        out += u'.' + QStringView(text).sliced(fractionFrom, fractionEnd - fractionFrom);
     return out;
 }
 

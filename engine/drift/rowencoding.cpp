@@ -237,6 +237,25 @@ QByteArray hashPayload(const QVariant &v, const HashRule &rule)
     return bytes;
 }
 
+bool hasFixedAlphabet(ValueClass c)
+{
+    switch (c) {
+    case ValueClass::Integer:
+    case ValueClass::Boolean:
+    case ValueClass::Decimal:
+    case ValueClass::Real:
+    case ValueClass::Date:
+    case ValueClass::Time:
+    case ValueClass::Timestamp:
+    case ValueClass::TimestampTz: return true;
+    case ValueClass::Text:
+    case ValueClass::Json:
+    case ValueClass::Blob:
+    case ValueClass::Unknown: break;
+    }
+    return false;
+}
+
 void appendEncoded(QByteArray &row, const QVariant &value, const HashRule &rule)
 {
     if (isNull(value)) {
@@ -245,7 +264,14 @@ void appendEncoded(QByteArray &row, const QVariant &value, const HashRule &rule)
     }
     const QByteArray payload = hashPayload(value, rule);
     row += 'V';
-    row += QByteArray::number(payload.size());
+    if (hasFixedAlphabet(rule.valueClass) && !payload.contains(';') && !payload.contains(':')) {
+        row += payload;
+        row += ';';
+        return;
+    }
+    char length[24];
+    const auto end = std::to_chars(length, length + sizeof length, payload.size()).ptr;
+    row.append(length, end - length);
     row += ':';
     row += payload;
 }
@@ -261,11 +287,45 @@ QByteArray encodeRow(const QVariantList &values, const QList<HashRule> &rules)
 
 quint64 rowHash(const QByteArray &encodedRow)
 {
-    const QByteArray md5 = QCryptographicHash::hash(encodedRow, QCryptographicHash::Md5);
+    // One hasher per thread, reset for each row: SQLite's hash function calls this per row.
+    thread_local QCryptographicHash hasher(QCryptographicHash::Md5);
+    hasher.reset();
+    hasher.addData(encodedRow);
+    const QByteArrayView md5 = hasher.resultView();
     quint64 h = 0;
     for (int i = 0; i < 8; ++i)
         h = (h << 8) | quint8(md5.at(i));
     return h;
+}
+
+std::optional<quint64> hashValue(const QVariant &value)
+{
+    switch (value.metaType().id()) {
+    case QMetaType::Int:
+    case QMetaType::LongLong: return quint64(value.toLongLong());
+    case QMetaType::UInt:
+    case QMetaType::ULongLong: return value.toULongLong();
+    case QMetaType::QString:
+    case QMetaType::QByteArray: break;
+    default: return std::nullopt;
+    }
+    const QByteArray text = value.metaType().id() == QMetaType::QByteArray
+            ? value.toByteArray().trimmed()
+            : value.toString().trimmed().toLatin1();
+    qsizetype i = 0;
+    const bool negative = text.startsWith('-');
+    if (negative || text.startsWith('+'))
+        ++i;
+    if (i == text.size())
+        return std::nullopt;
+    quint64 sum = 0;   // unsigned arithmetic wraps: exactly modulo 2^64
+    for (; i < text.size(); ++i) {
+        const char c = text.at(i);
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        sum = sum * 10 + quint64(c - '0');
+    }
+    return negative ? quint64(0) - sum : sum;
 }
 
 QChar ruleLetter(const HashRule &rule)
@@ -303,8 +363,53 @@ HashRule ruleFromLetter(QChar letter)
     }
 }
 
+namespace {
+
+// "YYYY-MM-DD HH:MM:SS[.f...]" (or with a 'T'), the canonical spelling, read without regular
+// expressions: drift hashing reads every SQLite timestamp. Nullopt for anything else, which
+// the general path then reads.
+std::optional<qint64> canonicalTimestampMicros(QStringView t)
+{
+    auto num = [&](qsizetype at, int n, int &out) {
+        out = 0;
+        for (int i = 0; i < n; ++i) {
+            const QChar c = t.at(at + i);
+            if (c < u'0' || c > u'9')
+                return false;
+            out = out * 10 + (c.unicode() - '0');
+        }
+        return true;
+    };
+    if (t.size() < 19 || t.at(4) != u'-' || t.at(7) != u'-' || (t.at(10) != u' ' && t.at(10) != u'T')
+        || t.at(13) != u':' || t.at(16) != u':')
+        return std::nullopt;
+    int y, mo, d, h, mi, sec;
+    if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi)
+        || !num(17, 2, sec))
+        return std::nullopt;
+    QStringView fraction;
+    if (t.size() > 19) {
+        if (t.at(19) != u'.' || t.size() == 20)
+            return std::nullopt;
+        fraction = t.sliced(20);
+        for (QChar c : fraction)
+            if (c < u'0' || c > u'9')
+                return std::nullopt;
+    }
+    const QDate date(y, mo, d);
+    if (!date.isValid())
+        return std::nullopt;
+    const qint64 days = date.toJulianDay() - 2440588;   // 1970-01-01
+    const qint64 seconds = qint64(h) * 3600 + mi * 60 + sec;
+    return (days * 86400 + seconds) * 1000000 + fractionMicros(fraction);
+}
+
+} // namespace
+
 std::optional<qint64> timestampMicros(const QString &text)
 {
+    if (const std::optional<qint64> fast = canonicalTimestampMicros(text))
+        return fast;
     const std::optional<QString> norm = normalizedTemporal(text);
     if (!norm)
         return std::nullopt;

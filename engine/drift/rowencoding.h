@@ -7,10 +7,16 @@
 //
 // A value is encoded as
 //   NULL       "N"
+//   a class of fixed alphabet (every class but Text, Json, Blob and Unknown), whose payload
+//   holds neither ';' nor ':' (which is every payload the databases produce)
+//              "V" <payload> ";"
 //   otherwise  "V" <payload length in bytes, decimal> ":" <payload>
 // and a row is its values' encodings, one after the other, in the mapping's column order. The
-// length prefix and the NULL marker keep (NULL,'a') != ('a',NULL), ('a|b','c') != ('a','b|c')
-// and NULL != '' != '<null>'.
+// NULL marker, the length prefix and the terminator keep (NULL,'a') != ('a',NULL),
+// ('a|b','c') != ('a','b|c') and NULL != '' != '<null>': reading a value's encoding back, the
+// first ';' or ':' after the "V" says which form it is. The terminator spares the SQL of the
+// numeric and temporal classes computing each payload twice (once for its length), which was
+// most of the hashing's cost (docs/BENCHMARKS.md "Drift: diff").
 //
 // Payloads, by the column's comparison class (HashRule):
 //   Integer, Boolean  decimal text: "-12", "18446744073709551615"; booleans "1" / "0"
@@ -24,8 +30,9 @@
 //   Time              microseconds since midnight, decimal text
 //   Timestamp(Tz)     UTC microseconds since 1970-01-01, decimal text
 //
-// The row hash is the first 8 bytes of the MD5 of the row's encoding, big-endian. A segment's
-// checksum is the sum of its rows' hashes modulo 2^64 (never XOR: two equal rows would cancel).
+// The row hash is the first 8 bytes of the MD5 of the row's encoding, big-endian (the SQL gives
+// it as a signed or unsigned 64-bit integer of those bits). A segment's checksum is the sum of
+// its rows' hashes modulo 2^64 (never XOR: two equal rows would cancel).
 
 #include "db/tableschema.h"
 
@@ -53,6 +60,8 @@ HashRule hashRule(ValueClass comparison, const ColumnInfo *column);
 // Is this a fixed-length, blank-padded character type ("character(5)", "char(3)", "bpchar")?
 bool isPaddedCharType(const QString &declaredType);
 
+// Is the class's payload always digits, signs, '.', '-', hex or a word (the "V" <payload> ";" form)?
+bool hasFixedAlphabet(ValueClass c);
 // The payload of a non-null canonical value (see above).
 QByteArray hashPayload(const QVariant &value, const HashRule &rule);
 // Appends the encoding of one value (NULL or not).
@@ -64,6 +73,10 @@ inline quint64 rowHash(const QVariantList &values, const QList<HashRule> &rules)
 {
     return rowHash(encodeRow(values, rules));
 }
+
+// A row hash or a sum of them as SQL gives it: an integer, or a decimal text of any size and
+// sign, reduced modulo 2^64. Nullopt for anything else (a double would have lost digits).
+std::optional<quint64> hashValue(const QVariant &value);
 
 // One letter per class, for SQLite's registered hash function (its rules argument), and back.
 QChar ruleLetter(const HashRule &rule);

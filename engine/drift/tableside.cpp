@@ -12,16 +12,6 @@ using namespace Qt::StringLiterals;
 
 namespace tidemark {
 
-namespace {
-
-quint64 toUnsigned(const QVariant &v)
-{
-    if (v.metaType().id() == QMetaType::QByteArray)
-        return v.toByteArray().toULongLong();
-    return v.toString().toULongLong();
-}
-
-} // namespace
 
 bool TableSide::sqlCanHash(const Dialect &dialect, const ColumnInfo &column, const HashRule &rule)
 {
@@ -51,7 +41,7 @@ TableSide::TableSide(DbConnection &conn, const TableSchema &schema, QString tabl
         hashedRules << m_rules.at(i);
     }
     if (!hashed.isEmpty())
-        m_hashExpr = m_dialect.rowHashExpression(hashed, hashedRules);
+        m_hashExpr = m_dialect.rowHashExpression(m_conn, hashed, hashedRules);
     for (const QString &k : m_key) {
         const qsizetype i = m_columns.indexOf(k);
         Q_ASSERT(i >= 0);
@@ -59,7 +49,49 @@ TableSide::TableSide(DbConnection &conn, const TableSchema &schema, QString tabl
         m_keyExprs << m_dialect.binaryKeyExpression(m_conn, m_table, m_codec.column(i));
     }
     m_orderBy = u" ORDER BY "_s + m_keyExprs.join(u", "_s);
+    QStringList names;
+    for (int p : keyAndClientPositions()) {
+        names << m_columns.at(p);
+        m_keyAndClientRules << m_rules.at(p);
+    }
+    m_keyAndClientCodec.emplace(m_dialect, m_schema, names);
 }
+
+QList<int> TableSide::keyAndClientPositions() const
+{
+    QList<int> positions = m_keyIndexes;
+    for (int c : m_clientColumns)
+        if (!positions.contains(c))
+            positions << c;
+    return positions;
+}
+
+// The columns this side's SQL (or the other's) cannot hash exactly are hashed here, with the
+// row's key, so that values swapped between rows still change a sum.
+quint64 TableSide::clientHash(const QVariantList &keyAndClientValues) const
+{
+    return m_clientColumns.isEmpty() ? 0 : rowHash(keyAndClientValues, m_keyAndClientRules);
+}
+
+DbError TableSide::readFailure(const QSqlQuery &q, const QString &sql) const
+{
+    return m_conn.failure(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s, q.lastError(),
+                          sql);
+}
+
+namespace {
+
+quint64 sqlHash(const QVariant &v, const DbConnection &conn, const QString &sql)
+{
+    if (const std::optional<quint64> h = hashValue(v))
+        return *h;
+    throw DbError(DbError::Kind::Permanent,
+                  conn.describe() + u": a row hash or sum that is not an integer: "_s
+                          + v.toString(),
+                  sql);
+}
+
+} // namespace
 
 QString TableSide::compare(const char *op, const QVariantList &values, QVariantList &binds) const
 {
@@ -152,33 +184,46 @@ SegmentChecksum TableSide::checksum(const KeyRange &range)
             throw m_conn.failure(m_conn.describe() + u" (checksum of '"_s + m_table + u"')"_s,
                                  q.lastError(), sql);
         result.rows = q.value(0).toLongLong();
-        result.sum = (toUnsigned(q.value(1)) << 32) + toUnsigned(q.value(2));
+        result.sum = (sqlHash(q.value(1), m_conn, sql) << 32) + sqlHash(q.value(2), m_conn, sql);
     }
     if (!m_clientColumns.isEmpty()) {
-        // The columns this side's SQL (or the other's) cannot hash exactly: hashed here, each
-        // row with its key, so that values swapped between rows still change the sum.
-        QList<int> positions = m_keyIndexes;
-        for (int c : m_clientColumns)
-            if (!positions.contains(c))
-                positions << c;
-        QStringList names;
-        QList<HashRule> rules;
-        for (int p : positions) {
-            names << m_columns.at(p);
-            rules << m_rules.at(p);
-        }
-        const TableCodec codec(m_dialect, m_schema, names);
         QVariantList streamBinds;
-        const QString sql = u"SELECT "_s + codec.selectList() + u" FROM "_s + table
+        const QString sql = u"SELECT "_s + m_keyAndClientCodec->selectList() + u" FROM "_s + table
                 + where(range, {}, streamBinds);
         QSqlQuery q = m_conn.exec(sql, streamBinds);
         while (q.next())
-            result.sum += rowHash(codec.readRow(q), rules);
+            result.sum += clientHash(m_keyAndClientCodec->readRow(q));
         if (q.lastError().isValid())
-            throw m_conn.failure(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
-                                 q.lastError(), sql);
+            throw readFailure(q, sql);
     }
     return result;
+}
+
+QList<KeyHash> TableSide::hashes(const KeyRange &range, const QVariantList &after, int limit)
+{
+    QVariantList binds;
+    const QString sql = u"SELECT "_s + m_keyAndClientCodec->selectList()
+            + (m_hashExpr.isEmpty() ? QString() : u", "_s + m_hashExpr) + u" FROM "_s
+            + m_dialect.quote(m_table) + where(range, after, binds) + m_orderBy
+            + m_dialect.limit(limit);
+    QSqlQuery q = m_conn.exec(sql, binds, false);
+    const int keys = int(m_keyIndexes.size());
+    const int hashColumn = int(m_keyAndClientRules.size());
+    QList<KeyHash> out;
+    out.reserve(limit);
+    while (q.next()) {
+        QVariantList values = m_keyAndClientCodec->readRow(q);
+        KeyHash row;
+        row.hash = clientHash(values);
+        if (!m_hashExpr.isEmpty())
+            row.hash += sqlHash(q.value(hashColumn), m_conn, sql);
+        values.resize(keys);
+        row.key = std::move(values);
+        out << std::move(row);
+    }
+    if (q.lastError().isValid())
+        throw readFailure(q, sql);
+    return out;
 }
 
 std::optional<QVariantList> TableSide::keyAt(const KeyRange &range, qint64 offset)
@@ -192,8 +237,7 @@ std::optional<QVariantList> TableSide::keyAt(const KeyRange &range, qint64 offse
     if (q.next())
         return keyCodec.readRow(q);
     if (q.lastError().isValid())
-        throw m_conn.failure(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
-                             q.lastError(), sql);
+        throw readFailure(q, sql);
     return std::nullopt;
 }
 
@@ -208,8 +252,7 @@ QList<QVariantList> TableSide::rows(const KeyRange &range, const QVariantList &a
     while (q.next())
         out << m_codec.readRow(q);
     if (q.lastError().isValid())
-        throw m_conn.failure(m_conn.describe() + u" (reading '"_s + m_table + u"')"_s,
-                             q.lastError(), sql);
+        throw readFailure(q, sql);
     return out;
 }
 

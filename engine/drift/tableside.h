@@ -4,6 +4,7 @@
 // keys, ordered rows of a key range). Built in the side's own thread (binary key order may ask
 // the catalog), then used only there.
 
+#include "db/dberror.h"
 #include "db/tablecodec.h"
 #include "drift/rowencoding.h"
 
@@ -33,6 +34,13 @@ struct SegmentChecksum
     bool operator==(const SegmentChecksum &) const = default;
 };
 
+// One row's key and hash, as a hash-merge reads them.
+struct KeyHash
+{
+    QVariantList key;
+    quint64 hash = 0;
+};
+
 class TableSide
 {
 public:
@@ -50,6 +58,11 @@ public:
     SegmentChecksum checksum(const KeyRange &range);
     // The key `offset` rows into the range in binary key order; nullopt past its end.
     std::optional<QVariantList> keyAt(const KeyRange &range, qint64 offset);
+    // Up to `limit` rows' keys and hashes (the SQL hash plus the C++ one of the client columns,
+    // as checksum() sums them) of the range after `after` (empty: from the start), in binary key
+    // order: what a merge compares when only the differing keys matter, at a fraction of the
+    // bytes of rows().
+    QList<KeyHash> hashes(const KeyRange &range, const QVariantList &after, int limit);
     // Up to `limit` rows of the range after `after` (empty: from the start), in binary key order,
     // canonical values in columns() order.
     QList<QVariantList> rows(const KeyRange &range, const QVariantList &after, int limit);
@@ -66,6 +79,10 @@ private:
     // "WHERE ..." for the range (and, with `after`, past that key), with its binds.
     QString where(const KeyRange &range, const QVariantList &after, QVariantList &binds) const;
     QString compare(const char *op, const QVariantList &values, QVariantList &binds) const;
+    // The key's and the client columns' positions in columns(), the key first.
+    QList<int> keyAndClientPositions() const;
+    quint64 clientHash(const QVariantList &keyAndClientValues) const;
+    DbError readFailure(const QSqlQuery &q, const QString &sql) const;
 
     DbConnection &m_conn;
     const Dialect &m_dialect;
@@ -80,6 +97,8 @@ private:
     QStringList m_keyExprs;     // binary order
     QString m_hashExpr;         // over the SQL-hashed columns
     QString m_orderBy;
+    QList<HashRule> m_keyAndClientRules;
+    std::optional<TableCodec> m_keyAndClientCodec;
 };
 
 // The condition "key in `range`" for `table` on `conn`, in binary key order (the order diff

@@ -168,16 +168,6 @@ private:
     QRandomGenerator m_rng;
 };
 
-quint64 sqlHashValue(const QVariant &v)
-{
-    const int t = v.metaType().id();
-    if (t == QMetaType::LongLong || t == QMetaType::ULongLong || t == QMetaType::Int)
-        return quint64(v.toLongLong());
-    const QString hex = t == QMetaType::QByteArray ? QString::fromLatin1(v.toByteArray())
-                                                   : v.toString();
-    return hex.left(16).toULongLong(nullptr, 16);
-}
-
 } // namespace
 
 class TestDriftHash : public QObject
@@ -188,6 +178,9 @@ private Q_SLOTS:
     void sqlHashEqualsTheEncoder_data();
     void sqlHashEqualsTheEncoder();
     void encodingKeepsValuesApart();
+    void fixedAlphabetValuesAreTerminated();
+    void timestampTextsReadAsMicroseconds();
+    void sqlHashValuesWrapModulo64();
 };
 
 void TestDriftHash::sqlHashEqualsTheEncoder_data()
@@ -261,7 +254,7 @@ void TestDriftHash::sqlHashEqualsTheEncoder()
             if (client.contains(int(i)))
                 continue;
             const QString sql = u"SELECT "_s + d.quote(u"id"_s) + u", "_s
-                    + d.rowHashExpression({infos.at(i)}, {rules.at(i)}) + u" FROM "_s
+                    + d.rowHashExpression(conn, {infos.at(i)}, {rules.at(i)}) + u" FROM "_s
                     + d.quote(table) + u" ORDER BY "_s + d.quote(u"id"_s);
             QSqlQuery q = conn.exec(sql);
             int n = 0;
@@ -269,7 +262,7 @@ void TestDriftHash::sqlHashEqualsTheEncoder()
                 const qlonglong id = q.value(0).toLongLong();
                 const QVariant value = stored.at(id).at(i);
                 const quint64 expected = rowHash(encodeRow({value}, {rules.at(i)}));
-                if (sqlHashValue(q.value(1)) != expected) {
+                if (hashValue(q.value(1)) != expected) {
                     QByteArray enc;
                     appendEncoded(enc, value, rules.at(i));
                     QFAIL(qPrintable(u"%1 column '%2' (%3), row %4: the SQL hash differs from "
@@ -354,8 +347,66 @@ void TestDriftHash::encodingKeepsValuesApart()
     QVERIFY(hashPayload("ab"_ba, bin) != hashPayload(QByteArray("ab\0", 3), bin));
     // Sums, not XOR: two equal rows do not cancel.
     const quint64 h = rowHash(row({u"x"_s}));
-    QVERIFY(h + h != 0 || h == 0);
-    QVERIFY((h ^ h) == 0);
+    QVERIFY(h != 0 && h != (quint64(1) << 63));
+    QVERIFY(h + h != 0);
+    QCOMPARE(h ^ h, quint64(0));
+}
+
+void TestDriftHash::fixedAlphabetValuesAreTerminated()
+{
+    // Numbers, dates and times end with ';' instead of carrying a length: values still cannot
+    // run into each other.
+    const HashRule integer{ValueClass::Integer, false};
+    const HashRule text{ValueClass::Text, false};
+    const QList<HashRule> two{integer, integer};
+    QCOMPARE(encodeRow({qlonglong(1), qlonglong(23)}, two), "V1;V23;"_ba);
+    QVERIFY(encodeRow({qlonglong(1), qlonglong(23)}, two)
+            != encodeRow({qlonglong(12), qlonglong(3)}, two));
+    QVERIFY(encodeRow({QVariant(), qlonglong(1)}, two) != encodeRow({qlonglong(1), QVariant()}, two));
+    // Text keeps its length, so a text that looks like an encoding stays apart.
+    QCOMPARE(encodeRow({u"1;"_s}, {text}), "V2:1;"_ba);
+    QVERIFY(encodeRow({qlonglong(1), u"x"_s}, {integer, text})
+            != encodeRow({u"1;V1:x"_s}, {text}));
+    // A value of a fixed class whose text holds ';' or ':' (a SQLite column holds anything)
+    // falls back to the length form, which the first ':' tells apart.
+    const HashRule date{ValueClass::Date, false};
+    QCOMPARE(encodeRow({u"a;b"_s}, {date}), "V3:a;b"_ba);
+    QCOMPARE(encodeRow({u"2026-01-02"_s}, {date}), "V2026-01-02;"_ba);
+    QVERIFY(encodeRow({u"2:ab"_s}, {date}) != encodeRow({u"ab"_s}, {date}));
+}
+
+void TestDriftHash::timestampTextsReadAsMicroseconds()
+{
+    using M = std::optional<qint64>;
+    QCOMPARE(timestampMicros(u"1970-01-01 00:00:00"_s), M(0));
+    QCOMPARE(timestampMicros(u"1969-12-31 23:59:59.999999"_s), M(-1));
+    QCOMPARE(timestampMicros(u"1970-01-01T00:00:01.5"_s), M(1500000));
+    QCOMPARE(timestampMicros(u"1970-01-01 00:00:01.1234569"_s), M(1123456));   // cut, not rounded
+    QCOMPARE(timestampMicros(u"2000-02-29 12:00:00"_s), M(951825600000000));
+    // Other spellings take the general path and agree.
+    QCOMPARE(timestampMicros(u" 1970-01-01 00:00:01.5Z"_s), M(1500000));
+    QCOMPARE(timestampMicros(u"1970-01-01"_s), M(0));
+    QCOMPARE(timestampMicros(u"12345-01-01 00:00:00"_s).has_value(), true);
+    // Not timestamps.
+    QCOMPARE(timestampMicros(u"2026-02-30 00:00:00"_s), M());
+    QCOMPARE(timestampMicros(u"2026-01-01 00:00:00."_s), M());
+    QCOMPARE(timestampMicros(u"2026-01-01 0a:00:00"_s), M());
+    QCOMPARE(timestampMicros(u"yesterday"_s), M());
+}
+
+void TestDriftHash::sqlHashValuesWrapModulo64()
+{
+    QCOMPARE(hashValue(qlonglong(-1)), std::optional<quint64>(~quint64(0)));
+    QCOMPARE(hashValue(QVariant::fromValue(quint64(1) << 63)), std::optional<quint64>(quint64(1) << 63));
+    QCOMPARE(hashValue(u"18446744073709551616"_s), std::optional<quint64>(0));        // 2^64
+    QCOMPARE(hashValue(u"18446744073709551617"_s), std::optional<quint64>(1));
+    QCOMPARE(hashValue(u"-18446744073709551617"_s), std::optional<quint64>(~quint64(0)));
+    QCOMPARE(hashValue("36893488147419103231"_ba), std::optional<quint64>(~quint64(0)));  // 2^65-1
+    QCOMPARE(hashValue(u" 42 "_s), std::optional<quint64>(42));
+    QCOMPARE(hashValue(1.5), std::nullopt);
+    QCOMPARE(hashValue(u"1.5"_s), std::nullopt);
+    QCOMPARE(hashValue(u"-"_s), std::nullopt);
+    QCOMPARE(hashValue(QVariant()), std::nullopt);
 }
 
 QTEST_GUILESS_MAIN(TestDriftHash)

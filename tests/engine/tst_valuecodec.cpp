@@ -73,6 +73,39 @@ private Q_SLOTS:
         QVERIFY(!sameValue(QVariant(1.5), QVariant(u"one and a half"_s)));
     }
 
+    void decimalTextIsNormalised_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("normalised");   // "-" : not a decimal
+        QTest::newRow("plain") << u"10.12"_s << u"10.12"_s;
+        QTest::newRow("trailing zeros") << u"0.7100"_s << u"0.71"_s;
+        QTest::newRow("leading zeros") << u"007"_s << u"7"_s;
+        QTest::newRow("negative zero") << u"-0.000"_s << u"0"_s;
+        QTest::newRow("plus and spaces") << u" \t+00.500\n"_s << u"0.5"_s;
+        QTest::newRow("no whole part") << u".5"_s << u"0.5"_s;
+        QTest::newRow("no fraction") << u"-1."_s << u"-1"_s;
+        QTest::newRow("long") << u"-12345678901234567890.1234567890"_s
+                              << u"-12345678901234567890.123456789"_s;
+        QTest::newRow("point only") << u"."_s << u"-"_s;
+        QTest::newRow("empty") << u""_s << u"-"_s;
+        QTest::newRow("sign only") << u"-"_s << u"-"_s;
+        QTest::newRow("exponent") << u"1e5"_s << u"-"_s;
+        QTest::newRow("inner space") << u"- 1"_s << u"-"_s;
+        QTest::newRow("two points") << u"1.2.3"_s << u"-"_s;
+        QTest::newRow("not ascii digits") << u"\u0661"_s << u"-"_s;
+        QTest::newRow("NaN") << u"NaN"_s << u"-"_s;
+    }
+    void decimalTextIsNormalised()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, normalised);
+        const std::optional<QString> got = normalizedDecimal(text);
+        if (normalised == u"-")
+            QVERIFY2(!got, qPrintable(got.value_or(QString())));
+        else
+            QCOMPARE(got.value_or(u"(none)"_s), normalised);
+    }
+
     void nullStaysNull()
     {
         QVERIFY(decodeTypedValue(encodeTypedValue(QVariant())).isNull());
