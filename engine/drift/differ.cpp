@@ -19,8 +19,32 @@ namespace tidemark {
 namespace {
 
 constexpr int kRecheckKeys = 1000;
-// A segment whose first this many children all differ is read directly from there on.
-constexpr int kProbeChildren = 4;
+
+// Checksums pay only where most segments are equal. Once the first few segments of a level
+// have all differed, the rest of that level is merged directly: a merge hashes the same rows a
+// checksum would, and a checksum that differs costs a merge on top.
+class Probe
+{
+public:
+    static constexpr int kSegments = 4;
+
+    void saw(bool equal)
+    {
+        ++m_probed;
+        if (!equal)
+            ++m_differing;
+    }
+    bool givenUp() const
+    {
+        return m_gaveUp || (m_probed >= kSegments && m_differing == m_probed);
+    }
+    void giveUp() { m_gaveUp = true; }
+
+private:
+    int m_probed = 0;
+    int m_differing = 0;
+    bool m_gaveUp = false;
+};
 
 } // namespace
 
@@ -112,6 +136,35 @@ struct Differ::Private
         return children;
     }
 
+    // Do differences lie all over the table? Checksums of one leaf-sized piece at the start of
+    // every fourth top segment say so for the price of a few thousand rows: when each of them
+    // differs, most top segments, and most of their children, would differ too, and summing
+    // them first would only add a pass over the table to the merge that follows anyway.
+    bool differsThroughout(const QList<KeyRange> &top)
+    {
+        if (top.size() < 2 * Probe::kSegments)
+            return false;
+        const bool onSource = result.sourceRows >= result.mirrorRows;
+        auto side = onSource ? source : mirror;
+        SideWorker &worker = onSource ? *sourceWorker : *mirrorWorker;
+        const qint64 leaf = options.leafRows;
+        for (qsizetype i = 0; i < top.size(); i += top.size() / Probe::kSegments) {
+            const KeyRange &segment = top.at(i);
+            const std::optional<QVariantList> end =
+                    worker.run([side, segment, leaf](DbConnection &) {
+                              return side->keyAt(segment, leaf - 1);
+                          })
+                            .get();
+            KeyRange piece = segment;
+            if (end)
+                piece.hi = *end;
+            const auto [cs, cm] = checksums(piece);
+            if (cs == cm)
+                return false;
+        }
+        return true;
+    }
+
     void report()
     {
         ctx.report(Progress{u"diff: comparing"_s, std::min(covered, result.sourceRows),
@@ -132,16 +185,14 @@ struct Differ::Private
         const bool onSource = s.rows >= mi.rows;
         const QList<KeyRange> children =
                 split(r, onSource, std::max(s.rows, mi.rows), options.fanout);
-        int probed = 0, differing = 0;
+        Probe probe;
         for (const KeyRange &c : children) {
-            if (probed == kProbeChildren && differing == kProbeChildren) {
+            if (probe.givenUp()) {
                 merge(c);   // most of this segment differs: checksums would only cost
                 continue;
             }
             const auto [cs, cm] = checksums(c);
-            ++probed;
-            if (!(cs == cm))
-                ++differing;
+            probe.saw(cs == cm);
             if (cs.rows == s.rows && cm.rows == mi.rows) {
                 // The cut did not make the segment smaller (a key that does not read back as
                 // stored lands the boundary elsewhere): compare it row by row instead.
@@ -152,49 +203,54 @@ struct Differ::Private
         }
     }
 
-    // Reads both sides of `r` in key order and compares them row by row.
-    void merge(const KeyRange &r)
+    // Reads the keys and row hashes of both sides of `r` in key order, merges them, and records
+    // the keys that differ (the re-check reads those rows in full). Returns each side's count
+    // and sum over `r`, as a checksum of it would have.
+    std::pair<SegmentChecksum, SegmentChecksum> merge(const KeyRange &r)
     {
         auto s = source, mi = mirror;
         const int page = options.pageRows;
-        QList<QVariantList> sRows, mRows;
+        QList<KeyHash> sRows, mRows;
         qsizetype si = 0, mj = 0;
         QVariantList sAfter, mAfter;
         bool sDone = false, mDone = false;
+        SegmentChecksum sSum, mSum;
         auto refill = [&] {
             ctx.checkCancelled();
             const bool needS = si >= sRows.size() && !sDone;
             const bool needM = mj >= mRows.size() && !mDone;
-            std::future<QList<QVariantList>> fs, fm;
+            std::future<QList<KeyHash>> fs, fm;
             if (needS)
                 fs = sourceWorker->run([s, r, sAfter, page](DbConnection &) {
-                    return s->rows(r, sAfter, page);
+                    return s->hashes(r, sAfter, page);
                 });
             if (needM)
                 fm = mirrorWorker->run([mi, r, mAfter, page](DbConnection &) {
-                    return mi->rows(r, mAfter, page);
+                    return mi->hashes(r, mAfter, page);
                 });
             if (needS)
                 fs.wait();
             if (needM)
                 fm.wait();
+            auto take = [&](std::future<QList<KeyHash>> &f, QList<KeyHash> &rows, qsizetype &at,
+                            bool &done, QVariantList &after, SegmentChecksum &sum,
+                            const QString &table) {
+                rows = f.get();
+                at = 0;
+                done = rows.size() < page;
+                if (!rows.isEmpty())
+                    after = advance(after, rows.first().key, rows.last().key, table);
+                for (const KeyHash &h : std::as_const(rows))
+                    sum.sum += h.hash;
+                sum.rows += rows.size();
+                result.rowsStreamed += rows.size();
+            };
             if (needS) {
-                sRows = fs.get();
-                si = 0;
-                sDone = sRows.size() < page;
-                if (!sRows.isEmpty())
-                    sAfter = advance(sAfter, sRows, ctx.sourceTable());
-                result.rowsStreamed += sRows.size();
+                take(fs, sRows, si, sDone, sAfter, sSum, ctx.sourceTable());
                 covered += sRows.size();
             }
-            if (needM) {
-                mRows = fm.get();
-                mj = 0;
-                mDone = mRows.size() < page;
-                if (!mRows.isEmpty())
-                    mAfter = advance(mAfter, mRows, ctx.mirrorTable());
-                result.rowsStreamed += mRows.size();
-            }
+            if (needM)
+                take(fm, mRows, mj, mDone, mAfter, mSum, ctx.mirrorTable());
         };
         for (;;) {
             if ((si >= sRows.size() && !sDone) || (mj >= mRows.size() && !mDone))
@@ -204,41 +260,47 @@ struct Differ::Private
             if (!sHas && !mHas)
                 break;
             if (!mHas) {
-                record(DiffKind::Missing, sRows.at(si++), {});
+                record(DiffKind::Missing, sRows.at(si++).key);
                 continue;
             }
             if (!sHas) {
-                record(DiffKind::Extra, {}, mRows.at(mj++));
+                record(DiffKind::Extra, mRows.at(mj++).key);
                 continue;
             }
-            const int c = compareKeys(m.keyOf(sRows.at(si)), m.keyOf(mRows.at(mj)), rules.keyClasses);
-            if (c < 0)
-                record(DiffKind::Missing, sRows.at(si++), {});
-            else if (c > 0)
-                record(DiffKind::Extra, {}, mRows.at(mj++));
-            else {
-                const QVariantList &a = sRows.at(si++);
-                const QVariantList &b = mRows.at(mj++);
-                if (!differingColumns(a, b).isEmpty())
-                    record(DiffKind::Changed, a, b);
+            const KeyHash &a = sRows.at(si);
+            const KeyHash &b = mRows.at(mj);
+            const int c = compareKeys(a.key, b.key, rules.keyClasses);
+            if (c < 0) {
+                record(DiffKind::Missing, a.key);
+                ++si;
+            } else if (c > 0) {
+                record(DiffKind::Extra, b.key);
+                ++mj;
+            } else {
+                if (a.hash != b.hash)
+                    record(DiffKind::Changed, a.key);
+                ++si;
+                ++mj;
             }
         }
         report();
+        return {sSum, mSum};
     }
 
-    // The key to continue after, once `rows` were read after `after`. A page that does not
-    // start past `after` means a key did not read back as it is stored (QtSql turns the
-    // noncharacters U+FFFE and U+FFFF into U+FFFD): paging on would read the same rows forever.
-    QVariantList advance(const QVariantList &after, const QList<QVariantList> &rows,
-                         const QString &table) const
+    // The key to continue after, once a page from `first` to `last` was read after `after`. A
+    // page that does not start past `after` means a key did not read back as it is stored
+    // (QtSql turns the noncharacters U+FFFE and U+FFFF into U+FFFD): paging on would read the
+    // same rows forever.
+    QVariantList advance(const QVariantList &after, const QVariantList &first,
+                         const QVariantList &last, const QString &table) const
     {
-        if (!after.isEmpty() && compareKeys(m.keyOf(rows.first()), after, rules.keyClasses) <= 0)
+        if (!after.isEmpty() && compareKeys(first, after, rules.keyClasses) <= 0)
             throw DbError(DbError::Kind::Permanent,
                           u"mapping '%1': the key [%2] of table '%3' does not read back as it is "
                           "stored, so its rows cannot be read in key order (text keys with the "
                           "noncharacters U+FFFE or U+FFFF are read as U+FFFD by QtSql)"_s.arg(
-                                  m.name(), keyText(m.keyOf(rows.first())), table));
-        return m.keyOf(rows.last());
+                                  m.name(), keyText(first), table));
+        return last;
     }
 
     QStringList differingColumns(const QVariantList &a, const QVariantList &b) const
@@ -246,13 +308,12 @@ struct Differ::Private
         return rules.differingColumns(m, a, b);
     }
 
-    void record(DiffKind kind, const QVariantList &sourceRow, const QVariantList &mirrorRow)
+    // A key that differed in the scan; the re-check reads its rows and decides.
+    void record(DiffKind kind, const QVariantList &key)
     {
         RowDifference diff;
         diff.kind = kind;
-        diff.key = m.keyOf(kind == DiffKind::Extra ? mirrorRow : sourceRow);
-        diff.source = sourceRow;
-        diff.mirror = mirrorRow;
+        diff.key = key;
         pending->add(diff);
     }
 
@@ -350,8 +411,18 @@ DiffRun Differ::run()
     const QList<KeyRange> top = rows <= d->options.leafRows
             ? QList<KeyRange>{whole}
             : d->split(whole, onSource, rows, d->options.fanout);
+    Probe probe;
+    if (d->differsThroughout(top))
+        probe.giveUp();
     for (const KeyRange &segment : top) {
+        if (probe.givenUp()) {
+            // The merge's own counts and sums are the segment's checksums, for the drift map.
+            const auto [cs, cm] = d->merge(segment);
+            r.segments << SegmentSummary{segment, cs, cm};
+            continue;
+        }
         const auto [cs, cm] = d->checksums(segment);
+        probe.saw(cs == cm);
         r.segments << SegmentSummary{segment, cs, cm};
         d->check(segment, cs, cm);
     }

@@ -6,12 +6,14 @@
 // sparse, composite, text and unsigned keys). For each segment both sides compute, in SQL and at
 // the same time on their own connections, the row count and the sum of the rows' 64-bit hashes
 // (drift/rowencoding.h). Equal segments are done. A segment that differs is cut again, about
-// `fanout` ways, until it is small (`leafRows`); small segments are read from both sides in key
-// order and merge-compared row by row. When the first children of a segment all differ, the
-// rest of it is read directly: checksums only pay where most of a table is equal.
+// `fanout` ways, until it is small (`leafRows`); a small segment is merged: both sides stream
+// each row's key and hash (computed in SQL, as for the sums) in key order, and the keys whose
+// hashes differ or that one side lacks are the differences. When the first few segments of a
+// level (the top one included) all differ, the rest of that level is merged directly:
+// checksums only pay where most of a table is equal.
 //
-// Differences go to a spill file (drift/diffstore.h). At the end every one of them is read
-// again from both sides and compared once more, so a row that was in flight while the segments
+// Differing keys go to a spill file (drift/diffstore.h). At the end every one of them is read in
+// full from both sides and compared value by value, so a row that was in flight while the segments
 // were read, and has since been synced, is not reported; the reason (drift/driftreason.h) is
 // decided then, against the checkpoint as it is at the end.
 
@@ -32,7 +34,7 @@ struct DiffOptions
     QVariantList keyTo;
     int leafRows = 4096;   // segments this small are merge-compared
     int fanout = 16;       // how many parts a differing segment is cut into
-    int pageRows = 1000;   // rows per read when merge-comparing
+    int pageRows = 10000;  // keys and hashes per read when merge-comparing
     bool record = true;    // keep the counts and top segments in the mirror's drift table
 };
 

@@ -157,6 +157,17 @@ DiffOptions deepOptions()
     return o;
 }
 
+// Many top segments and small leaves: the differ samples leaf-sized pieces of the top segments
+// first and, when they all differ, merges the whole range without summing it.
+DiffOptions sampledOptions()
+{
+    DiffOptions o;
+    o.leafRows = 16;
+    o.fanout = 16;
+    o.pageRows = 50;
+    return o;
+}
+
 DiffRun runDiff(PairFixture &f, const QString &mapping, const DiffOptions &options = deepOptions(),
                 std::function<void(const Progress &)> progress = {})
 {
@@ -265,6 +276,11 @@ void TestDiff::everyDifferenceAndNothingElse()
         QVERIFY2(equal.equal(), qPrintable(disagreements({}, reported(equal))));
         QCOMPARE(equal.sourceRows, qint64(kRows));
         QCOMPARE(equal.mirrorRows, qint64(kRows));
+        // An equal sample piece sends the differ back to summing the top segments.
+        DiffRun equalSampled = runDiff(f, mapping, sampledOptions());
+        QVERIFY(equalSampled.equal());
+        QCOMPARE(equalSampled.checksums, qint64(2 * (1 + 16)));
+        QCOMPARE(equalSampled.rowsStreamed, qint64(0));
 
         // One row changed, by the smallest step of each class.
         setValue(f, Side::Mirror, mir, cols[2], u"10.1234567892"_s, 10);   // last digit
@@ -312,8 +328,13 @@ void TestDiff::everyDifferenceAndNothingElse()
 
         const QMap<QString, Found> expected = compareWhole(f, src, mir, names, {u"id"_s});
         QVERIFY(expected.size() > 2000);
-        for (const DiffOptions &options : {deepOptions(), DiffOptions{}}) {
+        for (const DiffOptions &options : {deepOptions(), DiffOptions{}, sampledOptions()}) {
             DiffRun run = runDiff(f, mapping, options);
+            if (options.fanout == sampledOptions().fanout && options.leafRows == sampledOptions().leafRows) {
+                // Every sample piece differed: four piece checksums, then one merge of it all.
+                QCOMPARE(run.checksums, qint64(2 * 4));
+                QCOMPARE(run.rowsStreamed, run.sourceRows + run.mirrorRows);
+            }
             const QMap<QString, Found> got = reported(run);
             const QString problems = disagreements(expected, got);
             QVERIFY2(problems.isEmpty(), qPrintable(f.pairing() + u": "_s + problems));
