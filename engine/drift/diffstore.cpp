@@ -1,10 +1,8 @@
 #include "drift/diffstore.h"
 
 #include "db/dberror.h"
-#include "db/valuecodec.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
+#include <QDataStream>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -18,14 +16,22 @@ namespace {
 
 constexpr int kBufferRows = 500;
 
-QString json(const QJsonArray &a)
+// A difference's key, columns and rows as one blob: QDataStream keeps every value's type (and
+// a typed NULL) exactly, at a fraction of what JSON costs per row.
+QByteArray pack(const RowDifference &d)
 {
-    return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out.setVersion(QDataStream::Qt_6_4);
+    out << d.key << d.columns << d.source << d.mirror;
+    return bytes;
 }
 
-QJsonArray array(const QVariant &text)
+void unpack(const QByteArray &bytes, RowDifference &d)
 {
-    return QJsonDocument::fromJson(text.toString().toUtf8()).array();
+    QDataStream in(bytes);
+    in.setVersion(QDataStream::Qt_6_4);
+    in >> d.key >> d.columns >> d.source >> d.mirror;
 }
 
 DbError storeError(const QString &what, const QSqlError &e)
@@ -51,7 +57,7 @@ DiffStore::DiffStore()
     for (const QString &sql :
          {u"PRAGMA journal_mode = OFF"_s, u"PRAGMA synchronous = OFF"_s,
           u"CREATE TABLE diffs (seq INTEGER PRIMARY KEY, kind INTEGER, reason INTEGER,"
-          " key TEXT, columns TEXT, source TEXT, mirror TEXT)"_s,
+          " body BLOB)"_s,
           u"CREATE INDEX diffs_kind ON diffs (kind, seq)"_s})
         if (!q.exec(sql))
             throw storeError(sql, q.lastError());
@@ -79,15 +85,11 @@ void DiffStore::flush()
         return;
     m_db.transaction();
     QSqlQuery q(m_db);
-    q.prepare(u"INSERT INTO diffs (kind, reason, key, columns, source, mirror)"
-              " VALUES (?, ?, ?, ?, ?, ?)"_s);
+    q.prepare(u"INSERT INTO diffs (kind, reason, body) VALUES (?, ?, ?)"_s);
     for (const RowDifference &d : std::as_const(m_buffer)) {
         q.bindValue(0, int(d.kind));
         q.bindValue(1, int(d.reason));
-        q.bindValue(2, json(encodeTypedList(d.key)));
-        q.bindValue(3, json(QJsonArray::fromStringList(d.columns)));
-        q.bindValue(4, json(encodeTypedList(d.source)));
-        q.bindValue(5, json(encodeTypedList(d.mirror)));
+        q.bindValue(2, pack(d));
         if (!q.exec()) {
             m_db.rollback();
             throw storeError(u"cannot write"_s, q.lastError());
@@ -103,7 +105,7 @@ QList<RowDifference> DiffStore::read(qint64 afterSeq, int limit, qint64 *lastSeq
     flush();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT seq, kind, reason, key, columns, source, mirror FROM diffs"
+    q.prepare(u"SELECT seq, kind, reason, body FROM diffs"
               " WHERE seq > ?"_s
               + (kind ? u" AND kind = ?"_s : QString()) + u" ORDER BY seq LIMIT ?"_s);
     int i = 0;
@@ -118,11 +120,7 @@ QList<RowDifference> DiffStore::read(qint64 afterSeq, int limit, qint64 *lastSeq
         RowDifference d;
         d.kind = DiffKind(q.value(1).toInt());
         d.reason = DiffReason(q.value(2).toInt());
-        d.key = decodeTypedList(array(q.value(3)));
-        for (const QJsonValue &c : array(q.value(4)))
-            d.columns << c.toString();
-        d.source = decodeTypedList(array(q.value(5)));
-        d.mirror = decodeTypedList(array(q.value(6)));
+        unpack(q.value(3).toByteArray(), d);
         out << d;
         if (lastSeq)
             *lastSeq = q.value(0).toLongLong();
