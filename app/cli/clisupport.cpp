@@ -133,6 +133,34 @@ std::optional<QList<ResolvedMapping>> checkedMappings(const Project &project,
     return check.mappings;
 }
 
+CheckedProject::CheckedProject() = default;
+CheckedProject::~CheckedProject() = default;
+
+bool CheckedProject::load(const Options &o, QTextStream &err)
+{
+    m_project = loadProject(o, err);
+    return m_project.has_value();
+}
+
+bool CheckedProject::check(const Options &o, QTextStream &err)
+{
+    m_connections = std::make_unique<ConnectionSet>(*m_project, u"cli"_s);
+    std::optional<QList<ResolvedMapping>> mappings =
+            checkedMappings(*m_project, *m_connections, o, err);
+    if (!mappings)
+        return false;
+    m_mappings = std::move(*mappings);
+    return true;
+}
+
+MappingContext CheckedProject::context(const ResolvedMapping &m, const std::atomic<bool> *cancel,
+                                       std::function<void(const Progress &)> progress)
+{
+    return MappingContext{m, m_connections->get(m.config.source.connection),
+                          m_connections->get(m.config.mirror.connection), cancel,
+                          std::move(progress)};
+}
+
 bool keyRange(const Options &o, const ResolvedMapping &m, QVariantList &from, QVariantList &to,
               QTextStream &err)
 {

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace tidemark {
@@ -66,6 +67,33 @@ int exitCodeFor(const QList<OperationResult> &results);
 std::optional<QList<ResolvedMapping>> checkedMappings(const Project &project,
                                                       ConnectionSet &connections,
                                                       const Options &o, QTextStream &err);
+// What diff, explain and repair start from: the project, the CLI's connections to its
+// databases, and the selected mappings checked against them. Opened in two steps so a command
+// can judge its own options against the project before any database is asked.
+class CheckedProject
+{
+public:
+    CheckedProject();
+    ~CheckedProject();
+
+    // Loads --project; prints its errors and returns false when it cannot be used.
+    bool load(const Options &o, QTextStream &err);
+    // Connects and checks the mappings `o` selects (checkedMappings); prints every problem and
+    // returns false if there is any. After load().
+    bool check(const Options &o, QTextStream &err);
+
+    const Project &project() const { return *m_project; }
+    const QList<ResolvedMapping> &mappings() const { return m_mappings; }
+    // A context for one of mappings() on these connections.
+    MappingContext context(const ResolvedMapping &m, const std::atomic<bool> *cancel,
+                           std::function<void(const Progress &)> progress);
+
+private:
+    std::optional<Project> m_project;
+    std::unique_ptr<ConnectionSet> m_connections; // refers to *m_project
+    QList<ResolvedMapping> m_mappings;
+};
+
 // --key-from / --key-to for one mapping, as canonical key values (empty when not given).
 // Prints the problem and returns false when a value does not fit the key.
 bool keyRange(const Options &o, const ResolvedMapping &m, QVariantList &from, QVariantList &to,

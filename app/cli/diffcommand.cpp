@@ -1,7 +1,6 @@
 // tidemark-cli diff: the rows that differ between source and mirror, and why (SPEC.md "Drift").
 #include "clisupport.h"
 
-#include "db/connectionset.h"
 #include "db/dberror.h"
 #include "drift/diffreport.h"
 #include "drift/keytext.h"
@@ -56,26 +55,20 @@ void printText(const ResolvedMapping &m, DiffRun &run, int limit, QTextStream &o
 
 int runDiff(const Options &o, QTextStream &out, QTextStream &err)
 {
-    const std::optional<Project> project = loadProject(o, err);
-    if (!project)
-        return ExitError;
-    ConnectionSet connections(*project, u"cli"_s);
-    const std::optional<QList<ResolvedMapping>> mappings =
-            checkedMappings(*project, connections, o, err);
-    if (!mappings)
+    CheckedProject checked;
+    if (!checked.load(o, err) || !checked.check(o, err))
         return ExitError;
     installStopSignals();
+    const QList<ResolvedMapping> &mappings = checked.mappings();
 
     std::vector<DiffRun> runs;
-    runs.reserve(size_t(mappings->size()));
+    runs.reserve(size_t(mappings.size()));
     bool failed = false;
-    for (const ResolvedMapping &m : *mappings) {
+    for (const ResolvedMapping &m : mappings) {
         DiffOptions options;
         if (!keyRange(o, m, options.keyFrom, options.keyTo, err))
             return ExitError;
-        MappingContext ctx{m, connections.get(m.config.source.connection),
-                           connections.get(m.config.mirror.connection), &stopFlag(),
-                           progressPrinter(m.name(), err)};
+        MappingContext ctx = checked.context(m, &stopFlag(), progressPrinter(m.name(), err));
         try {
             runs.push_back(Differ(ctx, options).run());
         } catch (const DbError &e) {
@@ -90,7 +83,7 @@ int runDiff(const Options &o, QTextStream &out, QTextStream &err)
     QList<DiffReportEntry> entries;
     for (size_t i = 0; i < runs.size(); ++i)
         if (runs[i].store)
-            entries << DiffReportEntry{&mappings->at(qsizetype(i)), &runs[i]};
+            entries << DiffReportEntry{&mappings.at(qsizetype(i)), &runs[i]};
     if (o.json) {
         QJsonArray list;
         for (const DiffReportEntry &e : entries)
@@ -103,7 +96,7 @@ int runDiff(const Options &o, QTextStream &out, QTextStream &err)
     if (!o.htmlFile.isEmpty()
         && !writeFile(o.htmlFile,
                       diffHtml(entries, o.limit,
-                               u"Tidemark drift report: %1"_s.arg(project->filePath)),
+                               u"Tidemark drift report: %1"_s.arg(checked.project().filePath)),
                       err))
         failed = true;
     if (!o.csvFile.isEmpty() && !writeFile(o.csvFile, diffCsv(entries, o.limit), err))

@@ -2,7 +2,6 @@
 // Without --execute it prints the statements it would run and changes nothing.
 #include "clisupport.h"
 
-#include "db/connectionset.h"
 #include "db/dberror.h"
 #include "drift/repair.h"
 
@@ -12,26 +11,19 @@ namespace tidemark::cli {
 
 int runRepair(const Options &o, QTextStream &out, QTextStream &err)
 {
-    const std::optional<Project> project = loadProject(o, err);
-    if (!project)
-        return ExitError;
-    ConnectionSet connections(*project, u"cli"_s);
-    const std::optional<QList<ResolvedMapping>> mappings =
-            checkedMappings(*project, connections, o, err);
-    if (!mappings)
+    CheckedProject checked;
+    if (!checked.load(o, err) || !checked.check(o, err))
         return ExitError;
     installStopSignals();
     bool failed = false, refused = false;
-    for (const ResolvedMapping &m : *mappings) {
+    for (const ResolvedMapping &m : checked.mappings()) {
         DiffOptions diffOptions;
         // A repair changes nothing it was not asked to (a dry run nothing at all): its diff is
         // not recorded as a check.
         diffOptions.record = false;
         if (!keyRange(o, m, diffOptions.keyFrom, diffOptions.keyTo, err))
             return ExitError;
-        MappingContext ctx{m, connections.get(m.config.source.connection),
-                           connections.get(m.config.mirror.connection), &stopFlag(),
-                           progressPrinter(m.name(), err)};
+        MappingContext ctx = checked.context(m, &stopFlag(), progressPrinter(m.name(), err));
         try {
             DiffRun diff = Differ(ctx, diffOptions).run();
             if (diff.equal()) {

@@ -79,6 +79,8 @@ DriftWorker::DriftWorker(Project project, QString mapping,
     : m_project(std::move(project))
     , m_mapping(std::move(mapping))
     , m_cancel(std::move(cancel))
+    , m_connections(m_project, u"drift:"_s + m_mapping, m_cancel.get(),
+                    [this](const Progress &p) { Q_EMIT progressed(m_mapping, p); })
 {
 }
 
@@ -86,55 +88,27 @@ DriftWorker::~DriftWorker()
 {
     // shutdown() ran in the thread; if not, this is only safe because the thread has finished.
     m_last.reset();
-    forgetConnections();
-}
-
-void DriftWorker::forgetConnections()
-{
-    m_context.reset();
-    m_resolved.reset();
-    m_connections.reset();
+    m_connections.forget();
 }
 
 void DriftWorker::shutdown()
 {
     m_last.reset();
-    forgetConnections();
-}
-
-void DriftWorker::reportProgress(const Progress &progress)
-{
-    // At most ten a second, as the sync workers: the view needs a moving bar, not every page.
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (now - m_lastProgressMs < 100 && progress.rowsDone != progress.rowsTotal)
-        return;
-    m_lastProgressMs = now;
-    Q_EMIT progressed(m_mapping, progress);
+    m_connections.forget();
 }
 
 MappingContext &DriftWorker::context()
 {
-    if (m_context)
-        return *m_context;
-    if (!m_connections)
-        m_connections = std::make_unique<ConnectionSet>(m_project, u"drift:"_s + m_mapping);
+    if (MappingContext *ctx = m_connections.context())
+        return *ctx;
+    ConnectionSet &connections = m_connections.connections();
     // Never prepares anything: the sync worker creates missing tables; a check of a mirror
     // that does not exist yet fails with checkProject's message, which says so.
-    const ProjectCheck check = checkProject(m_project, *m_connections, m_mapping, true);
-    if (!check.ok()) {
-        QStringList problems;
-        for (const ProjectError &e : check.errors)
-            problems << e.message;
-        throw DbError(check.transient ? DbError::Kind::Transient : DbError::Kind::Permanent,
-                      problems.join(u"; "_s));
-    }
-    m_resolved = check.mappings.first();
+    const ProjectCheck check = checkProject(m_project, connections, m_mapping, true);
+    requireChecked(check);
     const MappingConfig *config = m_project.mapping(m_mapping);
-    m_context.reset(new MappingContext{*m_resolved, m_connections->get(config->source.connection),
-                                       m_connections->get(config->mirror.connection),
-                                       m_cancel.get(),
-                                       [this](const Progress &p) { reportProgress(p); }});
-    return *m_context;
+    return m_connections.build(check.mappings.first(), connections.get(config->source.connection),
+                               connections.get(config->mirror.connection));
 }
 
 void DriftWorker::failed(const DbError &error, QString &result, QString &message)
@@ -146,7 +120,7 @@ void DriftWorker::failed(const DbError &error, QString &result, QString &message
         logger("drift.worker")->warn("mapping '{}': drift work failed: {}", m_mapping,
                                      error.message());
         // Reopen next time: the connection may be gone, or the catalog changed under us.
-        forgetConnections();
+        m_connections.forget();
     }
 }
 
@@ -197,8 +171,7 @@ void DriftWorker::check(quint64 requestId, const DriftCheckOptions &options, boo
         r.scheduled = scheduled;
         failed(e, r.result, r.error);
     }
-    if (m_connections)
-        m_connections->quietAll();
+    m_connections.quiet();
     Q_EMIT checked(requestId, r);
 }
 
@@ -248,8 +221,7 @@ void DriftWorker::repair(quint64 requestId, const DriftRepairOptions &options)
     } catch (const DbError &e) {
         failed(e, r.result, r.error);
     }
-    if (m_connections)
-        m_connections->quietAll();
+    m_connections.quiet();
     Q_EMIT repaired(requestId, r);
 }
 
@@ -268,8 +240,7 @@ void DriftWorker::explain(quint64 requestId, const QVariantList &key)
         r.explanation.key = key;
         failed(e, r.result, r.error);
     }
-    if (m_connections)
-        m_connections->quietAll();
+    m_connections.quiet();
     Q_EMIT explained(requestId, r);
 }
 
@@ -280,14 +251,14 @@ void DriftWorker::exportReport(quint64 requestId, DriftExportFormat format, cons
     r.mapping = m_mapping;
     r.path = path;
     r.format = format;
-    if (!m_last || !m_resolved) {
+    if (!m_last || !m_connections.resolved()) {
         r.error = u"no check of mapping '%1' has run since the monitor started: check first"_s.arg(
                 m_mapping);
         Q_EMIT exported(requestId, r);
         return;
     }
     try {
-        const QList<DiffReportEntry> entries{DiffReportEntry{&*m_resolved, m_last.get()}};
+        const QList<DiffReportEntry> entries{DiffReportEntry{m_connections.resolved(), m_last.get()}};
         const QByteArray data = format == DriftExportFormat::Html
                 ? diffHtml(entries, kExportRows,
                            u"Tidemark drift report: %1"_s.arg(m_mapping))

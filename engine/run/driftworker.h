@@ -6,16 +6,14 @@
 // and exports work on it; the GUI gets value snapshots (api/drifttypes.h).
 
 #include "api/drifttypes.h"
-#include "db/connectionset.h"
 #include "drift/differ.h"
 #include "project/projectconfig.h"
-#include "sync/resolvedmapping.h"
+#include "run/workerconnections.h"
 
 #include <QObject>
 
 #include <atomic>
 #include <memory>
-#include <optional>
 
 namespace tidemark {
 
@@ -43,19 +41,14 @@ Q_SIGNALS:
 
 private:
     MappingContext &context();   // throws DbError
-    void forgetConnections();
     void failed(const DbError &error, QString &result, QString &message);
     DriftCheckResult snapshot(MappingContext &ctx, DiffRun &run, bool scheduled);
-    void reportProgress(const Progress &progress);
 
     Project m_project;           // before m_connections, which refers to it
     QString m_mapping;
     std::shared_ptr<std::atomic<bool>> m_cancel;
-    std::unique_ptr<ConnectionSet> m_connections;
-    std::optional<ResolvedMapping> m_resolved;
-    std::unique_ptr<MappingContext> m_context;
+    WorkerConnections m_connections;
     std::unique_ptr<DiffRun> m_last;   // the latest check, with its spill file
-    qint64 m_lastProgressMs = 0;
 };
 
 // The counts and segments of a run, as DriftResults keeps them.

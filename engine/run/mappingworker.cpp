@@ -18,82 +18,52 @@ MappingWorker::MappingWorker(Project project, QString mapping,
     , m_mapping(std::move(mapping))
     , m_cancel(std::move(cancel))
     , m_prepareMissing(prepareMissing)
+    , m_connections(m_project, u"worker:"_s + m_mapping, m_cancel.get(),
+                    [this](const Progress &p) { Q_EMIT progressed(m_mapping, p); })
 {
 }
 
-MappingWorker::~MappingWorker()
-{
-    // shutdown() ran in the worker thread; if it did not, the connections die here, which is
-    // only safe because the thread has finished by now.
-    m_context.reset();
-    m_connections.reset();
-}
-
-void MappingWorker::forgetConnections()
-{
-    m_context.reset();
-    m_resolved.reset();
-    m_connections.reset();
-}
+MappingWorker::~MappingWorker() = default;
 
 void MappingWorker::shutdown()
 {
-    forgetConnections();
-}
-
-void MappingWorker::reportProgress(const Progress &progress)
-{
-    // At most ten progress signals a second: the GUI needs a moving bar, not one event per page.
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (now - m_lastProgressMs < 100 && progress.rowsDone != progress.rowsTotal)
-        return;
-    m_lastProgressMs = now;
-    Q_EMIT progressed(m_mapping, progress);
+    m_connections.forget();
 }
 
 MappingContext &MappingWorker::context()
 {
-    if (m_context)
-        return *m_context;
+    if (MappingContext *ctx = m_connections.context())
+        return *ctx;
     const MappingConfig *config = m_project.mapping(m_mapping);
     Q_ASSERT(config);
-    if (!m_connections)
-        m_connections = std::make_unique<ConnectionSet>(m_project, u"worker:"_s + m_mapping);
+    ConnectionSet &connections = m_connections.connections();
 
     // Open both endpoints first so a failure names the connection and keeps its kind
     // (transient: retry on schedule; permanent: an operator must act).
     for (const auto &[name, create] : {std::pair{config->source.connection, false},
                                        std::pair{config->mirror.connection, m_prepareMissing}}) {
         try {
-            m_connections->get(name, create);
+            connections.get(name, create);
             Q_EMIT connectionObserved(name, true, {}, false);
         } catch (const DbError &e) {
             Q_EMIT connectionObserved(name, false, e.message(), e.isTransient());
             throw;
         }
     }
-    DbConnection &source = m_connections->get(config->source.connection);
-    DbConnection &mirror = m_connections->get(config->mirror.connection);
+    DbConnection &source = connections.get(config->source.connection);
+    DbConnection &mirror = connections.get(config->mirror.connection);
 
-    ProjectCheck check = checkProject(m_project, *m_connections, m_mapping, !m_prepareMissing);
+    ProjectCheck check = checkProject(m_project, connections, m_mapping, !m_prepareMissing);
     if (check.ok() && m_prepareMissing
         && (!check.mappings.first().mirrorSchema.exists() || !CheckpointStore(mirror).exists())) {
         MappingContext setup{check.mappings.first(), source, mirror, m_cancel.get(), {}};
         prepareMirror(setup);
-        check = checkProject(m_project, *m_connections, m_mapping, true);
+        check = checkProject(m_project, connections, m_mapping, true);
     }
-    if (!check.ok()) {
-        QStringList problems;
-        for (const ProjectError &e : check.errors)
-            problems << e.message;
-        throw DbError(check.transient ? DbError::Kind::Transient : DbError::Kind::Permanent,
-                      problems.join(u"; "_s));
-    }
-    m_resolved = check.mappings.first();
+    requireChecked(check);
+    MappingContext &ctx = m_connections.build(check.mappings.first(), source, mirror);
     Q_EMIT checked(m_mapping, check.warningsOf(m_mapping));
-    m_context.reset(new MappingContext{*m_resolved, source, mirror, m_cancel.get(),
-                                       [this](const Progress &p) { reportProgress(p); }});
-    return *m_context;
+    return ctx;
 }
 
 bool MappingWorker::usesConnection(const QString &connection) const
@@ -122,20 +92,19 @@ void MappingWorker::probe(const QString &connection)
         return;
     const MappingConfig *config = m_project.mapping(m_mapping);
     try {
-        if (!m_connections)
-            m_connections = std::make_unique<ConnectionSet>(m_project, u"worker:"_s + m_mapping);
-        DbConnection *open = m_connections->peek(connection);
+        ConnectionSet &connections = m_connections.connections();
+        DbConnection *open = connections.peek(connection);
         if (open && open->isOpen()) {
             open->scalar(u"SELECT 1"_s);
             open->quiet();
         } else {
-            m_connections->get(connection,
-                               m_prepareMissing && config->mirror.connection == connection);
-            m_connections->quietAll();
+            connections.get(connection,
+                            m_prepareMissing && config->mirror.connection == connection);
+            connections.quietAll();
         }
         Q_EMIT connectionObserved(connection, true, {}, false);
     } catch (const DbError &e) {
-        forgetConnections();
+        m_connections.forget();
         Q_EMIT connectionObserved(connection, false, e.message(), e.isTransient());
     }
 }
@@ -149,12 +118,11 @@ void MappingWorker::runOperation(quint64 requestId, OperationKind kind, Operatio
         result = tidemark::runOperation(kind, ctx, options);
         if (result.connectionLost) {
             observeFailure(result.connection, result.run.error);
-            forgetConnections();   // reconnect on the next attempt
+            m_connections.forget();   // reconnect on the next attempt
         } else if (result.transient) {
-            forgetConnections();   // a timed-out statement may leave the session unusable
+            m_connections.forget();   // a timed-out statement may leave the session unusable
         } else if (result.run.result == u"error") {
-            m_context.reset();     // re-read the catalog next time: the schema may have changed
-            m_resolved.reset();
+            m_connections.forgetCatalog();   // the schema may have changed
         }
     } catch (const DbError &e) {
         result.run.kind = operationName(kind);
@@ -168,13 +136,12 @@ void MappingWorker::runOperation(quint64 requestId, OperationKind kind, Operatio
                                     result.run.kind, e.message());
         if (e.connectionLost() && !e.connection().isEmpty())
             observeFailure(e.connection(), e.message());
-        forgetConnections();
+        m_connections.forget();
     }
     if (result.run.result == u"ok" || result.run.result == u"skipped"
         || result.run.result == u"refused")
         observeSuccess();
-    if (m_connections)
-        m_connections->quietAll();
+    m_connections.quiet();
     Q_EMIT operationFinished(requestId, m_mapping, result);
     if (result.connectionLost)
         return;   // measuring would only fail again; the reconnect attempt will tell
@@ -186,15 +153,15 @@ void MappingWorker::measure()
     try {
         MappingContext &ctx = context();
         Q_EMIT measured(m_mapping, measureStatus(ctx));
-        m_connections->quietAll();
+        m_connections.quiet();
     } catch (const DbError &e) {
         Q_EMIT measureFailed(m_mapping, e.message(), e.isTransient());
         if (e.connectionLost() && !e.connection().isEmpty())
             observeFailure(e.connection(), e.message());
         if (e.isTransient())
-            forgetConnections();
-        else if (m_connections)
-            m_connections->quietAll();
+            m_connections.forget();
+        else
+            m_connections.quiet();
     }
 }
 

@@ -4,16 +4,14 @@
 // It talks to the engine only through queued signals carrying values.
 
 #include "api/types.h"
-#include "db/connectionset.h"
 #include "project/projectconfig.h"
-#include "sync/resolvedmapping.h"
+#include "run/workerconnections.h"
 #include "sync/statusprobe.h"
 
 #include <QObject>
 
 #include <atomic>
 #include <memory>
-#include <optional>
 
 namespace tidemark {
 
@@ -55,20 +53,15 @@ private:
     // Opens connections and resolves the mapping (preparing the mirror when `prepare`).
     // Throws DbError.
     MappingContext &context();
-    void forgetConnections();
     void observeFailure(const QString &connection, const QString &error);
     void observeSuccess();
     bool usesConnection(const QString &connection) const;
-    void reportProgress(const Progress &progress);
 
-    Project m_project;
+    Project m_project;           // before m_connections, which refers to it
     QString m_mapping;
     std::shared_ptr<std::atomic<bool>> m_cancel;
-    std::unique_ptr<ConnectionSet> m_connections;     // created and destroyed in this thread
-    std::optional<ResolvedMapping> m_resolved;
-    std::unique_ptr<MappingContext> m_context;
     bool m_prepareMissing;
-    qint64 m_lastProgressMs = 0;
+    WorkerConnections m_connections;   // created and destroyed in this thread
 };
 
 } // namespace tidemark
