@@ -2,18 +2,16 @@
 
 #include "displayformat.h"
 #include "driftdiffmodel.h"
+#include "driftrepairflow.h"
 #include "driftsegmentmap.h"
 #include "drift/keytext.h"
 
 #include <QComboBox>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
@@ -56,7 +54,23 @@ DriftView::DriftView(QWidget *parent)
     : QWidget(parent)
     , m_model(new DriftDiffModel(this))
     , m_filter(new DriftDiffFilter(this))
+    , m_repairFlow(new DriftRepairFlow(this))
 {
+    connect(m_repairFlow, &DriftRepairFlow::messagePosted, this,
+            [this](const QString &mapping, const QString &text) {
+                if (mapping == m_mapping)
+                    m_message->setText(text);
+            });
+    // Through the view's own hook, which tests override to answer at once.
+    connect(m_repairFlow, &DriftRepairFlow::previewFinished, this,
+            [this](const DriftRepairResult &preview) {
+                if (preview.mapping == m_mapping)
+                    confirmRepair(preview);
+            });
+    connect(m_repairFlow, &DriftRepairFlow::repairStarted, this,
+            &DriftView::handleRepairStarted);
+    connect(m_repairFlow, &DriftRepairFlow::repairFinished, this,
+            &DriftView::handleRepairFinished);
     setObjectName(u"driftView"_s);
     setAccessibleName(u"Drift between source and mirror"_s);
 
@@ -240,13 +254,13 @@ void DriftView::setEngine(Engine *engine)
     m_engine = engine;
     m_results.clear();
     m_checking.clear();
-    m_previews.clear();
+    m_repairFlow->setEngine(engine);
     m_progressOf.clear();
     m_explainId = 0;
     if (engine) {
         connect(engine, &Engine::driftChecked, this, &DriftView::handleChecked);
         connect(engine, &Engine::driftProgressed, this, &DriftView::handleProgress);
-        connect(engine, &Engine::driftRepaired, this, &DriftView::handleRepaired);
+        connect(engine, &Engine::driftRepaired, m_repairFlow, &DriftRepairFlow::handleRepaired);
         connect(engine, &Engine::driftExplained, this, &DriftView::handleExplained);
         connect(engine, &Engine::driftExported, this, &DriftView::handleExported);
     }
@@ -542,112 +556,37 @@ void DriftView::handleChecked(quint64 id, const DriftCheckResult &result)
 
 void DriftView::requestRepair(bool selectedOnly)
 {
-    if (!m_engine || m_mapping.isEmpty())
-        return;
     DriftRepairOptions options;
     if (selectedOnly) {
         options.keys = selectedKeys();
         if (options.keys.isEmpty())
             return;
     }
-    const quint64 id = m_engine->repairDrift(m_mapping, options);
-    if (id == 0)
-        return;
-    m_previews.insert(id, m_mapping);
-    m_message->setText(u"Preparing the repair's statements…"_s);
+    m_repairFlow->request(m_mapping, options);
 }
 
 void DriftView::runRepair(const DriftRepairOptions &options)
 {
-    if (!m_engine || m_mapping.isEmpty())
-        return;
-    DriftRepairOptions run = options;
-    run.execute = true;
-    if (m_engine->repairDrift(m_mapping, run) == 0)
-        return;
-    m_progressOf.insert(m_mapping, Progress{u"repair"_s, 0, -1});
-    m_message->setText(u"Repairing…"_s);
-    updateProgress();
-}
-
-void DriftView::handleRepaired(quint64 id, const DriftRepairResult &result)
-{
-    const bool preview = m_previews.contains(id);
-    m_previews.remove(id);
-    if (!preview)
-        m_progressOf.remove(result.mapping);
-    if (result.mapping != m_mapping)
-        return;
-    updateProgress();
-    if (preview && result.result == u"refused") {
-        // As PreflightFlow does for a sweep: the reason, and the choice to force it.
-        m_message->setText(u"Repair refused: %1"_s.arg(result.error));
-        // What the operator confirms now is the forced repair.
-        DriftRepairResult forced = result;
-        forced.options.force = true;
-        confirmRepair(forced);
-        return;
-    }
-    if (!result.ok()) {
-        m_message->setText(u"Repair %1: %2"_s.arg(result.result, result.error));
-        return;
-    }
-    if (preview) {
-        if (result.differences == 0) {
-            m_message->setText(u"Nothing to repair."_s);
-            return;
-        }
-        m_message->setText(u"Repair of %1 differences prepared; waiting for confirmation."_s.arg(
-                QLocale().toString(result.differences)));
-        confirmRepair(result);
-        return;
-    }
-    m_message->setText(u"Repaired: %1 deleted, %2 updated, %3 inserted%4. Checking again…"_s.arg(
-            QLocale().toString(result.counts.deleted), QLocale().toString(result.counts.updated),
-            QLocale().toString(result.counts.inserted),
-            result.counts.alreadyEqual > 0
-                    ? u", %1 already equal"_s.arg(QLocale().toString(result.counts.alreadyEqual))
-                    : QString()));
+    m_repairFlow->runRepair(m_mapping, options);
 }
 
 void DriftView::confirmRepair(const DriftRepairResult &preview)
 {
-    auto *dialog = new QDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(u"Repair %1"_s.arg(preview.mapping));
-    dialog->setWindowModality(Qt::WindowModal);
-    auto *layout = new QVBoxLayout(dialog);
-    const bool refused = preview.result == u"refused";
-    auto *intro = new QLabel(
-            refused ? u"The repair was refused: %1\nRun it anyway (force)?"_s.arg(preview.error)
-                    : u"These statements make the mirror equal to the source for %1 "
-                      u"differences. Each row is read again from the source when it is applied, "
-                      u"so rows the sync fixes meanwhile are left alone."_s.arg(
-                              QLocale().toString(preview.differences)),
-            dialog);
-    intro->setWordWrap(true);
-    layout->addWidget(intro);
-    if (!refused) {
-        auto *sql = new QPlainTextEdit(dialog);
-        sql->setReadOnly(true);
-        sql->setLineWrapMode(QPlainTextEdit::NoWrap);
-        QString text = preview.statements.join(u'\n');
-        if (preview.statementsTruncated)
-            text += u"\n-- … more statements not shown"_s;
-        sql->setPlainText(text);
-        sql->setMinimumSize(640, 240);
-        layout->addWidget(sql, 1);
-    }
-    auto *box = new QDialogButtonBox(QDialogButtonBox::Cancel, dialog);
-    box->addButton(refused ? u"Repair anyway"_s : u"Run repair"_s, QDialogButtonBox::AcceptRole);
-    connect(box, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
-    connect(box, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-    layout->addWidget(box);
-    const DriftRepairOptions options = preview.options;
-    connect(dialog, &QDialog::accepted, this, [this, options] { runRepair(options); });
-    connect(dialog, &QDialog::rejected, this,
-            [this] { m_message->setText(u"Repair not run."_s); });
-    dialog->open();
+    m_repairFlow->confirmRepair(preview);
+}
+
+void DriftView::handleRepairStarted(const QString &mapping)
+{
+    m_progressOf.insert(mapping, Progress{u"repair"_s, 0, -1});
+    if (mapping == m_mapping)
+        updateProgress();
+}
+
+void DriftView::handleRepairFinished(const QString &mapping)
+{
+    m_progressOf.remove(mapping);
+    if (mapping == m_mapping)
+        updateProgress();
 }
 
 QString DriftView::chooseExportPath(DriftExportFormat format)

@@ -27,6 +27,7 @@ namespace tidemark {
 
 class DriftDiffFilter;
 class DriftDiffModel;
+class DriftRepairFlow;
 class DriftSegmentMap;
 
 class DriftView : public QWidget
@@ -72,9 +73,9 @@ public:
     QList<QVariantList> selectedKeys() const;
 
 protected:
-    // The dry run came back: shows its statements and asks whether to run them. The default
-    // opens a window-modal dialog without a nested event loop and calls runRepair() on OK;
-    // tests override it to answer at once.
+    // The dry run came back (see DriftRepairFlow): shows its statements and asks whether to
+    // run them. The default opens a window-modal dialog without a nested event loop and calls
+    // runRepair() on OK; tests override it to answer at once.
     virtual void confirmRepair(const DriftRepairResult &preview);
     void runRepair(const DriftRepairOptions &options);
     // Where to export; empty when cancelled. Tests override it.
@@ -83,7 +84,8 @@ protected:
 private:
     void handleChecked(quint64 id, const DriftCheckResult &result);
     void handleProgress(const QString &mapping, const Progress &progress);
-    void handleRepaired(quint64 id, const DriftRepairResult &result);
+    void handleRepairStarted(const QString &mapping);
+    void handleRepairFinished(const QString &mapping);
     void handleExplained(quint64 id, const DriftExplainResult &result);
     void handleExported(quint64 id, const DriftExportResult &result);
     void handleSelectionChanged();
@@ -103,7 +105,6 @@ private:
     MappingStatus m_status;
     QHash<QString, DriftCheckResult> m_results;   // the latest check of each mapping
     QHash<QString, quint64> m_checking;           // mapping -> check in flight
-    QHash<quint64, QString> m_previews;           // dry-run repairs in flight
     quint64 m_explainId = 0;
     QHash<QString, Progress> m_progressOf;        // while a check or repair runs
     ProgressEstimate m_estimate;
@@ -125,6 +126,8 @@ private:
     QPushButton *m_allKeys = nullptr;
     DriftDiffModel *m_model = nullptr;
     DriftDiffFilter *m_filter = nullptr;
+    // Repairs: the dry run, its statements shown for confirmation, the forced retry.
+    DriftRepairFlow *m_repairFlow = nullptr;
     QTableView *m_list = nullptr;
     QTableWidget *m_side = nullptr;
     QLabel *m_explain = nullptr;
