@@ -90,7 +90,12 @@ MappingContext &MappingWorker::context()
                       problems.join(u"; "_s));
     }
     m_resolved = check.mappings.first();
-    Q_EMIT checked(m_mapping, check.warningsOf(m_mapping));
+    QList<ColumnInfo> key;
+    for (const QString &column : m_resolved->key) {
+        const ColumnInfo *info = m_resolved->sourceSchema.column(column);
+        key << (info ? *info : ColumnInfo{column, {}, ValueClass::Unknown});
+    }
+    Q_EMIT checked(m_mapping, check.warningsOf(m_mapping), key);
     m_context.reset(new MappingContext{*m_resolved, source, mirror, m_cancel.get(),
                                        [this](const Progress &p) { reportProgress(p); }});
     return *m_context;
