@@ -4,6 +4,8 @@
 #include "driftdiffmodel.h"
 #include "driftrepairflow.h"
 #include "driftsegmentmap.h"
+#include "keyrangeedit.h"
+#include "operationtext.h"
 #include "drift/keytext.h"
 
 #include <QComboBox>
@@ -103,7 +105,13 @@ DriftView::DriftView(QWidget *parent)
     top->addStretch(1);
     top->addWidget(m_progress, 1);
     top->addWidget(m_cancel);
-    top->addWidget(m_check);
+    // What Check now compares: every row, or the part of the key range typed here.
+    m_range = new KeyRangeEdit(Qt::Horizontal, this);
+    m_range->setObjectName(u"driftKeyRange"_s);
+    connect(m_range, &KeyRangeEdit::rangeChanged, this, &DriftView::updateButtons);
+    auto *checkRow = new QHBoxLayout;
+    checkRow->addWidget(m_range, 1);
+    checkRow->addWidget(m_check, 0, Qt::AlignTop);
 
     m_map = new DriftSegmentMap(this);
     connect(m_map, &DriftSegmentMap::segmentClicked, this, &DriftView::handleSegmentClicked);
@@ -238,6 +246,7 @@ DriftView::DriftView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addLayout(checkRow);
     layout->addWidget(m_summary);
     layout->addLayout(mapRow);
     layout->addLayout(historyRow);
@@ -271,6 +280,8 @@ void DriftView::clearMapping()
 {
     m_mapping.clear();
     m_status = {};
+    m_range->clear();
+    m_range->setKey({}, {});
     m_title->setText(u"Drift"_s);
     m_summary->setText(u"Select a mapping to see where its mirror differs from its source."_s);
     m_model->setRows({});
@@ -288,6 +299,9 @@ void DriftView::showMapping(const MappingStatus &status)
             && (status.drift.has_value() != m_status.drift.has_value()
                 || (status.drift && status.drift->checkedAt != m_status.drift->checkedAt));
     m_status = status;
+    if (other)
+        m_range->clear();   // another mapping, another key
+    m_range->setKey(status.name, status.keyColumns);
     if (!other && !newSummary)
         return;
     if (!other) {
@@ -334,9 +348,12 @@ void DriftView::showResult()
                            u"verify_interval_s in the project file schedules checks."_s);
     } else {
         const DriftSummary &latest = history.first();
-        QString text = u"Latest check %1 (%2): %3."_s.arg(
-                display::time(latest.checkedAt), display::duration(latest.durationMs / 1000.0),
-                countsText(latest));
+        const QString range = latest.keyFrom.isEmpty() && latest.keyTo.isEmpty()
+                ? QString()
+                : QString(operationtext::keyRangeText(latest.keyFrom, latest.keyTo) + u", "_s);
+        QString text = u"Latest check %1 (%2%3): %4."_s.arg(
+                display::time(latest.checkedAt), range,
+                display::duration(latest.durationMs / 1000.0), countsText(latest));
         if (haveRows && it->truncated)
             text += u" The list shows the first %1; Export writes them all."_s.arg(
                     QLocale().toString(it->rows.size()));
@@ -480,13 +497,25 @@ void DriftView::checkNow()
 {
     if (!m_engine || m_mapping.isEmpty())
         return;
-    const quint64 id = m_engine->checkDrift(m_mapping);
+    // Mapping > Check for drift gets here with the button disabled too: say why nothing runs.
+    if (!m_range->isValid()) {
+        m_message->setText(u"Check not started: the key range does not read. %1"_s.arg(
+                m_range->error()));
+        return;
+    }
+    DriftCheckOptions options;
+    options.keyFrom = m_range->keyFrom();
+    options.keyTo = m_range->keyTo();
+    const quint64 id = m_engine->checkDrift(m_mapping, options);
     if (id == 0)
         return;
     m_checking.insert(m_mapping, id);
     m_progressOf.insert(m_mapping, Progress{u"diff"_s, 0, -1});
     m_estimate.reset();
-    m_message->setText(u"Checking…"_s);
+    m_message->setText(m_range->isEmpty()
+                               ? u"Checking…"_s
+                               : u"Checking %1…"_s.arg(operationtext::keyRangeText(options.keyFrom,
+                                                                                options.keyTo)));
     updateProgress();
     updateButtons();
 }
@@ -624,7 +653,7 @@ void DriftView::updateButtons()
     const auto it = m_results.constFind(m_mapping);
     const bool haveResult = have && it != m_results.cend();
     const bool differs = haveResult && it->summary.differences() > 0;
-    m_check->setEnabled(have && !busy);
+    m_check->setEnabled(have && !busy && m_range->isValid());
     m_repairAll->setEnabled(differs && !busy);
     m_repairSelected->setEnabled(differs && !busy
                                  && m_list->selectionModel()->hasSelection());

@@ -1,8 +1,8 @@
 #pragma once
 // The Drift tab of the selected mapping: the segment map of the latest checks, the differences
 // (filterable by kind and reason, searchable by key), the selected one side by side with its
-// changed cells marked and explained against the checkpoint, "Check now" with progress, repairs
-// that show their statements before they run, and HTML/CSV export.
+// changed cells marked and explained against the checkpoint, "Check now" (every row, or a key
+// range) with progress, repairs that show their statements before they run, and HTML/CSV export.
 //
 // It talks to the Engine facade only: requests out, drift snapshots back. Every answer names
 // its mapping, so a check of another mapping finishing meanwhile is kept for when it is shown.
@@ -29,6 +29,7 @@ class DriftDiffFilter;
 class DriftDiffModel;
 class DriftRepairFlow;
 class DriftSegmentMap;
+class KeyRangeEdit;
 
 class DriftView : public QWidget
 {
@@ -56,6 +57,8 @@ public:
     QComboBox *reasonFilter() const { return m_reason; }
     QLineEdit *keySearch() const { return m_search; }
     QPushButton *checkButton() const { return m_check; }
+    // The key range Check now compares; empty: every row.
+    KeyRangeEdit *keyRange() const { return m_range; }
     QPushButton *cancelButton() const { return m_cancel; }
     QProgressBar *progressBar() const { return m_progress; }
     QPushButton *repairSelectedButton() const { return m_repairSelected; }
@@ -114,6 +117,7 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_summary = nullptr;
     QPushButton *m_check = nullptr;
+    KeyRangeEdit *m_range = nullptr;
     QPushButton *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     DriftSegmentMap *m_map = nullptr;

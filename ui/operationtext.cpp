@@ -1,5 +1,7 @@
 #include "operationtext.h"
 
+#include "drift/keytext.h"
+
 #include <QLocale>
 
 #include <algorithm>
@@ -65,6 +67,17 @@ Preflight preflightFrom(const QString &mapping, OperationKind kind, const Operat
     if (p.skipped && (kind == OperationKind::Backfill || kind == OperationKind::Resync))
         p.options.noGate = true;
     return p;
+}
+
+QString keyRangeText(const QVariantList &from, const QVariantList &to)
+{
+    if (from.isEmpty() && to.isEmpty())
+        return u"every key"_s;
+    if (to.isEmpty())
+        return u"keys from %1"_s.arg(keyText(from));
+    if (from.isEmpty())
+        return u"keys up to %1"_s.arg(keyText(to));
+    return u"keys %1 to %2"_s.arg(keyText(from), keyText(to));
 }
 
 QString preflightQuestion(const Preflight &p)
