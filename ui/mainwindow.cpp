@@ -268,6 +268,18 @@ void MainWindow::setEngine(Engine *engine)
                 &MainWindow::handleConnectionsChanged);
         connect(m_engine, &Engine::operationFinished, m_preflight,
                 &PreflightFlow::handleOperationFinished);
+        // The Drift column says "checking…" while a check (scheduled or not) or a repair runs.
+        connect(m_engine, &Engine::driftChecked, this, [this](quint64, const DriftCheckResult &r) {
+            m_model->setDriftProgress(r.mapping, std::nullopt);
+        });
+        connect(m_engine, &Engine::driftProgressed, this,
+                [this](const QString &mapping, const Progress &p) {
+                    m_model->setDriftProgress(mapping, p);
+                });
+        connect(m_engine, &Engine::driftRepaired, this,
+                [this](quint64, const DriftRepairResult &r) {
+                    m_model->setDriftProgress(r.mapping, std::nullopt);
+                });
         // The window does not own the engine; one deleted under it must not leave its rows
         // on screen as if they were still watched.
         connect(m_engine, &QObject::destroyed, this, [this] { setEngine(nullptr); });

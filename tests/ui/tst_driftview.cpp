@@ -17,11 +17,14 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 #include <QToolButton>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 using namespace tidemark;
@@ -88,6 +91,7 @@ private Q_SLOTS:
     void repairShowsStatementsBeforeRunning();
     void exportIsRequestedFromTheEngine();
     void driftColumnInTheMappingsTable();
+    void driftColumnSaysCheckingWhileACheckRuns();
     void mainWindowHasADriftTab();
     void keyRangeBoundsCheckNow();
     void keyRangeErrorsNameTheFieldAndDisableCheckNow();
@@ -362,6 +366,61 @@ void TestDriftView::mainWindowHasADriftTab()
     tabs->setCurrentIndex(1);
     window.driftView()->checkButton()->click();
     QCOMPARE(engine.driftChecks.size(), 1);
+}
+
+void TestDriftView::driftColumnSaysCheckingWhileACheckRuns()
+{
+    FakeEngine engine;
+    MainWindow window(&engine);
+    MappingStatus s = makeStatus(u"orders"_s);
+    s.drift = makeDriftResult(u"orders"_s).summary;
+    engine.publish({s, makeStatus(u"items"_s)});
+    MappingsModel *model = window.mappingsModel();
+    QAbstractItemModelTester tester(model);
+    const auto cell = [&](const QString &name) -> QString {
+        return model->index(model->rowOf(name), MappingsModel::DriftColumn).data().toString();
+    };
+    QVERIFY(cell(u"orders"_s).startsWith(u"3 differences"_s));
+    QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
+
+    // A check runs (scheduled or not, the facade reports its progress): no total known yet,
+    // then a percentage. The other mapping's cell is left alone.
+    engine.progressDrift(u"orders"_s, Progress{u"diff: comparing"_s, 0, -1});
+    QCOMPARE(cell(u"orders"_s), u"checking…"_s);
+    QVERIFY(std::any_of(changed.cbegin(), changed.cend(), [&](const QList<QVariant> &args) {
+        const auto index = args.at(0).value<QModelIndex>();
+        return index.row() == model->rowOf(u"orders"_s)
+                && index.column() == MappingsModel::DriftColumn;
+    }));
+    engine.progressDrift(u"orders"_s, Progress{u"diff: comparing"_s, 100, 400});
+    QCOMPARE(cell(u"orders"_s), u"checking… 25%"_s);
+    QCOMPARE(cell(u"items"_s), MappingsModel::unknownText());
+    // Snapshots meanwhile do not wipe it.
+    engine.publish({s, makeStatus(u"items"_s)});
+    QCOMPARE(cell(u"orders"_s), u"checking… 25%"_s);
+
+    // It finishes: the counts again, from the new snapshot.
+    DriftCheckResult done = makeDriftResult(u"orders"_s);
+    done.summary.missing = done.summary.extra = done.summary.changed = done.summary.driftRows = 0;
+    s.drift = done.summary;
+    engine.publish({s, makeStatus(u"items"_s)});
+    engine.finishCheck(0, done);
+    QVERIFY2(cell(u"orders"_s).startsWith(u"equal"_s), qPrintable(cell(u"orders"_s)));
+
+    // A cancelled or failed check ends it too; a repair says so.
+    engine.progressDrift(u"orders"_s, Progress{u"repair"_s, 5, 10});
+    QCOMPARE(cell(u"orders"_s), u"repairing… 50%"_s);
+    DriftRepairResult repaired;
+    repaired.mapping = u"orders"_s;
+    repaired.result = u"ok"_s;
+    engine.finishRepair(7, repaired);
+    QVERIFY(cell(u"orders"_s).startsWith(u"equal"_s));
+    engine.progressDrift(u"orders"_s, Progress{u"diff: comparing"_s, 1, 4});
+    DriftCheckResult cancelled;
+    cancelled.mapping = u"orders"_s;
+    cancelled.result = u"cancelled"_s;
+    engine.finishCheck(8, cancelled);
+    QVERIFY(cell(u"orders"_s).startsWith(u"equal"_s));
 }
 
 void TestDriftView::keyRangeBoundsCheckNow()
