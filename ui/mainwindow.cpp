@@ -271,6 +271,7 @@ void MainWindow::setEngine(Engine *engine)
         // The Drift column says "checking…" while a check (scheduled or not) or a repair runs.
         connect(m_engine, &Engine::driftChecked, this, [this](quint64, const DriftCheckResult &r) {
             m_model->setDriftProgress(r.mapping, std::nullopt);
+            m_tray->handleDriftChecked(r);
         });
         connect(m_engine, &Engine::driftProgressed, this,
                 [this](const QString &mapping, const Progress &p) {
