@@ -85,6 +85,8 @@ protected:
     virtual QString chooseExportPath(DriftExportFormat format);
 
 private:
+    // driftviewwidgets.cpp: builds and lays out the widgets, and wires their signals.
+    void createWidgets();
     void handleChecked(quint64 id, const DriftCheckResult &result);
     void handleProgress(const QString &mapping, const Progress &progress);
     void handleRepairStarted(const QString &mapping);
