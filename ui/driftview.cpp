@@ -2,26 +2,21 @@
 
 #include "displayformat.h"
 #include "driftdiffmodel.h"
+#include "driftrepairflow.h"
 #include "driftsegmentmap.h"
+#include "keyrangeedit.h"
+#include "operationtext.h"
 #include "drift/keytext.h"
 
 #include <QComboBox>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QFileDialog>
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSplitter>
-#include <QStyle>
 #include <QTableView>
 #include <QTableWidget>
 #include <QToolButton>
-#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -56,180 +51,24 @@ DriftView::DriftView(QWidget *parent)
     : QWidget(parent)
     , m_model(new DriftDiffModel(this))
     , m_filter(new DriftDiffFilter(this))
+    , m_repairFlow(new DriftRepairFlow(this))
 {
-    setObjectName(u"driftView"_s);
-    setAccessibleName(u"Drift between source and mirror"_s);
-
-    m_title = new QLabel(this);
-    QFont titleFont = m_title->font();
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
-    m_summary = new QLabel(this);
-    m_summary->setObjectName(u"driftSummary"_s);
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-    m_check = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), u"Check now"_s,
-                              this);
-    m_check->setObjectName(u"driftCheckButton"_s);
-    m_check->setToolTip(u"Compare source and mirror row by row now, on connections of its own; "
-                        u"the sync keeps running meanwhile."_s);
-    connect(m_check, &QPushButton::clicked, this, &DriftView::checkNow);
-    m_progress = new QProgressBar(this);
-    m_progress->setObjectName(u"driftProgress"_s);
-    m_progress->setTextVisible(true);
-    m_progress->setMinimumWidth(320);
-    m_cancel = new QPushButton(style()->standardIcon(QStyle::SP_BrowserStop), u"Cancel"_s, this);
-    m_cancel->setObjectName(u"driftCancelButton"_s);
-    m_cancel->setToolTip(u"Stop the check or repair in hand. A repair's current batch is rolled "
-                         u"back."_s);
-    connect(m_cancel, &QPushButton::clicked, this, &DriftView::handleCancelClicked);
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_title);
-    top->addStretch(1);
-    top->addWidget(m_progress, 1);
-    top->addWidget(m_cancel);
-    top->addWidget(m_check);
-
-    m_map = new DriftSegmentMap(this);
-    connect(m_map, &DriftSegmentMap::segmentClicked, this, &DriftView::handleSegmentClicked);
-    m_older = new QToolButton(this);
-    m_older->setArrowType(Qt::LeftArrow);
-    m_older->setToolTip(u"The check before this one"_s);
-    m_older->setAccessibleName(u"Older check"_s);
-    connect(m_older, &QToolButton::clicked, this, [this] { showHistory(m_historyIndex + 1); });
-    m_newer = new QToolButton(this);
-    m_newer->setArrowType(Qt::RightArrow);
-    m_newer->setToolTip(u"The check after this one"_s);
-    m_newer->setAccessibleName(u"Newer check"_s);
-    connect(m_newer, &QToolButton::clicked, this, [this] { showHistory(m_historyIndex - 1); });
-    m_historyLabel = new QLabel(this);
-    m_historyLabel->setObjectName(u"driftHistoryLabel"_s);
-    auto *mapRow = new QHBoxLayout;
-    mapRow->addWidget(m_older);
-    mapRow->addWidget(m_map, 1);
-    mapRow->addWidget(m_newer);
-    auto *legend = new QLabel(
-            u"<span style='color:%1'>■</span> equal &nbsp; <span style='color:%2'>■</span> "
-            u"different &nbsp; <span style='color:%3'>■</span> not checked"_s.arg(
-                    DriftSegmentMap::equalColor().name(), DriftSegmentMap::differentColor().name(),
-                    DriftSegmentMap::uncheckedColor().name()),
-            this);
-    auto *historyRow = new QHBoxLayout;
-    historyRow->addWidget(m_historyLabel, 1);
-    historyRow->addWidget(legend);
-
-    m_kind = new QComboBox(this);
-    m_kind->setObjectName(u"driftKindFilter"_s);
-    m_kind->addItem(u"Every kind"_s, -1);
-    for (DiffKind k : {DiffKind::Missing, DiffKind::Extra, DiffKind::Changed})
-        m_kind->addItem(diffKindName(k), int(k));
-    m_reason = new QComboBox(this);
-    m_reason->setObjectName(u"driftReasonFilter"_s);
-    m_reason->addItem(u"Every reason"_s, -1);
-    for (DiffReason r :
-         {DiffReason::Drift, DiffReason::Backlog, DiffReason::Orphan, DiffReason::NullCursor})
-        m_reason->addItem(diffReasonName(r), int(r));
-    m_search = new QLineEdit(this);
-    m_search->setObjectName(u"driftKeySearch"_s);
-    m_search->setPlaceholderText(u"Find key…"_s);
-    m_search->setClearButtonEnabled(true);
-    m_allKeys = new QPushButton(u"Every segment"_s, this);
-    m_allKeys->setToolTip(u"The list shows one segment's keys (clicked in the map); show all."_s);
-    m_allKeys->setVisible(false);
-    connect(m_allKeys, &QPushButton::clicked, this, [this] {
-        m_showingSegment = false;
-        m_filter->setRange(std::nullopt);
-        m_allKeys->setVisible(false);
-    });
-    connect(m_kind, &QComboBox::currentIndexChanged, this, &DriftView::applyFilters);
-    connect(m_reason, &QComboBox::currentIndexChanged, this, &DriftView::applyFilters);
-    connect(m_search, &QLineEdit::textChanged, this, &DriftView::applyFilters);
-    auto *filterRow = new QHBoxLayout;
-    filterRow->addWidget(new QLabel(u"Show"_s, this));
-    filterRow->addWidget(m_kind);
-    filterRow->addWidget(m_reason);
-    filterRow->addWidget(m_search, 1);
-    filterRow->addWidget(m_allKeys);
-
-    m_filter->setSourceModel(m_model);
-    m_list = new QTableView(this);
-    m_list->setObjectName(u"driftDifferences"_s);
-    m_list->setAccessibleName(u"Differences"_s);
-    m_list->setModel(m_filter);
-    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_list->setWordWrap(false);
-    m_list->verticalHeader()->hide();
-    m_list->horizontalHeader()->setStretchLastSection(true);
-    m_list->setColumnWidth(DriftDiffModel::KeyColumn, 110);
-    m_list->setColumnWidth(DriftDiffModel::KindColumn, 80);
-    m_list->setColumnWidth(DriftDiffModel::ReasonColumn, 100);
-    connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &DriftView::handleSelectionChanged);
-
-    m_side = new QTableWidget(0, 3, this);
-    m_side->setObjectName(u"driftSideBySide"_s);
-    m_side->setAccessibleName(u"Selected difference, source beside mirror"_s);
-    m_side->setHorizontalHeaderLabels({u"Column"_s, u"Source"_s, u"Mirror"_s});
-    m_side->verticalHeader()->hide();
-    m_side->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_side->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_explain = new QLabel(this);
-    m_explain->setObjectName(u"driftExplain"_s);
-    m_explain->setWordWrap(true);
-    m_explain->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_explain->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_explain->setMinimumHeight(m_explain->fontMetrics().lineSpacing() * 3);
-    auto *right = new QWidget(this);
-    auto *rightLayout = new QVBoxLayout(right);
-    rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addWidget(m_side, 1);
-    rightLayout->addWidget(m_explain);
-    auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_list);
-    split->addWidget(right);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-
-    m_repairSelected = new QPushButton(u"Repair selected…"_s, this);
-    m_repairSelected->setObjectName(u"driftRepairSelected"_s);
-    m_repairSelected->setToolTip(u"Shows the statements that make the mirror equal to the source "
-                                 u"for the selected rows, then asks before running them."_s);
-    connect(m_repairSelected, &QPushButton::clicked, this, [this] { requestRepair(true); });
-    m_repairAll = new QPushButton(u"Repair all…"_s, this);
-    m_repairAll->setObjectName(u"driftRepairAll"_s);
-    m_repairAll->setToolTip(u"Shows the statements for every difference of the latest check, "
-                            u"then asks before running them."_s);
-    connect(m_repairAll, &QPushButton::clicked, this, [this] { requestRepair(false); });
-    m_exportHtml = new QPushButton(u"Export HTML…"_s, this);
-    m_exportHtml->setObjectName(u"driftExportHtml"_s);
-    connect(m_exportHtml, &QPushButton::clicked, this,
-            [this] { requestExport(DriftExportFormat::Html); });
-    m_exportCsv = new QPushButton(u"Export CSV…"_s, this);
-    m_exportCsv->setObjectName(u"driftExportCsv"_s);
-    connect(m_exportCsv, &QPushButton::clicked, this,
-            [this] { requestExport(DriftExportFormat::Csv); });
-    m_message = new QLabel(this);
-    m_message->setObjectName(u"driftMessage"_s);
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_repairSelected);
-    buttons->addWidget(m_repairAll);
-    buttons->addWidget(m_message, 1);
-    buttons->addWidget(m_exportHtml);
-    buttons->addWidget(m_exportCsv);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(m_summary);
-    layout->addLayout(mapRow);
-    layout->addLayout(historyRow);
-    layout->addLayout(filterRow);
-    layout->addWidget(split, 1);
-    layout->addLayout(buttons);
+    connect(m_repairFlow, &DriftRepairFlow::messagePosted, this,
+            [this](const QString &mapping, const QString &text) {
+                if (mapping == m_mapping)
+                    m_message->setText(text);
+            });
+    // Through the view's own hook, which tests override to answer at once.
+    connect(m_repairFlow, &DriftRepairFlow::previewFinished, this,
+            [this](const DriftRepairResult &preview) {
+                if (preview.mapping == m_mapping)
+                    confirmRepair(preview);
+            });
+    connect(m_repairFlow, &DriftRepairFlow::repairStarted, this,
+            &DriftView::handleRepairStarted);
+    connect(m_repairFlow, &DriftRepairFlow::repairFinished, this,
+            &DriftView::handleRepairFinished);
+    createWidgets();
     clearMapping();
 }
 
@@ -240,13 +79,13 @@ void DriftView::setEngine(Engine *engine)
     m_engine = engine;
     m_results.clear();
     m_checking.clear();
-    m_previews.clear();
+    m_repairFlow->setEngine(engine);
     m_progressOf.clear();
     m_explainId = 0;
     if (engine) {
         connect(engine, &Engine::driftChecked, this, &DriftView::handleChecked);
         connect(engine, &Engine::driftProgressed, this, &DriftView::handleProgress);
-        connect(engine, &Engine::driftRepaired, this, &DriftView::handleRepaired);
+        connect(engine, &Engine::driftRepaired, m_repairFlow, &DriftRepairFlow::handleRepaired);
         connect(engine, &Engine::driftExplained, this, &DriftView::handleExplained);
         connect(engine, &Engine::driftExported, this, &DriftView::handleExported);
     }
@@ -257,6 +96,8 @@ void DriftView::clearMapping()
 {
     m_mapping.clear();
     m_status = {};
+    m_range->clear();
+    m_range->setKey({}, {});
     m_title->setText(u"Drift"_s);
     m_summary->setText(u"Select a mapping to see where its mirror differs from its source."_s);
     m_model->setRows({});
@@ -274,6 +115,9 @@ void DriftView::showMapping(const MappingStatus &status)
             && (status.drift.has_value() != m_status.drift.has_value()
                 || (status.drift && status.drift->checkedAt != m_status.drift->checkedAt));
     m_status = status;
+    if (other)
+        m_range->clear();   // another mapping, another key
+    m_range->setKey(status.name, status.keyColumns);
     if (!other && !newSummary)
         return;
     if (!other) {
@@ -320,9 +164,12 @@ void DriftView::showResult()
                            u"verify_interval_s in the project file schedules checks."_s);
     } else {
         const DriftSummary &latest = history.first();
-        QString text = u"Latest check %1 (%2): %3."_s.arg(
-                display::time(latest.checkedAt), display::duration(latest.durationMs / 1000.0),
-                countsText(latest));
+        const QString range = latest.keyFrom.isEmpty() && latest.keyTo.isEmpty()
+                ? QString()
+                : QString(operationtext::keyRangeText(latest.keyFrom, latest.keyTo) + u", "_s);
+        QString text = u"Latest check %1 (%2%3): %4."_s.arg(
+                display::time(latest.checkedAt), range,
+                display::duration(latest.durationMs / 1000.0), countsText(latest));
         if (haveRows && it->truncated)
             text += u" The list shows the first %1; Export writes them all."_s.arg(
                     QLocale().toString(it->rows.size()));
@@ -466,13 +313,25 @@ void DriftView::checkNow()
 {
     if (!m_engine || m_mapping.isEmpty())
         return;
-    const quint64 id = m_engine->checkDrift(m_mapping);
+    // Mapping > Check for drift gets here with the button disabled too: say why nothing runs.
+    if (!m_range->isValid()) {
+        m_message->setText(u"Check not started: the key range does not read. %1"_s.arg(
+                m_range->error()));
+        return;
+    }
+    DriftCheckOptions options;
+    options.keyFrom = m_range->keyFrom();
+    options.keyTo = m_range->keyTo();
+    const quint64 id = m_engine->checkDrift(m_mapping, options);
     if (id == 0)
         return;
     m_checking.insert(m_mapping, id);
     m_progressOf.insert(m_mapping, Progress{u"diff"_s, 0, -1});
     m_estimate.reset();
-    m_message->setText(u"Checking…"_s);
+    m_message->setText(m_range->isEmpty()
+                               ? u"Checking…"_s
+                               : u"Checking %1…"_s.arg(operationtext::keyRangeText(options.keyFrom,
+                                                                                options.keyTo)));
     updateProgress();
     updateButtons();
 }
@@ -542,112 +401,37 @@ void DriftView::handleChecked(quint64 id, const DriftCheckResult &result)
 
 void DriftView::requestRepair(bool selectedOnly)
 {
-    if (!m_engine || m_mapping.isEmpty())
-        return;
     DriftRepairOptions options;
     if (selectedOnly) {
         options.keys = selectedKeys();
         if (options.keys.isEmpty())
             return;
     }
-    const quint64 id = m_engine->repairDrift(m_mapping, options);
-    if (id == 0)
-        return;
-    m_previews.insert(id, m_mapping);
-    m_message->setText(u"Preparing the repair's statements…"_s);
+    m_repairFlow->request(m_mapping, options);
 }
 
 void DriftView::runRepair(const DriftRepairOptions &options)
 {
-    if (!m_engine || m_mapping.isEmpty())
-        return;
-    DriftRepairOptions run = options;
-    run.execute = true;
-    if (m_engine->repairDrift(m_mapping, run) == 0)
-        return;
-    m_progressOf.insert(m_mapping, Progress{u"repair"_s, 0, -1});
-    m_message->setText(u"Repairing…"_s);
-    updateProgress();
-}
-
-void DriftView::handleRepaired(quint64 id, const DriftRepairResult &result)
-{
-    const bool preview = m_previews.contains(id);
-    m_previews.remove(id);
-    if (!preview)
-        m_progressOf.remove(result.mapping);
-    if (result.mapping != m_mapping)
-        return;
-    updateProgress();
-    if (preview && result.result == u"refused") {
-        // As PreflightFlow does for a sweep: the reason, and the choice to force it.
-        m_message->setText(u"Repair refused: %1"_s.arg(result.error));
-        // What the operator confirms now is the forced repair.
-        DriftRepairResult forced = result;
-        forced.options.force = true;
-        confirmRepair(forced);
-        return;
-    }
-    if (!result.ok()) {
-        m_message->setText(u"Repair %1: %2"_s.arg(result.result, result.error));
-        return;
-    }
-    if (preview) {
-        if (result.differences == 0) {
-            m_message->setText(u"Nothing to repair."_s);
-            return;
-        }
-        m_message->setText(u"Repair of %1 differences prepared; waiting for confirmation."_s.arg(
-                QLocale().toString(result.differences)));
-        confirmRepair(result);
-        return;
-    }
-    m_message->setText(u"Repaired: %1 deleted, %2 updated, %3 inserted%4. Checking again…"_s.arg(
-            QLocale().toString(result.counts.deleted), QLocale().toString(result.counts.updated),
-            QLocale().toString(result.counts.inserted),
-            result.counts.alreadyEqual > 0
-                    ? u", %1 already equal"_s.arg(QLocale().toString(result.counts.alreadyEqual))
-                    : QString()));
+    m_repairFlow->runRepair(m_mapping, options);
 }
 
 void DriftView::confirmRepair(const DriftRepairResult &preview)
 {
-    auto *dialog = new QDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(u"Repair %1"_s.arg(preview.mapping));
-    dialog->setWindowModality(Qt::WindowModal);
-    auto *layout = new QVBoxLayout(dialog);
-    const bool refused = preview.result == u"refused";
-    auto *intro = new QLabel(
-            refused ? u"The repair was refused: %1\nRun it anyway (force)?"_s.arg(preview.error)
-                    : u"These statements make the mirror equal to the source for %1 "
-                      u"differences. Each row is read again from the source when it is applied, "
-                      u"so rows the sync fixes meanwhile are left alone."_s.arg(
-                              QLocale().toString(preview.differences)),
-            dialog);
-    intro->setWordWrap(true);
-    layout->addWidget(intro);
-    if (!refused) {
-        auto *sql = new QPlainTextEdit(dialog);
-        sql->setReadOnly(true);
-        sql->setLineWrapMode(QPlainTextEdit::NoWrap);
-        QString text = preview.statements.join(u'\n');
-        if (preview.statementsTruncated)
-            text += u"\n-- … more statements not shown"_s;
-        sql->setPlainText(text);
-        sql->setMinimumSize(640, 240);
-        layout->addWidget(sql, 1);
-    }
-    auto *box = new QDialogButtonBox(QDialogButtonBox::Cancel, dialog);
-    box->addButton(refused ? u"Repair anyway"_s : u"Run repair"_s, QDialogButtonBox::AcceptRole);
-    connect(box, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
-    connect(box, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-    layout->addWidget(box);
-    const DriftRepairOptions options = preview.options;
-    connect(dialog, &QDialog::accepted, this, [this, options] { runRepair(options); });
-    connect(dialog, &QDialog::rejected, this,
-            [this] { m_message->setText(u"Repair not run."_s); });
-    dialog->open();
+    m_repairFlow->confirmRepair(preview);
+}
+
+void DriftView::handleRepairStarted(const QString &mapping)
+{
+    m_progressOf.insert(mapping, Progress{u"repair"_s, 0, -1});
+    if (mapping == m_mapping)
+        updateProgress();
+}
+
+void DriftView::handleRepairFinished(const QString &mapping)
+{
+    m_progressOf.remove(mapping);
+    if (mapping == m_mapping)
+        updateProgress();
 }
 
 QString DriftView::chooseExportPath(DriftExportFormat format)
@@ -685,7 +469,7 @@ void DriftView::updateButtons()
     const auto it = m_results.constFind(m_mapping);
     const bool haveResult = have && it != m_results.cend();
     const bool differs = haveResult && it->summary.differences() > 0;
-    m_check->setEnabled(have && !busy);
+    m_check->setEnabled(have && !busy && m_range->isValid());
     m_repairAll->setEnabled(differs && !busy);
     m_repairSelected->setEnabled(differs && !busy
                                  && m_list->selectionModel()->hasSelection());

@@ -1,8 +1,8 @@
 #pragma once
 // The Drift tab of the selected mapping: the segment map of the latest checks, the differences
 // (filterable by kind and reason, searchable by key), the selected one side by side with its
-// changed cells marked and explained against the checkpoint, "Check now" with progress, repairs
-// that show their statements before they run, and HTML/CSV export.
+// changed cells marked and explained against the checkpoint, "Check now" (every row, or a key
+// range) with progress, repairs that show their statements before they run, and HTML/CSV export.
 //
 // It talks to the Engine facade only: requests out, drift snapshots back. Every answer names
 // its mapping, so a check of another mapping finishing meanwhile is kept for when it is shown.
@@ -27,7 +27,9 @@ namespace tidemark {
 
 class DriftDiffFilter;
 class DriftDiffModel;
+class DriftRepairFlow;
 class DriftSegmentMap;
+class KeyRangeEdit;
 
 class DriftView : public QWidget
 {
@@ -55,6 +57,8 @@ public:
     QComboBox *reasonFilter() const { return m_reason; }
     QLineEdit *keySearch() const { return m_search; }
     QPushButton *checkButton() const { return m_check; }
+    // The key range Check now compares; empty: every row.
+    KeyRangeEdit *keyRange() const { return m_range; }
     QPushButton *cancelButton() const { return m_cancel; }
     QProgressBar *progressBar() const { return m_progress; }
     QPushButton *repairSelectedButton() const { return m_repairSelected; }
@@ -72,18 +76,21 @@ public:
     QList<QVariantList> selectedKeys() const;
 
 protected:
-    // The dry run came back: shows its statements and asks whether to run them. The default
-    // opens a window-modal dialog without a nested event loop and calls runRepair() on OK;
-    // tests override it to answer at once.
+    // The dry run came back (see DriftRepairFlow): shows its statements and asks whether to
+    // run them. The default opens a window-modal dialog without a nested event loop and calls
+    // runRepair() on OK; tests override it to answer at once.
     virtual void confirmRepair(const DriftRepairResult &preview);
     void runRepair(const DriftRepairOptions &options);
     // Where to export; empty when cancelled. Tests override it.
     virtual QString chooseExportPath(DriftExportFormat format);
 
 private:
+    // driftviewwidgets.cpp: builds and lays out the widgets, and wires their signals.
+    void createWidgets();
     void handleChecked(quint64 id, const DriftCheckResult &result);
     void handleProgress(const QString &mapping, const Progress &progress);
-    void handleRepaired(quint64 id, const DriftRepairResult &result);
+    void handleRepairStarted(const QString &mapping);
+    void handleRepairFinished(const QString &mapping);
     void handleExplained(quint64 id, const DriftExplainResult &result);
     void handleExported(quint64 id, const DriftExportResult &result);
     void handleSelectionChanged();
@@ -103,7 +110,6 @@ private:
     MappingStatus m_status;
     QHash<QString, DriftCheckResult> m_results;   // the latest check of each mapping
     QHash<QString, quint64> m_checking;           // mapping -> check in flight
-    QHash<quint64, QString> m_previews;           // dry-run repairs in flight
     quint64 m_explainId = 0;
     QHash<QString, Progress> m_progressOf;        // while a check or repair runs
     ProgressEstimate m_estimate;
@@ -113,6 +119,7 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_summary = nullptr;
     QPushButton *m_check = nullptr;
+    KeyRangeEdit *m_range = nullptr;
     QPushButton *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     DriftSegmentMap *m_map = nullptr;
@@ -125,6 +132,8 @@ private:
     QPushButton *m_allKeys = nullptr;
     DriftDiffModel *m_model = nullptr;
     DriftDiffFilter *m_filter = nullptr;
+    // Repairs: the dry run, its statements shown for confirmation, the forced retry.
+    DriftRepairFlow *m_repairFlow = nullptr;
     QTableView *m_list = nullptr;
     QTableWidget *m_side = nullptr;
     QLabel *m_explain = nullptr;

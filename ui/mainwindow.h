@@ -116,6 +116,11 @@ protected:
     virtual QString chooseProjectFile();
 
 private:
+    // How long a result stays in the status bar: long enough to read it after glancing back
+    // at the window.
+    static constexpr int ResultMessageTimeoutMs = 20000;
+
+    // mainwindowactions.cpp: the actions, their menus and toolbar, and what they do.
     void createActions();
     void createMenus();
     void createToolBar();

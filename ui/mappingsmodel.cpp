@@ -204,6 +204,25 @@ QString MappingsModel::driftText(const MappingStatus &s, const QDateTime &now)
     return text;
 }
 
+QString MappingsModel::driftBusyText(const Progress &p)
+{
+    QString text = p.phase.startsWith(u"repair"_s) ? u"repairing…"_s : u"checking…"_s;
+    if (p.rowsTotal > 0)
+        text += u" %1%"_s.arg(std::clamp<qint64>(100 * p.rowsDone / p.rowsTotal, 0, 100));
+    return text;
+}
+
+void MappingsModel::setDriftProgress(const QString &mapping, const std::optional<Progress> &p)
+{
+    if (p)
+        m_driftBusy.insert(mapping, *p);
+    else if (!m_driftBusy.remove(mapping))
+        return;
+    const int row = rowOf(mapping);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row, DriftColumn), index(row, DriftColumn), {Qt::DisplayRole});
+}
+
 bool MappingsModel::isInTrouble(MappingState state)
 {
     return state == MappingState::Error || state == MappingState::Waiting;
@@ -262,6 +281,7 @@ void MappingsModel::clear()
         return;
     beginResetModel();
     m_rows.clear();
+    m_driftBusy.clear();
     endResetModel();
 }
 
@@ -294,7 +314,14 @@ QVariant MappingsModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    return cellData(m_rows.at(index.row()), index.column(), role);
+    const MappingStatus &s = m_rows.at(index.row());
+    // A check or repair in hand says so in the Drift cell; its counts come back when it ends.
+    if (index.column() == DriftColumn && role == Qt::DisplayRole) {
+        const auto busy = m_driftBusy.constFind(s.name);
+        if (busy != m_driftBusy.cend())
+            return driftBusyText(*busy);
+    }
+    return cellData(s, index.column(), role);
 }
 
 QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)

@@ -9,7 +9,10 @@
 #include "api/types.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
+
+#include <optional>
 
 namespace tidemark {
 
@@ -53,6 +56,9 @@ public:
     // The Next run column counts down ("in 12 s"); the window calls this once a second so the
     // countdown moves between snapshots, which only arrive when something changed.
     void refreshCountdowns();
+    // A drift check or repair of `mapping` is running (the engine's driftProgressed), or, with
+    // nullopt, ended: the Drift cell says "checking… 42%" meanwhile.
+    void setDriftProgress(const QString &mapping, const std::optional<Progress> &progress);
 
     const QList<MappingStatus> &mappings() const { return m_rows; }
     // -1 when there is no such mapping.
@@ -75,6 +81,8 @@ public:
     // 3 min ago", or unknownText() before any check.
     static QString driftText(const MappingStatus &status,
                              const QDateTime &now = QDateTime::currentDateTimeUtc());
+    // "checking… 42%", "checking…" (no total known yet), "repairing… 10%".
+    static QString driftBusyText(const Progress &progress);
     // validate's warnings as "Warnings:" and one "• ..." line each (Name tooltip, detail pane).
     static QString warningsList(const QStringList &warnings);
 
@@ -85,6 +93,7 @@ private:
                                               const MappingStatus &after);
 
     QList<MappingStatus> m_rows;   // in the order mappings first appeared; the view sorts
+    QHash<QString, Progress> m_driftBusy;   // drift checks and repairs in hand, by mapping
 };
 
 } // namespace tidemark

@@ -1,5 +1,7 @@
 #include "operationtext.h"
 
+#include "drift/keytext.h"
+
 #include <QLocale>
 
 #include <algorithm>
@@ -67,6 +69,25 @@ Preflight preflightFrom(const QString &mapping, OperationKind kind, const Operat
     return p;
 }
 
+QString keyRangeText(const QVariantList &from, const QVariantList &to)
+{
+    if (from.isEmpty() && to.isEmpty())
+        return u"every key"_s;
+    if (to.isEmpty())
+        return u"keys from %1"_s.arg(keyText(from));
+    if (from.isEmpty())
+        return u"keys up to %1"_s.arg(keyText(to));
+    return u"keys %1 to %2"_s.arg(keyText(from), keyText(to));
+}
+
+QString partialBackfillText()
+{
+    return u"A partial backfill walks only this part of the key range (both ends inclusive) and "
+           u"writes the rows that are missing from the mirror or differ there. It never moves "
+           u"the checkpoint and skips the in-sync gate, which judges the whole table: the syncs "
+           u"carry on from where they were."_s;
+}
+
 QString preflightQuestion(const Preflight &p)
 {
     const QLocale locale;
@@ -80,6 +101,10 @@ QString preflightQuestion(const Preflight &p)
         if (p.skipped)
             return u"'%1' looks in sync; the backfill would be skipped. Backfill anyway "
                    u"(full pass, no gate)?"_s.arg(p.mapping);
+        if (p.options.hasKeyRange())
+            return u"Backfilling '%1', %2, would write %3 mirror rows. Go ahead?"_s.arg(
+                    p.mapping, keyRangeText(p.options.keyFrom, p.options.keyTo),
+                    locale.toString(p.rowsToWrite));
         return u"Backfilling '%1' would write %2 mirror rows. Go ahead?"_s.arg(
                 p.mapping, locale.toString(p.rowsToWrite));
     case OperationKind::Resync:
@@ -102,8 +127,10 @@ QString preflightDetails(const Preflight &p)
                u"then are deleted too."_s;
         break;
     case OperationKind::Backfill:
-        text = u"A backfill walks the whole source in key order and writes the rows that are "
-               u"missing from the mirror or differ there."_s;
+        text = p.options.hasKeyRange() ? partialBackfillText()
+                                       : u"A backfill walks the whole source in key order and "
+                                         u"writes the rows that are missing from the mirror or "
+                                         u"differ there."_s;
         break;
     case OperationKind::Resync:
         text = u"A resync sweeps orphans, then backfills."_s;

@@ -28,6 +28,11 @@ QString verb(OperationKind kind);
 QString describeResult(const QString &mapping, const OperationResult &result);
 // Builds the pre-flight from a dry run's result.
 Preflight preflightFrom(const QString &mapping, OperationKind kind, const OperationResult &dryRun);
+// "keys 100 to 200", "keys from 100", "keys up to eu, 7", "every key": a key range (canonical
+// values, empty for an open end) in questions and messages.
+QString keyRangeText(const QVariantList &from, const QVariantList &to);
+// What a backfill over part of the key range does, and what it leaves alone (the checkpoint).
+QString partialBackfillText();
 // The confirmation's headline and its details.
 QString preflightQuestion(const Preflight &preflight);
 QString preflightDetails(const Preflight &preflight);

@@ -1,8 +1,10 @@
 #include "preflightflow.h"
 
+#include "backfillconfirmation.h"
 #include "mappingsmodel.h"
 
 #include <QAbstractButton>
+#include <QDialog>
 #include <QMessageBox>
 #include <QWidget>
 
@@ -60,7 +62,11 @@ void PreflightFlow::sendRequest(const QString &mapping, OperationKind kind,
     const QString how = options.dryRun ? u" pre-flight (dry run)"_s
             : options.force                ? u" (forced)"_s
                                            : QString();
-    Q_EMIT messagePosted(u"%1: %2%3 requested"_s.arg(mapping, operationName(kind), how));
+    const QString range = options.hasKeyRange()
+            ? u" of "_s + operationtext::keyRangeText(options.keyFrom, options.keyTo)
+            : QString();
+    Q_EMIT messagePosted(
+            u"%1: %2%3%4 requested"_s.arg(mapping, operationName(kind), range, how));
 }
 
 void PreflightFlow::handleOperationFinished(quint64 requestId, const QString &mapping,
@@ -162,6 +168,10 @@ void PreflightFlow::handlePreflightFinished(const PendingRequest &pending,
 
 void PreflightFlow::confirmOperation(const Preflight &preflight)
 {
+    if (preflight.kind == OperationKind::Backfill) {
+        confirmBackfill(preflight);
+        return;
+    }
     const bool deletes = preflight.rowsToDelete > 0;
     auto *box = new QMessageBox(deletes ? QMessageBox::Warning : QMessageBox::Question,
                                 u"Confirm %1"_s.arg(operationName(preflight.kind)),
@@ -182,6 +192,26 @@ void PreflightFlow::confirmOperation(const Preflight &preflight)
                     u"%1: %2 not run"_s.arg(preflight.mapping, operationName(preflight.kind)));
     });
     box->open();
+}
+
+void PreflightFlow::confirmBackfill(const Preflight &preflight)
+{
+    const MappingStatus *status = m_model->mapping(preflight.mapping);
+    auto *dialog = new BackfillConfirmation(
+            preflight, status ? status->keyColumns : QList<ColumnInfo>{}, m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &BackfillConfirmation::runRequested, this, &PreflightFlow::runConfirmed);
+    // A changed key range is counted before anything is written: a new pre-flight, whose
+    // answer comes back here as a new question.
+    connect(dialog, &BackfillConfirmation::recountRequested, this,
+            [this](const QString &mapping, const OperationOptions &options) {
+                sendRequest(mapping, OperationKind::Backfill, options);
+            });
+    connect(dialog, &QDialog::rejected, this, [this, preflight] {
+        Q_EMIT messagePosted(
+                u"%1: %2 not run"_s.arg(preflight.mapping, operationName(preflight.kind)));
+    });
+    dialog->open();
 }
 
 void PreflightFlow::runConfirmed(const Preflight &preflight)

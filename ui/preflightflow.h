@@ -52,7 +52,7 @@ public:
                                  const tidemark::OperationResult &result);
 
     // Opens a window-modal message box without a nested event loop and calls runConfirmed()
-    // on Yes.
+    // on Yes; for a backfill, a BackfillConfirmation that also offers a key range.
     void confirmOperation(const Preflight &preflight);
     void runConfirmed(const Preflight &preflight);
     // Likewise, retryForced() on Yes.
@@ -76,6 +76,7 @@ private:
     };
 
     void handlePreflightFinished(const PendingRequest &pending, const OperationResult &result);
+    void confirmBackfill(const Preflight &preflight);
 
     const MappingsModel *m_model;
     QWidget *m_window;

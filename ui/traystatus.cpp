@@ -88,12 +88,27 @@ void TrayStatus::setConnections(const QList<ConnectionStatus> &connections)
     update();
 }
 
+void TrayStatus::handleDriftChecked(const DriftCheckResult &result)
+{
+    if (!result.ok())
+        return;
+    const bool wholeRange = result.summary.keyFrom.isEmpty() && result.summary.keyTo.isEmpty();
+    if (result.scheduled && result.summary.driftRows > 0)
+        m_driftFound.insert(result.mapping);
+    else if ((result.scheduled || wholeRange) && result.summary.driftRows == 0)
+        m_driftFound.remove(result.mapping);
+    else
+        return;
+    update();
+}
+
 void TrayStatus::clear()
 {
     m_mappings.clear();
     m_connections.clear();
     m_lastStates.clear();
     m_notifiedLost.clear();
+    m_driftFound.clear();
     m_haveProject = false;
     update();
 }
@@ -131,7 +146,9 @@ void TrayStatus::update()
             ++waiting;
         // Differences the sync or sweep will fix on its own (backlog, orphans) are routine;
         // reason "drift" means the mirror is wrong and stays wrong until someone repairs it.
-        if (s.drift && s.drift->driftRows > 0)
+        // Only scheduled checks count (handleDriftChecked()); the snapshot's latest check may
+        // be one an operator ran and is reading in the Drift tab.
+        if (m_driftFound.contains(s.name))
             ++drifted;
     }
     int down = 0;

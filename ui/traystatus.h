@@ -4,6 +4,7 @@
 // been lost for longer than a threshold. The decisions are made here without a tray, so they
 // are tested on the offscreen platform; the QSystemTrayIcon is created only where one exists.
 
+#include "api/drifttypes.h"
 #include "api/types.h"
 
 #include <QDateTime>
@@ -33,6 +34,11 @@ public:
 
     void setMappings(const QList<MappingStatus> &mappings);
     void setConnections(const QList<ConnectionStatus> &connections);
+    // A drift check finished (the engine's driftChecked). Only a scheduled check that found
+    // rows with reason "drift" turns the icon amber: the operator who pressed Check now is
+    // looking at the answer already, and the tray is for what happens while nobody looks. A
+    // later check of the whole key range that finds none (after a repair, say) clears it.
+    void handleDriftChecked(const DriftCheckResult &result);
     void clear();
 
     void setLostThresholdS(int seconds) { m_lostThresholdS = seconds; }
@@ -65,6 +71,7 @@ private:
     bool m_haveProject = false;
     QHash<QString, MappingState> m_lastStates;   // to see a mapping enter error
     QSet<QString> m_notifiedLost;                // connections already notified this outage
+    QSet<QString> m_driftFound;                  // mappings a scheduled check found drift in
     int m_lostThresholdS = DefaultLostThresholdS;
     QDateTime m_now;
     Level m_level = Level::NoProject;

@@ -154,6 +154,10 @@ bool createDemo(const QString &dir, int initialRows, QString *error)
             *error = u"cannot write '%1': %2"_s.arg(projectPath, f.errorString());
             return false;
         }
+        // verify_interval_s: the engine's first scheduled drift check comes 10 s after start,
+        // then one every 5 min (orders) and 15 min (order lines), so the Drift tab, its column
+        // and the tray show scheduled checks while someone watches the demo. Tests that run
+        // the demo under `sync --watch` stop it within seconds, before the first one.
         f.write(R"({
   "tidemark": 1,
   "connections": {
@@ -170,7 +174,8 @@ bool createDemo(const QString &dir, int initialRows, QString *error)
       "interval_s": 2,
       "batch_rows": 500,
       "lookback_s": 10,
-      "max_sweep_fraction": 0.5
+      "max_sweep_fraction": 0.5,
+      "verify_interval_s": 300
     },
     {
       "name": "order lines",
@@ -181,7 +186,8 @@ bool createDemo(const QString &dir, int initialRows, QString *error)
       "deletes": "sweep",
       "interval_s": 3,
       "batch_rows": 500,
-      "lookback_s": 50
+      "lookback_s": 50,
+      "verify_interval_s": 900
     }
   ]
 }

@@ -2,6 +2,7 @@
 #include "api/embeddedengine_internal.h"
 
 #include "db/statementwatchdog.h"
+#include "drift/keytext.h"
 #include "log/logging.h"
 #include "run/connectionmonitor.h"
 #include "run/driftworker.h"
@@ -495,12 +496,14 @@ void EmbeddedEngine::handleMeasured(const QString &mapping, const StatusMeasurem
     markDirty();
 }
 
-void EmbeddedEngine::handleChecked(const QString &mapping, const QStringList &warnings)
+void EmbeddedEngine::handleChecked(const QString &mapping, const QStringList &warnings,
+                                  const QList<ColumnInfo> &key)
 {
     MappingStatus &status = m_slots.at(mapping)->status;
-    if (status.warnings == warnings)
+    if (status.warnings == warnings && sameKeyColumns(status.keyColumns, key))
         return;
     status.warnings = warnings;
+    status.keyColumns = key;
     markDirty();
 }
 

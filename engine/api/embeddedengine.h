@@ -80,7 +80,8 @@ private:
     void handleFinished(quint64 id, const QString &mapping, const OperationResult &result);
     void handleMeasured(const QString &mapping, const StatusMeasurement &m);
     void handleMeasureFailed(const QString &mapping, const QString &error, bool transient);
-    void handleChecked(const QString &mapping, const QStringList &warnings);
+    void handleChecked(const QString &mapping, const QStringList &warnings,
+                       const QList<ColumnInfo> &key);
     void handleConnection(const QString &connection, bool up, const QString &error,
                           bool transient);
     void scheduleTick();

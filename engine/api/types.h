@@ -52,6 +52,9 @@ struct MappingStatus
     // validate's warnings about this mapping (sync/cursorwarnings.h), from the worker's latest
     // check of the project against the live catalog; empty until it checked.
     QStringList warnings;
+    // The effective key with the source's column types, from the same check; empty until it
+    // checked. The monitor reads key text an operator types (a key range) against these.
+    QList<ColumnInfo> keyColumns;
     // The latest diff or scheduled verification; unset until one ran (status "drift": null).
     std::optional<DriftSummary> drift;
     // The most recent runs, oldest first, skipped ones included (at most kHistoryLength).

@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -78,6 +79,18 @@ std::optional<QVariant> valueFor(const QJsonValue &json, const QString &text, co
 std::optional<QVariantList> parseKeyText(const QString &text, const ResolvedMapping &mapping,
                                          QString *error)
 {
+    QList<ColumnInfo> key;
+    for (const QString &column : mapping.key) {
+        const ColumnInfo *info = mapping.sourceSchema.column(column);
+        // A column the catalog did not describe is read as text, as before.
+        key << (info ? *info : ColumnInfo{column, {}, ValueClass::Text});
+    }
+    return parseKeyText(text, mapping.name(), key, error);
+}
+
+std::optional<QVariantList> parseKeyText(const QString &text, const QString &mapping,
+                                         const QList<ColumnInfo> &key, QString *error)
+{
     QList<QJsonValue> parts;
     QStringList texts;
     const QString trimmed = text.trimmed();
@@ -93,7 +106,7 @@ std::optional<QVariantList> parseKeyText(const QString &text, const ResolvedMapp
             parts << v;
             texts << (v.isString() ? v.toString() : v.toVariant().toString());
         }
-    } else if (mapping.key.size() == 1) {
+    } else if (key.size() == 1) {
         parts << QJsonValue(text);
         texts << text;
     } else {
@@ -103,26 +116,36 @@ std::optional<QVariantList> parseKeyText(const QString &text, const ResolvedMapp
             parts << QJsonValue(t);
         }
     }
-    if (parts.size() != mapping.key.size()) {
+    if (parts.size() != key.size()) {
+        QStringList names;
+        for (const ColumnInfo &c : key)
+            names << c.name;
         if (error)
             *error = u"the key of mapping '%1' has %2 column(s) (%3); '%4' gives %5 value(s)"_s.arg(
-                    mapping.name())
-                             .arg(mapping.key.size())
-                             .arg(mapping.key.join(u", "_s), text)
+                    mapping)
+                             .arg(key.size())
+                             .arg(names.join(u", "_s), text)
                              .arg(parts.size());
         return std::nullopt;
     }
-    QVariantList key;
+    QVariantList values;
     for (qsizetype i = 0; i < parts.size(); ++i) {
         const std::optional<QVariant> v = valueFor(parts.at(i).isString() ? QJsonValue() : parts.at(i),
-                                                   texts.at(i),
-                                                   mapping.sourceSchema.column(mapping.key.at(i)),
-                                                   error);
+                                                   texts.at(i), &key.at(i), error);
         if (!v)
             return std::nullopt;
-        key << *v;
+        values << *v;
     }
-    return key;
+    return values;
+}
+
+bool sameKeyColumns(const QList<ColumnInfo> &a, const QList<ColumnInfo> &b)
+{
+    return std::equal(a.cbegin(), a.cend(), b.cbegin(), b.cend(),
+                      [](const ColumnInfo &x, const ColumnInfo &y) {
+                          return x.name == y.name && x.declaredType == y.declaredType
+                                  && x.valueClass == y.valueClass;
+                      });
 }
 
 QJsonArray keyJson(const QVariantList &key)

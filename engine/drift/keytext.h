@@ -18,6 +18,14 @@ namespace tidemark {
 // On failure returns nullopt and says why in `error`, naming the column.
 std::optional<QVariantList> parseKeyText(const QString &text, const ResolvedMapping &mapping,
                                          QString *error);
+// The same for a mapping known by its name and its key columns with their source types: what
+// the monitor has of it (MappingStatus::keyColumns), since only the engine resolves mappings.
+std::optional<QVariantList> parseKeyText(const QString &text, const QString &mapping,
+                                         const QList<ColumnInfo> &key, QString *error);
+
+// The same names, declared types and value classes in the same order: whether key text read
+// against `a` reads the same against `b`.
+bool sameKeyColumns(const QList<ColumnInfo> &a, const QList<ColumnInfo> &b);
 
 // The key as SPEC.md prints it: numbers as JSON numbers when they fit a double exactly,
 // otherwise strings; text as strings.

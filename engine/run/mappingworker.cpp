@@ -61,8 +61,14 @@ MappingContext &MappingWorker::context()
         check = checkProject(m_project, connections, m_mapping, true);
     }
     requireChecked(check);
-    MappingContext &ctx = m_connections.build(check.mappings.first(), source, mirror);
-    Q_EMIT checked(m_mapping, check.warningsOf(m_mapping));
+    const ResolvedMapping &resolved = check.mappings.first();
+    QList<ColumnInfo> key;
+    for (const QString &column : resolved.key) {
+        const ColumnInfo *info = resolved.sourceSchema.column(column);
+        key << (info ? *info : ColumnInfo{column, {}, ValueClass::Unknown});
+    }
+    MappingContext &ctx = m_connections.build(resolved, source, mirror);
+    Q_EMIT checked(m_mapping, check.warningsOf(m_mapping), key);
     return ctx;
 }
 

@@ -43,8 +43,10 @@ Q_SIGNALS:
                            const tidemark::OperationResult &result);
     void measured(const QString &mapping, const tidemark::StatusMeasurement &measurement);
     void measureFailed(const QString &mapping, const QString &error, bool transient);
-    // The mapping checked out against the live catalog, with these warnings (possibly none).
-    void checked(const QString &mapping, const QStringList &warnings);
+    // The mapping checked out against the live catalog, with these warnings (possibly none)
+    // and its effective key columns as the source declares them.
+    void checked(const QString &mapping, const QStringList &warnings,
+                 const QList<tidemark::ColumnInfo> &key);
     // `transient` (when !up): a retry may help; otherwise an operator must act.
     void connectionObserved(const QString &connection, bool up, const QString &error,
                             bool transient);

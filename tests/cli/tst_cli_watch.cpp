@@ -1,12 +1,13 @@
 // `tidemark-cli sync --watch` as a long-running process: stopped by SIGTERM while the demo's
 // writer keeps changing the source, and killed with SIGKILL in the middle of a large pass. In
 // both cases nothing may be lost: the checkpoint never runs ahead of the mirror's rows, and
-// the next run makes the mirror equal to the source.
+// the next run makes the mirror equal to the source. Also what the demo's project schedules.
 
 #include "clitestsupport.h"
 #include "../common/waituntil.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void initTestCase();
     void sigtermWhileTheWriterRuns();
     void sigkillMidPass();
+    void demoSchedulesDriftChecks();
 };
 
 void TestCliWatch::initTestCase()
@@ -287,6 +289,30 @@ void TestCliWatch::sigkillMidPass()
     const CliResult resume = runCli(QStringList{u"sync"_s} + withProject, home, {}, 120000);
     CLI_EXIT(resume, 0);
     SQL_OK(compareTables(source, mirror, u"items"_s, {u"id"_s}));
+}
+
+void TestCliWatch::demoSchedulesDriftChecks()
+{
+    // The demo sets verify_interval_s, so whoever watches it sees a scheduled drift check.
+    // The engine's first one comes 10 s after start: sigtermWhileTheWriterRuns() stops its
+    // watch after 6 s, before any, and so stays as fast as it was.
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString home = tmp.filePath(u"home"_s);
+    QVERIFY(QDir().mkpath(home));
+    const QString dir = tmp.filePath(u"demo"_s);
+    CLI_EXIT(runCli({u"demo"_s, u"--dir"_s, dir, u"--rows"_s, u"50"_s}, home), 0);
+    QFile file(QDir(dir).filePath(u"tidemark.json"_s));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonArray mappings =
+            QJsonDocument::fromJson(file.readAll()).object().value(u"mappings"_s).toArray();
+    QHash<QString, int> intervals;
+    for (const QJsonValue &m : mappings)
+        intervals.insert(m[u"name"_s].toString(), m[u"verify_interval_s"_s].toInt(-1));
+    QCOMPARE(intervals.value(u"orders"_s), 300);
+    QCOMPARE(intervals.value(u"order lines"_s), 900);
+    // The project loader accepts it.
+    CLI_EXIT(runCli({u"prepare"_s, u"--project"_s, file.fileName()}, home), 0);
 }
 
 QTEST_GUILESS_MAIN(TestCliWatch)

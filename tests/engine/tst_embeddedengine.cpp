@@ -257,7 +257,8 @@ private Q_SLOTS:
     }
 
     // validate's warnings come from the worker's own check of the mapping and reach the
-    // snapshots the monitor shows: here a text cursor with no index and no trigger.
+    // snapshots the monitor shows: here a text cursor with no index and no trigger. So does
+    // the key with its source types, which the monitor reads typed key ranges against.
     void warningsFromTheWorkersCheckReachTheSnapshot()
     {
         MirrorFixture f;
@@ -266,8 +267,13 @@ private Q_SLOTS:
         options.schedule = false;
         EmbeddedEngine engine(f.project(), options);
         QSignalSpy published(&engine, &Engine::statusChanged);
+        QVERIFY(engine.mappings().first().keyColumns.isEmpty());   // not checked yet
         engine.start();
         QTRY_COMPARE_WITH_TIMEOUT(engine.mappings().first().warnings.size(), 3, 10000);
+        const QList<ColumnInfo> key = engine.mappings().first().keyColumns;
+        QCOMPARE(key.size(), 1);
+        QCOMPARE(key.first().name, u"id"_s);
+        QCOMPARE(key.first().valueClass, ValueClass::Integer);
         const QStringList warnings = engine.mappings().first().warnings;
         QVERIFY2(warnings.at(0).contains(u"cursor column 'ts' of source table 't' is text"_s),
                  qPrintable(warnings.join(u'\n')));

@@ -154,6 +154,15 @@ inline MappingStatus makeStatus(const QString &name, qint64 backlog = 0,
     return s;
 }
 
+// makeStatus() once the mapping has connected: the engine has reported its key, one integer
+// column id, which key ranges are read against.
+inline MappingStatus makeKeyedStatus(const QString &name)
+{
+    MappingStatus s = makeStatus(name);
+    s.keyColumns = {ColumnInfo{QStringLiteral("id"), QStringLiteral("INTEGER"), ValueClass::Integer}};
+    return s;
+}
+
 inline ConnectionStatus makeConnection(const QString &name,
                                        ConnectionState state = ConnectionState::Connected)
 {

@@ -7,6 +7,7 @@
 #include "driftsegmentmap.h"
 #include "driftview.h"
 #include "fakeengine.h"
+#include "keyrangeedit.h"
 #include "mainwindow.h"
 #include "mappingsmodel.h"
 
@@ -16,16 +17,20 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 #include <QToolButton>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace tidemark;
 using tidemark::test::FakeEngine;
 using tidemark::test::makeDriftResult;
+using tidemark::test::makeKeyedStatus;
 using tidemark::test::makeStatus;
 
 namespace {
@@ -47,6 +52,20 @@ protected:
             runRepair(preview.options);
     }
     QString chooseExportPath(DriftExportFormat) override { return exportPath; }
+};
+
+// The Drift tab showing `mapping`, whose key the engine has reported (one integer column).
+struct KeyedView
+{
+    explicit KeyedView(const QString &mapping = u"orders"_s)
+    {
+        view.setEngine(&engine);
+        view.showMapping(makeKeyedStatus(mapping));
+    }
+    KeyRangeEdit *range() const { return view.keyRange(); }
+
+    FakeEngine engine;
+    TestableDriftView view;
 };
 
 int rowOfKey(const DriftView &view, int key)
@@ -72,7 +91,11 @@ private Q_SLOTS:
     void repairShowsStatementsBeforeRunning();
     void exportIsRequestedFromTheEngine();
     void driftColumnInTheMappingsTable();
+    void driftColumnSaysCheckingWhileACheckRuns();
     void mainWindowHasADriftTab();
+    void keyRangeBoundsCheckNow();
+    void keyRangeErrorsNameTheFieldAndDisableCheckNow();
+    void keyRangeOfACompositeKey();
 };
 
 void TestDriftView::checkNowShowsProgressThenTheResult()
@@ -343,6 +366,181 @@ void TestDriftView::mainWindowHasADriftTab()
     tabs->setCurrentIndex(1);
     window.driftView()->checkButton()->click();
     QCOMPARE(engine.driftChecks.size(), 1);
+}
+
+void TestDriftView::driftColumnSaysCheckingWhileACheckRuns()
+{
+    FakeEngine engine;
+    MainWindow window(&engine);
+    MappingStatus s = makeStatus(u"orders"_s);
+    s.drift = makeDriftResult(u"orders"_s).summary;
+    engine.publish({s, makeStatus(u"items"_s)});
+    MappingsModel *model = window.mappingsModel();
+    QAbstractItemModelTester tester(model);
+    const auto cell = [&](const QString &name) -> QString {
+        return model->index(model->rowOf(name), MappingsModel::DriftColumn).data().toString();
+    };
+    QVERIFY(cell(u"orders"_s).startsWith(u"3 differences"_s));
+    QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
+
+    // A check runs (scheduled or not, the facade reports its progress): no total known yet,
+    // then a percentage. The other mapping's cell is left alone.
+    engine.progressDrift(u"orders"_s, Progress{u"diff: comparing"_s, 0, -1});
+    QCOMPARE(cell(u"orders"_s), u"checking…"_s);
+    QVERIFY(std::any_of(changed.cbegin(), changed.cend(), [&](const QList<QVariant> &args) {
+        const auto index = args.at(0).value<QModelIndex>();
+        return index.row() == model->rowOf(u"orders"_s)
+                && index.column() == MappingsModel::DriftColumn;
+    }));
+    engine.progressDrift(u"orders"_s, Progress{u"diff: comparing"_s, 100, 400});
+    QCOMPARE(cell(u"orders"_s), u"checking… 25%"_s);
+    QCOMPARE(cell(u"items"_s), MappingsModel::unknownText());
+    // Snapshots meanwhile do not wipe it.
+    engine.publish({s, makeStatus(u"items"_s)});
+    QCOMPARE(cell(u"orders"_s), u"checking… 25%"_s);
+
+    // It finishes: the counts again, from the new snapshot.
+    DriftCheckResult done = makeDriftResult(u"orders"_s);
+    done.summary.missing = done.summary.extra = done.summary.changed = done.summary.driftRows = 0;
+    s.drift = done.summary;
+    engine.publish({s, makeStatus(u"items"_s)});
+    engine.finishCheck(0, done);
+    QVERIFY2(cell(u"orders"_s).startsWith(u"equal"_s), qPrintable(cell(u"orders"_s)));
+
+    // A cancelled or failed check ends it too; a repair says so.
+    engine.progressDrift(u"orders"_s, Progress{u"repair"_s, 5, 10});
+    QCOMPARE(cell(u"orders"_s), u"repairing… 50%"_s);
+    DriftRepairResult repaired;
+    repaired.mapping = u"orders"_s;
+    repaired.result = u"ok"_s;
+    engine.finishRepair(7, repaired);
+    QVERIFY(cell(u"orders"_s).startsWith(u"equal"_s));
+    engine.progressDrift(u"orders"_s, Progress{u"diff: comparing"_s, 1, 4});
+    DriftCheckResult cancelled;
+    cancelled.mapping = u"orders"_s;
+    cancelled.result = u"cancelled"_s;
+    engine.finishCheck(8, cancelled);
+    QVERIFY(cell(u"orders"_s).startsWith(u"equal"_s));
+}
+
+void TestDriftView::keyRangeBoundsCheckNow()
+{
+    KeyedView t;
+    FakeEngine &engine = t.engine;
+    TestableDriftView &view = t.view;
+    KeyRangeEdit *range = t.range();
+    // The placeholders say how to write a key and what empty means.
+    QVERIFY(range->fromField()->placeholderText().contains(u"comma-separated"_s));
+    QVERIFY(range->fromField()->placeholderText().contains(u"JSON array"_s));
+    QVERIFY(range->fromField()->placeholderText().contains(u"empty"_s));
+    QVERIFY(range->toField()->placeholderText().contains(u"empty"_s));
+
+    // Empty: every row.
+    view.checkButton()->click();
+    QCOMPARE(engine.driftChecks.size(), 1);
+    QVERIFY(engine.driftChecks.last().options.keyFrom.isEmpty());
+    QVERIFY(engine.driftChecks.last().options.keyTo.isEmpty());
+    engine.finishCheck(engine.driftChecks.last().id, makeDriftResult(u"orders"_s));
+
+    // Both ends, read in the key column's type; a JSON array reads the same.
+    QTest::keyClicks(range->fromField(), u"100"_s);
+    QTest::keyClicks(range->toField(), u"[200]"_s);
+    QVERIFY(range->isValid());
+    QVERIFY(range->errorLabel()->isHidden());
+    view.checkButton()->click();
+    QCOMPARE(engine.driftChecks.size(), 2);
+    QCOMPARE(engine.driftChecks.last().options.keyFrom, QVariantList{qlonglong(100)});
+    QCOMPARE(engine.driftChecks.last().options.keyTo, QVariantList{qlonglong(200)});
+    QVERIFY2(view.messageLabel()->text().contains(u"keys 100 to 200"_s),
+             qPrintable(view.messageLabel()->text()));
+
+    // The result says which part it covered.
+    DriftCheckResult partial = makeDriftResult(u"orders"_s);
+    partial.summary.keyFrom = QVariantList{100};
+    partial.summary.keyTo = QVariantList{200};
+    partial.history.first() = partial.summary;
+    engine.finishCheck(engine.driftChecks.last().id, partial);
+    QVERIFY2(view.summaryLabel()->text().contains(u"keys 100 to 200"_s),
+             qPrintable(view.summaryLabel()->text()));
+
+    // An open end.
+    range->toField()->clear();
+    view.checkButton()->click();
+    QCOMPARE(engine.driftChecks.last().options.keyFrom, QVariantList{qlonglong(100)});
+    QVERIFY(engine.driftChecks.last().options.keyTo.isEmpty());
+    engine.finishCheck(engine.driftChecks.last().id, makeDriftResult(u"orders"_s));
+
+    // Another mapping, another key: the range starts empty again.
+    view.showMapping(makeKeyedStatus(u"items"_s));
+    QVERIFY(range->fromField()->text().isEmpty());
+    QVERIFY(range->isEmpty());
+}
+
+void TestDriftView::keyRangeErrorsNameTheFieldAndDisableCheckNow()
+{
+    KeyedView t;
+    FakeEngine &engine = t.engine;
+    TestableDriftView &view = t.view;
+    KeyRangeEdit *range = t.range();
+    QVERIFY(view.checkButton()->isEnabled());
+
+    QTest::keyClicks(range->fromField(), u"abc"_s);
+    QVERIFY(!range->isValid());
+    QVERIFY(!view.checkButton()->isEnabled());
+    QVERIFY(!range->errorLabel()->isHidden());
+    const QString error = range->errorLabel()->text();
+    QVERIFY2(error.startsWith(u"From: "_s), qPrintable(error));
+    QVERIFY2(error.contains(u"'id'"_s) && error.contains(u"'abc' is not an integer"_s),
+             qPrintable(error));
+    // The To field has a problem of its own: both are named.
+    QTest::keyClicks(range->toField(), u"[1, 2]"_s);
+    QVERIFY2(range->errorLabel()->text().contains(u"To: "_s), qPrintable(range->errorLabel()->text()));
+    QVERIFY(range->errorLabel()->text().contains(u"gives 2 value(s)"_s));
+
+    // Mapping > Check for drift gets past the disabled button: it says why nothing runs.
+    view.checkNow();
+    QVERIFY(engine.driftChecks.isEmpty());
+    QVERIFY2(view.messageLabel()->text().contains(u"key range"_s),
+             qPrintable(view.messageLabel()->text()));
+
+    // Fixed: the error goes, Check now comes back.
+    range->fromField()->setText(u"5"_s);
+    range->toField()->setText(u"9"_s);
+    QVERIFY(range->isValid());
+    QVERIFY(range->errorLabel()->isHidden());
+    QVERIFY(view.checkButton()->isEnabled());
+
+    // Before the mapping connected the engine has not told its key: a range cannot be read
+    // yet, and the error says so.
+    view.showMapping(makeStatus(u"items"_s));
+    QTest::keyClicks(range->fromField(), u"5"_s);
+    QVERIFY(!view.checkButton()->isEnabled());
+    QVERIFY2(range->errorLabel()->text().contains(u"not known yet"_s),
+             qPrintable(range->errorLabel()->text()));
+    // Once it has, the same text reads.
+    view.showMapping(makeKeyedStatus(u"items"_s));
+    QVERIFY(range->isValid());
+    QVERIFY(view.checkButton()->isEnabled());
+}
+
+void TestDriftView::keyRangeOfACompositeKey()
+{
+    KeyRangeEdit range;
+    range.setKey(u"order lines"_s, {ColumnInfo{u"order_id"_s, u"INTEGER"_s, ValueClass::Integer},
+                                     ColumnInfo{u"region"_s, u"TEXT"_s, ValueClass::Text}});
+    range.fromField()->setText(u"7, eu"_s);
+    range.toField()->setText(u"[9, \"a,b\"]"_s);
+    QVERIFY2(range.isValid(), qPrintable(range.error()));
+    QCOMPARE(range.keyFrom(), (QVariantList{qlonglong(7), u"eu"_s}));
+    QCOMPARE(range.keyTo(), (QVariantList{qlonglong(9), u"a,b"_s}));
+    // Filled back from values, as an operator could type them again.
+    range.setRange(range.keyTo(), {});
+    QCOMPARE(range.fromField()->text(), u"[9,\"a,b\"]"_s);
+    QVERIFY(range.isValid());
+    QCOMPARE(range.keyFrom(), (QVariantList{qlonglong(9), u"a,b"_s}));
+    range.fromField()->setText(u"7"_s);
+    QVERIFY(!range.isValid());
+    QVERIFY2(range.error().contains(u"has 2 column(s)"_s), qPrintable(range.error()));
 }
 
 QTEST_MAIN(TestDriftView)

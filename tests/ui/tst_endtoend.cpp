@@ -3,13 +3,15 @@
 // clicking its button, and the table showing the mirror in sync.
 
 #include "api/embeddedengine.h"
+#include "backfillconfirmation.h"
 #include "mainwindow.h"
 #include "mappingsmodel.h"
 #include "sqliteproject.h"
 
 #include <QAbstractButton>
 #include <QApplication>
-#include <QMessageBox>
+#include <QLabel>
+#include <QPushButton>
 #include <QTableView>
 #include <QTest>
 #include <QToolBar>
@@ -41,9 +43,9 @@ QString cellText(const MainWindow &window, const QString &mapping, int column)
     return {};
 }
 
-QMessageBox *openConfirmation(const MainWindow &window)
+BackfillConfirmation *openConfirmation(const MainWindow &window)
 {
-    auto *box = window.findChild<QMessageBox *>(u"preflightConfirmation"_s);
+    auto *box = window.findChild<BackfillConfirmation *>(u"preflightConfirmation"_s);
     return box && box->isVisible() ? box : nullptr;
 }
 
@@ -83,10 +85,11 @@ void TestEndToEnd::backfillClickedInTheWindowBringsTheMirrorInSync()
 
     // The pre-flight comes back as a confirmation saying how many rows would be written.
     QTRY_VERIFY_WITH_TIMEOUT(openConfirmation(window), 30000);
-    QMessageBox *box = openConfirmation(window);
-    QVERIFY2(box->text().contains(QLocale().toString(Rows)), qPrintable(box->text()));
-    QAbstractButton *yes = box->button(QMessageBox::Yes);
-    QVERIFY(yes);
+    BackfillConfirmation *box = openConfirmation(window);
+    const QString question = box->questionLabel()->text();
+    QVERIFY2(question.contains(QLocale().toString(Rows)), qPrintable(question));
+    QAbstractButton *yes = box->runButton();
+    QVERIFY(yes && yes->isEnabled());
     QTest::mouseClick(yes, Qt::LeftButton);
 
     // The table shows the mirror in sync: as many rows as the source, nothing behind.

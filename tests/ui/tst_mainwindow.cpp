@@ -1,14 +1,19 @@
 // MainWindow driven through FakeEngine: rows follow snapshots, actions become requests for the
-// selected mapping, destructive ones go through a dry-run pre-flight and a confirmation, and a
-// refused sweep comes back as a question, then a forced request.
+// selected mapping, destructive ones go through a dry-run pre-flight and a confirmation (a
+// backfill's offers a key range), and a refused sweep comes back as a question, then a forced
+// request.
 
+#include "backfillconfirmation.h"
 #include "fakeengine.h"
+#include "keyrangeedit.h"
 #include "mainwindow.h"
 #include "mappingdetail.h"
 #include "mappingsmodel.h"
 
 #include <QAction>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -43,11 +48,14 @@ public:
     void confirmOperation(const Preflight &preflight) override
     {
         preflights.append(preflight);
-        if (confirmYes)
+        if (realDialogs)
+            MainWindow::confirmOperation(preflight);
+        else if (confirmYes)
             runConfirmed(preflight);
     }
 
     bool confirmYes = true;
+    bool realDialogs = false;   // open the window's own confirmation instead of answering
     QList<Preflight> preflights;
     bool answerYes = false;
     QStringList asked;
@@ -86,6 +94,8 @@ private Q_SLOTS:
     void selectionSurvivesSnapshots();
     void accessibleNames();
     void warningsShowOnTheMapping();
+    void backfillOverAKeyRange();
+    void backfillDialogRejectsABadRange();
 
 private:
     static int visibleRows(const MainWindow &w) { return w.tableView()->model()->rowCount(); }
@@ -475,6 +485,118 @@ void TestMainWindow::warningsShowOnTheMapping()
     QVERIFY(!pane->isVisible());
     QVERIFY(!nameCell(u"orders"_s).data(Qt::DecorationRole).isValid());
     QVERIFY(!nameCell(u"orders"_s).data(Qt::ToolTipRole).toString().contains(warning));
+}
+
+namespace {
+
+BackfillConfirmation *openBackfillConfirmation(const MainWindow &window)
+{
+    const auto dialogs = window.findChildren<BackfillConfirmation *>();
+    for (BackfillConfirmation *d : dialogs)
+        if (d->isVisible())
+            return d;
+    return nullptr;
+}
+
+// A window on "orders" (key known) with its own confirmations, Backfill triggered and its dry
+// run answered (`wouldWrite` rows): the backfill confirmation is open.
+struct BackfillSetup
+{
+    explicit BackfillSetup(qint64 wouldWrite = 0)
+    {
+        engine.publish({tidemark::test::makeKeyedStatus(u"orders"_s)});
+        window.realDialogs = true;
+        window.show();
+        window.selectMapping(u"orders"_s);
+        window.backfillAction()->trigger();
+        OperationResult dry = makeResult(u"backfill"_s, u"ok"_s);
+        dry.wouldWrite = wouldWrite;
+        engine.finish(engine.requests.at(0).id, u"orders"_s, dry);
+    }
+
+    FakeEngine engine;
+    TestWindow window{&engine};
+};
+
+} // namespace
+
+void TestMainWindow::backfillOverAKeyRange()
+{
+    // The whole table is counted first, as before.
+    BackfillSetup t(1200);
+    FakeEngine &engine = t.engine;
+    TestWindow &window = t.window;
+    QCOMPARE(engine.requests.size(), 1);
+    QVERIFY(engine.requests.at(0).options.dryRun);
+    QVERIFY(!engine.requests.at(0).options.hasKeyRange());
+    BackfillConfirmation *dialog = openBackfillConfirmation(window);
+    QVERIFY(dialog);
+    QVERIFY(dialog->questionLabel()->text().contains(QLocale().toString(1200)));
+    QVERIFY(dialog->keyRange()->isEmpty());
+    QVERIFY(dialog->partialNote()->isHidden());
+    QCOMPARE(dialog->runButton()->text(), u"Run backfill"_s);
+
+    // A range: the dialog says what a partial backfill leaves alone, and counts it first.
+    QTest::keyClicks(dialog->keyRange()->fromField(), u"100"_s);
+    QTest::keyClicks(dialog->keyRange()->toField(), u"200"_s);
+    QVERIFY(!dialog->partialNote()->isHidden());
+    QVERIFY2(dialog->partialNote()->text().contains(u"never moves the checkpoint"_s),
+             qPrintable(dialog->partialNote()->text()));
+    QCOMPARE(dialog->runButton()->text(), u"Count rows in range"_s);
+    QTest::mouseClick(dialog->runButton(), Qt::LeftButton);
+    QCOMPARE(engine.requests.size(), 2);
+    const OperationOptions counted = engine.requests.at(1).options;
+    QVERIFY(counted.dryRun);
+    QCOMPARE(counted.keyFrom, QVariantList{qlonglong(100)});
+    QCOMPARE(counted.keyTo, QVariantList{qlonglong(200)});
+    QTRY_VERIFY(!openBackfillConfirmation(window));
+
+    // The range's own count comes back as a new question, with the range filled in.
+    OperationResult dry = makeResult(u"backfill"_s, u"ok"_s);
+    dry.wouldWrite = 40;
+    engine.finish(engine.requests.at(1).id, u"orders"_s, dry);
+    dialog = openBackfillConfirmation(window);
+    QVERIFY(dialog);
+    const QString question = dialog->questionLabel()->text();
+    QVERIFY2(question.contains(u"keys 100 to 200"_s) && question.contains(u"40"_s),
+             qPrintable(question));
+    QCOMPARE(dialog->keyRange()->fromField()->text(), u"100"_s);
+    QCOMPARE(dialog->keyRange()->toField()->text(), u"200"_s);
+    QVERIFY(!dialog->partialNote()->isHidden());
+    auto *details = dialog->findChild<QLabel *>(u"preflightDetails"_s);
+    QVERIFY(details && details->text().contains(u"never moves the checkpoint"_s));
+    QCOMPARE(dialog->runButton()->text(), u"Run backfill"_s);
+    QTest::mouseClick(dialog->runButton(), Qt::LeftButton);
+    QCOMPARE(engine.requests.size(), 3);
+    const OperationOptions real = engine.requests.at(2).options;
+    QVERIFY(!real.dryRun);
+    QCOMPARE(real.keyFrom, QVariantList{qlonglong(100)});
+    QCOMPARE(real.keyTo, QVariantList{qlonglong(200)});
+    QVERIFY(window.statusBar()->currentMessage().contains(u"keys 100 to 200"_s));
+}
+
+void TestMainWindow::backfillDialogRejectsABadRange()
+{
+    BackfillSetup t;
+    FakeEngine &engine = t.engine;
+    TestWindow &window = t.window;
+    BackfillConfirmation *dialog = openBackfillConfirmation(window);
+    QVERIFY(dialog);
+
+    QTest::keyClicks(dialog->keyRange()->toField(), u"x1"_s);
+    QVERIFY(!dialog->runButton()->isEnabled());
+    const QString error = dialog->keyRange()->errorLabel()->text();
+    QVERIFY2(error.startsWith(u"To: "_s) && error.contains(u"not an integer"_s),
+             qPrintable(error));
+    QVERIFY(dialog->partialNote()->isHidden());
+    dialog->keyRange()->toField()->clear();
+    QVERIFY(dialog->runButton()->isEnabled());
+    QCOMPARE(dialog->runButton()->text(), u"Run backfill"_s);
+
+    // Cancel: nothing runs, and the status bar says so.
+    dialog->reject();
+    QCOMPARE(engine.requests.size(), 1);
+    QVERIFY(window.statusBar()->currentMessage().contains(u"not run"_s));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,7 +1,9 @@
 // The tray's colour follows the worst state; notifications come when a mapping enters error
-// and when a connection has been lost longer than the threshold, once per outage.
+// and when a connection has been lost longer than the threshold, once per outage. Drift turns
+// it amber only when a scheduled check found it.
 
 #include "fakeengine.h"
+#include "mainwindow.h"
 #include "traystatus.h"
 
 #include <QSignalSpy>
@@ -9,7 +11,9 @@
 
 using namespace Qt::StringLiterals;
 using namespace tidemark;
+using tidemark::test::FakeEngine;
 using tidemark::test::makeConnection;
+using tidemark::test::makeDriftResult;
 using tidemark::test::makeStatus;
 
 class TestTrayStatus : public QObject
@@ -22,32 +26,87 @@ private Q_SLOTS:
     void notifiesOnceForALongOutage();
     void iconsDifferByLevel();
     void amberForDriftNothingScheduledFixes();
+    void manualChecksNeverTurnItAmber();
 };
 
 void TestTrayStatus::amberForDriftNothingScheduledFixes()
 {
     TrayStatus tray;
-    MappingStatus s = makeStatus(u"a"_s);
-    // Differences the next sync or sweep fixes (backlog, orphan) are routine: still ok.
-    DriftSummary routine;
-    routine.checkedAt = QDateTime::currentDateTimeUtc();
-    routine.missing = 2;
-    routine.extra = 1;
-    s.drift = routine;
-    tray.setMappings({s});
+    QSignalSpy changed(&tray, &TrayStatus::levelChanged);
+    tray.setMappings({makeStatus(u"a"_s), makeStatus(u"b"_s)});
     QCOMPARE(tray.level(), TrayStatus::Level::Ok);
-    // One row that nothing scheduled will fix turns it amber, and the tooltip says why.
-    DriftSummary drifted = routine;
-    drifted.changed = 1;
-    drifted.driftRows = 1;
-    s.drift = drifted;
-    tray.setMappings({s});
+    changed.clear();
+
+    // Differences the next sync or sweep fixes (backlog, orphan) are routine: still ok.
+    DriftCheckResult routine = makeDriftResult(u"a"_s);
+    routine.scheduled = true;
+    routine.summary.changed = 0;
+    routine.summary.driftRows = 0;
+    tray.handleDriftChecked(routine);
+    QCOMPARE(tray.level(), TrayStatus::Level::Ok);
+
+    // Rows that nothing scheduled will fix, found by a scheduled check: amber, and the tooltip
+    // says why.
+    DriftCheckResult drifted = makeDriftResult(u"a"_s);
+    drifted.scheduled = true;
+    tray.handleDriftChecked(drifted);
     QCOMPARE(tray.level(), TrayStatus::Level::Warning);
     QVERIFY(tray.toolTip().contains(u"drift"_s));
-    // An error still wins.
-    s.state = MappingState::Error;
+    QCOMPARE(changed.count(), 1);
+    // Snapshots that follow keep it so.
+    tray.setMappings({makeStatus(u"a"_s), makeStatus(u"b"_s)});
+    QCOMPARE(tray.level(), TrayStatus::Level::Warning);
+
+    // A check of the whole key range that finds no drift (after a repair, say) clears it,
+    // whoever ran it.
+    DriftCheckResult repaired = routine;
+    repaired.scheduled = false;
+    tray.handleDriftChecked(repaired);
+    QCOMPARE(tray.level(), TrayStatus::Level::Ok);
+
+    // A failed check says nothing about the rows.
+    tray.handleDriftChecked(drifted);
+    DriftCheckResult failed = routine;
+    failed.result = u"error"_s;
+    failed.summary = {};
+    tray.handleDriftChecked(failed);
+    QCOMPARE(tray.level(), TrayStatus::Level::Warning);
+    // Nor does a check of part of the key range that found none: the rest may still differ.
+    DriftCheckResult partial = repaired;
+    partial.summary.keyFrom = QVariantList{100};
+    tray.handleDriftChecked(partial);
+    QCOMPARE(tray.level(), TrayStatus::Level::Warning);
+    tray.clear();
+    QCOMPARE(tray.level(), TrayStatus::Level::NoProject);
+}
+
+void TestTrayStatus::manualChecksNeverTurnItAmber()
+{
+    // The bug: the tray read the snapshot's latest check, so an operator's Check now that
+    // found drift turned it amber although that operator was looking at the answer; the tray
+    // is for what the schedule finds while nobody looks.
+    TrayStatus tray;
+    MappingStatus s = makeStatus(u"a"_s);
+    s.drift = makeDriftResult(u"a"_s).summary;   // the latest check found one drift row
+    QVERIFY(s.drift->driftRows > 0);
     tray.setMappings({s});
-    QCOMPARE(tray.level(), TrayStatus::Level::Error);
+    QCOMPARE(tray.level(), TrayStatus::Level::Ok);
+    DriftCheckResult manual = makeDriftResult(u"a"_s);
+    QVERIFY(!manual.scheduled);
+    tray.handleDriftChecked(manual);
+    QCOMPARE(tray.level(), TrayStatus::Level::Ok);
+    QVERIFY(!tray.toolTip().contains(u"drift"_s));
+
+    // Through the window: the engine's driftChecked reaches the tray.
+    FakeEngine engine;
+    MainWindow window(&engine);
+    engine.publish({s});
+    engine.finishCheck(1, manual);
+    QCOMPARE(window.trayStatus()->level(), TrayStatus::Level::Ok);
+    DriftCheckResult scheduled = manual;
+    scheduled.scheduled = true;
+    engine.finishCheck(0, scheduled);
+    QCOMPARE(window.trayStatus()->level(), TrayStatus::Level::Warning);
 }
 
 void TestTrayStatus::levelFollowsTheWorstState()
