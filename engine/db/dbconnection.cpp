@@ -359,6 +359,12 @@ void DbConnection::begin()
     waitSent();
     runHook(u"BEGIN"_s);
     watch();
+    if (const QString sql = m_dialect->beginTransaction(); !sql.isEmpty()) {
+        QSqlQuery q(m_db);
+        if (!q.exec(sql))
+            throw failure(describe() + u" (begin transaction)"_s, q.lastError(), sql);
+        return;
+    }
     if (!m_db.transaction())
         throw failure(describe() + u" (begin transaction)"_s, m_db.lastError());
 }

@@ -158,6 +158,9 @@ public:
     virtual QString hashSums(const QString &alias) const = 0;
     // Called once on a connection before it hashes (SQLite registers its hash function).
     virtual void prepareHashing(DbConnection &) const {}
+    // The statement that opens a transaction, or empty for the driver's own (QSqlDatabase::
+    // transaction()). SQLite's is BEGIN IMMEDIATE: see SqliteDialect.
+    virtual QString beginTransaction() const { return {}; }
     // An expression that orders and compares the key column in binary order (UTF-8 bytes for
     // text), so that both sides of a mapping agree about which keys lie in a range. May ask
     // the catalog (a column whose collation already is binary keeps its index).

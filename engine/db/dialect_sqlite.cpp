@@ -180,4 +180,9 @@ QString SqliteDialect::createStateTable(const QString &table) const
               " last_error TEXT, last_note TEXT, orphans INTEGER, orphans_at TEXT)"_s;
 }
 
+QString SqliteDialect::beginTransaction() const
+{
+    return u"BEGIN IMMEDIATE"_s;
+}
+
 } // namespace tidemark

@@ -34,6 +34,12 @@ public:
                                 const ColumnInfo &column) const override;
     QString createDriftTable(const QString &table) const override;
     void prepareHashing(DbConnection &conn) const override;
+    // A deferred BEGIN takes the write lock at the first write. In WAL mode, when another
+    // connection committed after this transaction's first read, that upgrade fails at once
+    // with "database is locked" (SQLITE_BUSY_SNAPSHOT), without waiting out the busy timeout:
+    // a sync beside a drift check or a second process lost its batch that way. IMMEDIATE takes
+    // the write lock at BEGIN, where the busy timeout applies; readers are not blocked.
+    QString beginTransaction() const override;
 
     static ValueClass classify(const QString &declaredType);
 };

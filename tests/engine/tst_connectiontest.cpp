@@ -8,6 +8,8 @@
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -68,6 +70,7 @@ private Q_SLOTS:
 
     void sqliteReportsVersion();
     void sqliteMissingFileIsTheExactError();
+    void sqliteWriteTransactionSurvivesAnotherWriter();
     void postgresReportsVersionAndTls();
     void postgresWrongPasswordIsTheServersError();
     void postgresUnreachable();
@@ -122,6 +125,42 @@ void TestConnectionTest::sqliteMissingFileIsTheExactError()
     QCOMPARE(r.summary(), r.error);
     // Testing must not create the file, or the next sync would read an empty source.
     QVERIFY(!QFile::exists(missing));
+}
+
+// A transaction that reads, then writes, while another connection commits in between: with a
+// deferred BEGIN, SQLite in WAL mode refuses the write at once ("database is locked", busy
+// timeout or not), which lost sync batches beside a drift check. The transaction must hold.
+void TestConnectionTest::sqliteWriteTransactionSurvivesAnotherWriter()
+{
+    const QString file = m_dir.filePath(u"busy.db"_s);
+    execAll(sqliteConnection(file), {u"PRAGMA journal_mode=WAL"_s,
+                                     u"CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"_s,
+                                     u"INSERT INTO t VALUES (1, 'a')"_s});
+    DbConnection ours(sqliteConnection(file), u"ours"_s);
+    ours.open();
+    {
+        QSqlDatabase other = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"other-writer"_s);
+        other.setDatabaseName(file);
+        other.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=200"_s);
+        QVERIFY(other.open());
+        ours.begin();
+        QCOMPARE(ours.scalar(u"SELECT count(*) FROM t"_s).toInt(), 1);
+        // The other writer waits for our transaction (and gives up after its 200 ms) instead of
+        // slipping a commit in under our read.
+        QSqlQuery q(other);
+        const bool otherWrote = q.exec(u"INSERT INTO t VALUES (2, 'b')"_s);
+        QVERIFY2(!otherWrote, "another connection wrote inside our transaction");
+        q.finish();
+        ours.exec(u"INSERT INTO t VALUES (3, 'c')"_s);
+        ours.commit();
+        // Once we are done, the other writer gets its turn.
+        QVERIFY2(q.exec(u"INSERT INTO t VALUES (2, 'b')"_s), qPrintable(q.lastError().text()));
+        q.finish();
+        other.close();
+    }
+    QSqlDatabase::removeDatabase(u"other-writer"_s);
+    QCOMPARE(ours.scalar(u"SELECT group_concat(id) FROM (SELECT id FROM t ORDER BY id)"_s).toString(),
+             u"1,2,3"_s);
 }
 
 void TestConnectionTest::postgresReportsVersionAndTls()
