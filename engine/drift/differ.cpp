@@ -206,54 +206,73 @@ struct Differ::Private
     // Reads the keys and row hashes of both sides of `r` in key order, merges them, and records
     // the keys that differ (the re-check reads those rows in full). Returns each side's count
     // and sum over `r`, as a checksum of it would have.
+    // One side's stream of keys and hashes during a merge. The next page is asked for as soon
+    // as a page arrives, so the database reads it while this thread merges the one in hand.
+    struct HashStream
+    {
+        std::shared_ptr<TableSide> side;
+        SideWorker *worker = nullptr;
+        QString table;
+        QList<KeyHash> rows;
+        qsizetype at = 0;
+        QVariantList after;
+        bool done = false;
+        std::future<QList<KeyHash>> next;
+        SegmentChecksum sum;
+
+        bool exhausted() const { return at >= rows.size() && !done; }
+    };
+
+    void askNext(HashStream &st, const KeyRange &r)
+    {
+        const int page = options.pageRows;
+        st.next = st.worker->run([side = st.side, r, after = st.after, page](DbConnection &) {
+            return side->hashes(r, after, page);
+        });
+    }
+
+    void takeNext(HashStream &st, const KeyRange &r)
+    {
+        ctx.checkCancelled();
+        st.rows = st.next.get();
+        st.at = 0;
+        st.done = st.rows.size() < options.pageRows;
+        if (!st.rows.isEmpty())
+            st.after = advance(st.after, st.rows.first().key, st.rows.last().key, st.table);
+        if (!st.done)
+            askNext(st, r);
+        for (const KeyHash &h : std::as_const(st.rows))
+            st.sum.sum += h.hash;
+        st.sum.rows += st.rows.size();
+        result.rowsStreamed += st.rows.size();
+    }
+
+    // Reads the keys and row hashes of both sides of `r` in key order, merges them, and records
+    // the keys that differ (the re-check reads those rows in full). Returns each side's count
+    // and sum over `r`, as a checksum of it would have.
     std::pair<SegmentChecksum, SegmentChecksum> merge(const KeyRange &r)
     {
-        auto s = source, mi = mirror;
-        const int page = options.pageRows;
-        QList<KeyHash> sRows, mRows;
-        qsizetype si = 0, mj = 0;
-        QVariantList sAfter, mAfter;
-        bool sDone = false, mDone = false;
-        SegmentChecksum sSum, mSum;
+        HashStream src, mir;
+        src.side = source;
+        src.worker = sourceWorker.get();
+        src.table = ctx.sourceTable();
+        mir.side = mirror;
+        mir.worker = mirrorWorker.get();
+        mir.table = ctx.mirrorTable();
+        askNext(src, r);
+        askNext(mir, r);
+        QList<KeyHash> &sRows = src.rows, &mRows = mir.rows;
+        qsizetype &si = src.at, &mj = mir.at;
         auto refill = [&] {
-            ctx.checkCancelled();
-            const bool needS = si >= sRows.size() && !sDone;
-            const bool needM = mj >= mRows.size() && !mDone;
-            std::future<QList<KeyHash>> fs, fm;
-            if (needS)
-                fs = sourceWorker->run([s, r, sAfter, page](DbConnection &) {
-                    return s->hashes(r, sAfter, page);
-                });
-            if (needM)
-                fm = mirrorWorker->run([mi, r, mAfter, page](DbConnection &) {
-                    return mi->hashes(r, mAfter, page);
-                });
-            if (needS)
-                fs.wait();
-            if (needM)
-                fm.wait();
-            auto take = [&](std::future<QList<KeyHash>> &f, QList<KeyHash> &rows, qsizetype &at,
-                            bool &done, QVariantList &after, SegmentChecksum &sum,
-                            const QString &table) {
-                rows = f.get();
-                at = 0;
-                done = rows.size() < page;
-                if (!rows.isEmpty())
-                    after = advance(after, rows.first().key, rows.last().key, table);
-                for (const KeyHash &h : std::as_const(rows))
-                    sum.sum += h.hash;
-                sum.rows += rows.size();
-                result.rowsStreamed += rows.size();
-            };
-            if (needS) {
-                take(fs, sRows, si, sDone, sAfter, sSum, ctx.sourceTable());
+            if (src.exhausted()) {
+                takeNext(src, r);
                 covered += sRows.size();
             }
-            if (needM)
-                take(fm, mRows, mj, mDone, mAfter, mSum, ctx.mirrorTable());
+            if (mir.exhausted())
+                takeNext(mir, r);
         };
         for (;;) {
-            if ((si >= sRows.size() && !sDone) || (mj >= mRows.size() && !mDone))
+            if (src.exhausted() || mir.exhausted())
                 refill();
             const bool sHas = si < sRows.size();
             const bool mHas = mj < mRows.size();
@@ -284,7 +303,7 @@ struct Differ::Private
             }
         }
         report();
-        return {sSum, mSum};
+        return {src.sum, mir.sum};
     }
 
     // The key to continue after, once a page from `first` to `last` was read after `after`. A
