@@ -14,7 +14,9 @@ const char *kUsage = R"(Usage: tidemark-cli COMMAND [options]
 
 Commands:
   validate   read the project, connect, check tables, keys and columns
-  prepare    create missing mirror tables and Tidemark's state table
+  prepare    create missing mirror tables and Tidemark's state tables; install trigger
+             capture in the source for mappings with "capture": "triggers"
+             (--dry-run: print the statements; --remove-capture: take capture away)
   sync       one incremental pass per mapping (--watch: keep running until SIGINT/SIGTERM)
   backfill   full keyset pass source -> mirror (skipped by the in-sync gate unless --no-gate)
   sweep      delete mirror rows whose key is gone from the source (--force past the safety refusal)
@@ -32,7 +34,8 @@ Options:
   --watch          sync: keep running on each mapping's interval
   --no-gate        backfill: skip the in-sync gate
   --force          sweep/resync: pass the safety refusal
-  --dry-run        sweep: count orphans, delete nothing
+  --dry-run        sweep: count orphans, delete nothing; prepare: print the statements
+  --remove-capture prepare: drop the capture triggers (and the change log when unused)
   --json           status, diff, explain: machine-readable output
   --limit N        diff: list at most N differences per mapping (default 1000)
   --key-from KEY   diff, repair, backfill: start of the key range (inclusive)
@@ -105,6 +108,8 @@ std::optional<Options> parseArgs(const QStringList &args, QTextStream &err)
             o.limit = n;
         } else if (a == u"--execute") {
             o.execute = true;
+        } else if (a == u"--remove-capture") {
+            o.removeCapture = true;
         } else if (name == u"--project" || name == u"--mapping" || name == u"--dir" || name == u"--rows"
             || name == u"--rate") {
             const auto v = value(i, name);
@@ -196,6 +201,8 @@ int runCommand(const Options &o, QTextStream &out, QTextStream &err)
         return runStatus(o, out, err);
     if (o.command == u"demo")
         return runDemo(o, out, err);
+    if (o.command == u"prepare")
+        return runPrepare(o, out, err);
     if (o.command == u"sync" && o.watch)
         return runWatch(o, out, err);
     if (const std::optional<OperationKind> kind = operationFromName(o.command))

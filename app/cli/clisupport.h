@@ -43,6 +43,7 @@ struct Options
     QString htmlFile;
     QString csvFile;
     bool execute = false;
+    bool removeCapture = false;   // prepare --remove-capture
     int rows = 2000;
     double rate = 20;
 };
@@ -104,6 +105,8 @@ std::function<void(const Progress &)> progressPrinter(const QString &mapping, QT
 
 // The commands, one file each.
 int runValidate(const Options &o, QTextStream &out, QTextStream &err);
+// prepare, with --dry-run and --remove-capture
+int runPrepare(const Options &o, QTextStream &out, QTextStream &err);
 int runStatus(const Options &o, QTextStream &out, QTextStream &err);
 // prepare, sync, backfill, sweep and resync: one operation per selected mapping.
 int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextStream &err);

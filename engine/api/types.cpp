@@ -79,6 +79,7 @@ void MappingStatus::apply(const StatusMeasurement &m)
     orphans = m.orphans;
     orphansMeasuredAt = m.orphansMeasuredAt;
     drift = m.drift;
+    capture = m.capture;
     checkpoint = m.checkpoint;
     lag = cursorLag(m.sourceNewestCursor, checkpoint.cursor, &lagInSeconds);
     if (!lastRun)
@@ -102,6 +103,21 @@ QJsonObject MappingStatus::toJson() const
             key.append(displayJson(k));
         o[u"checkpoint"_s] = QJsonObject{{u"cursor"_s, displayJson(checkpoint.cursor)},
                                          {u"key"_s, key}};
+    }
+    if (capture) {
+        // SPEC "status --json", capture: counts of log rows, never differences of numbers.
+        QJsonObject c{{u"installed"_s, capture->installed},
+                      {u"unnumbered"_s, countOrNull(capture->unnumbered)},
+                      {u"pending"_s, countOrNull(capture->pending)},
+                      {u"log_rows"_s, countOrNull(capture->logRows)},
+                      {u"applied_seq"_s, capture->appliedSeq ? QJsonValue(double(*capture->appliedSeq))
+                                                             : QJsonValue(QJsonValue::Null)},
+                      {u"oldest_pending_age_s"_s,
+                       capture->oldestPendingAgeS ? QJsonValue(*capture->oldestPendingAgeS)
+                                                  : QJsonValue(QJsonValue::Null)}};
+        if (!capture->problem.isEmpty())
+            c[u"problem"_s] = capture->problem;
+        o[u"capture"_s] = c;
     }
     o[u"last_run"_s] = lastRun ? QJsonValue(runRecordToJson(*lastRun))
                                : QJsonValue(QJsonValue::Null);

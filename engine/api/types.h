@@ -57,6 +57,8 @@ struct MappingStatus
     QList<ColumnInfo> keyColumns;
     // The latest diff or scheduled verification; unset until one ran (status "drift": null).
     std::optional<DriftSummary> drift;
+    // Trigger capture's state (sync/statusprobe.h); unset for mappings without capture.
+    std::optional<CaptureStatus> capture;
     // The most recent runs, oldest first, skipped ones included (at most kHistoryLength).
     QList<RunRecord> history;
     static constexpr int kHistoryLength = 50;

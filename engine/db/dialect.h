@@ -140,6 +140,8 @@ public:
 
     // The state table that holds checkpoints, in the mirror database.
     virtual QString createStateTable(const QString &table) const = 0;
+    // Trigger capture's checkpoints (sync/checkpointstore.h): mapping, applied_seq, applied_at.
+    virtual QString createCaptureStateTable(const QString &table) const;
 
     // Drift detection (drift/rowencoding.h; each dialect's part is in db/drifthash_*.cpp).
     // The SQL for a column's payload, given its rule, or an empty string when this dialect's

@@ -51,6 +51,10 @@ struct TableRef
 
 enum class DeletePolicy { Sweep, None };
 
+// How changes are found in the source: by the cursor column (or full keyset passes without
+// one), or by triggers into a change log (SPEC "capture": "triggers"; engine/capture).
+enum class CaptureMode { None, Triggers };
+
 struct MappingConfig
 {
     QString name;
@@ -71,8 +75,10 @@ struct MappingConfig
     // How often the engine compares source and mirror on its own (SPEC "verify_interval_s");
     // 0: only when an operator asks.
     int verifyIntervalS = 0;
+    CaptureMode capture = CaptureMode::None;
 
     bool hasCursor() const { return !cursorColumn.isEmpty(); }
+    bool captured() const { return capture == CaptureMode::Triggers; }
 
     bool operator==(const MappingConfig &) const = default;
 };

@@ -19,7 +19,8 @@ const QStringList kMappingKeys = {u"name"_s,       u"source"_s,     u"mirror"_s,
                                   u"key"_s,        u"columns"_s,    u"cursor"_s,
                                   u"deletes"_s,    u"interval_s"_s, u"batch_rows"_s,
                                   u"lookback_s"_s, u"lookback"_s,   u"max_sweep_fraction"_s,
-                                  u"sweep_interval_s"_s, u"verify_interval_s"_s};
+                                  u"sweep_interval_s"_s, u"verify_interval_s"_s,
+                                  u"capture"_s};
 const QStringList kTableRefKeys = {u"connection"_s, u"table"_s};
 const QStringList kCursorKeys = {u"column"_s};
 
@@ -177,6 +178,13 @@ MappingConfig Validator::readMapping(const QJsonObject &object, const QString &p
         else
             fail(childPath(path, u"deletes"_s),
                  u"must be \"sweep\" or \"none\", not "_s + quote(*deletes));
+    }
+    if (const auto capture = string(object, path, u"capture"_s, Need::Optional)) {
+        if (*capture == u"triggers"_s)
+            m.capture = CaptureMode::Triggers;
+        else if (*capture != u"none"_s)
+            fail(childPath(path, u"capture"_s),
+                 u"must be \"triggers\" (or \"none\"), not "_s + quote(*capture));
     }
     // Whole seconds: a sub-second interval would hammer the source with count queries, and
     // the field is an int everywhere downstream.

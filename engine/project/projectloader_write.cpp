@@ -131,6 +131,8 @@ QByteArray renderMapping(const MappingConfig &m, qsizetype indent)
         f.append({u"cursor"_s,
                   renderObject({{u"column"_s, text(m.cursorColumn)}}, inner,
                                valueColumn(inner, u"cursor"_s), true)});
+    if (m.captured())
+        f.append({u"capture"_s, text(u"triggers"_s)});
     f.append({u"deletes"_s, text(m.deletes == DeletePolicy::Sweep ? u"sweep"_s : u"none"_s)});
     f.append({u"interval_s"_s, jsonText(m.intervalS)});
     f.append({u"batch_rows"_s, jsonText(m.batchRows)});

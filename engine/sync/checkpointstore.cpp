@@ -48,6 +48,36 @@ bool CheckpointStore::exists()
 void CheckpointStore::ensureTable()
 {
     m_mirror.exec(m_mirror.dialect().createStateTable(tableName()));
+    m_mirror.exec(m_mirror.dialect().createCaptureStateTable(captureTableName()));
+}
+
+QString CheckpointStore::captureTableName()
+{
+    return u"_tidemark_capture_state"_s;
+}
+
+bool CheckpointStore::captureTableExists()
+{
+    return m_mirror.dialect().tableExists(m_mirror, captureTableName());
+}
+
+std::optional<qint64> CheckpointStore::captureSeq(const QString &mapping)
+{
+    const QVariant v = m_mirror.scalar(u"SELECT applied_seq FROM "_s
+                                               + m_mirror.dialect().quote(captureTableName())
+                                               + u" WHERE mapping = ?"_s,
+                                       {mapping});
+    if (v.isNull())
+        return std::nullopt;
+    return v.toLongLong();
+}
+
+void CheckpointStore::saveCaptureSeq(const QString &mapping, qint64 seq)
+{
+    m_mirror.exec(m_mirror.dialect().upsert(captureTableName(),
+                                            {u"mapping"_s, u"applied_seq"_s, u"applied_at"_s},
+                                            {u"mapping"_s}, 1),
+                  {mapping, seq, isoNow()});
 }
 
 Checkpoint CheckpointStore::load(const QString &mapping)

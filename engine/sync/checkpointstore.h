@@ -22,7 +22,15 @@ public:
     explicit CheckpointStore(DbConnection &mirror);
 
     bool exists();
-    void ensureTable();           // CREATE TABLE IF NOT EXISTS (prepare)
+    void ensureTable();           // CREATE TABLE IF NOT EXISTS (prepare), both tables
+
+    // Trigger capture's checkpoint: the last change-log number applied to the mirror, kept in
+    // a table of its own (`_tidemark_capture_state`, one whole row per mapping) and written in
+    // the mirror transaction of the changes it covers. nullopt before the first capture pass.
+    static QString captureTableName();
+    bool captureTableExists();
+    std::optional<qint64> captureSeq(const QString &mapping);
+    void saveCaptureSeq(const QString &mapping, qint64 seq);
 
     Checkpoint load(const QString &mapping);
     // Caller holds the mirror transaction that also writes the batch.

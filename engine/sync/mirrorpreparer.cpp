@@ -19,6 +19,9 @@ PrepareResult prepareMirror(MappingContext &ctx)
         r.createdStateTable = true;
         log->info("created state table '{}' in {}", CheckpointStore::tableName(),
                   ctx.mirror.describe());
+    } else if (!store.captureTableExists()) {
+        // A mirror prepared before trigger capture existed gets its capture table now.
+        store.ensureTable();
     }
     const Dialect &md = ctx.mirror.dialect();
     if (!md.tableExists(ctx.mirror, ctx.mirrorTable())) {

@@ -1,5 +1,7 @@
 #include "sync/operations.h"
 
+#include "capture/captureinstaller.h"
+#include "capture/capturepass.h"
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "log/logging.h"
@@ -77,6 +79,23 @@ void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &r
                               : u"%1 orphan rows found, %2 deleted"_s.arg(s.orphans).arg(s.deleted);
 }
 
+// A full backfill of a captured mapping that has never applied the log gives it its starting
+// point: the whole log, applied on top of the backfill by the next sync (a change logged during
+// the backfill is applied again, harmlessly: the consumer re-reads live rows).
+void startCaptureAfterBackfill(MappingContext &ctx, const OperationOptions &options,
+                               const RunRecord &run)
+{
+    if (!ctx.mapping.config.captured() || options.dryRun || options.hasKeyRange()
+        || run.result != u"ok")
+        return;
+    CheckpointStore store(ctx.mirror);
+    if (!store.captureTableExists() || store.captureSeq(ctx.mapping.name()))
+        return;
+    Transaction tx(ctx.mirror);
+    store.saveCaptureSeq(ctx.mapping.name(), 0);
+    tx.commit();
+}
+
 void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &options,
              RunRecord &run, OperationResult &result)
 {
@@ -88,10 +107,32 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
                                         : u"mirror table '%1' exists"_s.arg(ctx.mirrorTable());
         if (p.createdStateTable)
             run.note += u"; created state table"_s;
+        if (m.config.captured()) {
+            const QStringList problems = captureProblems(ctx);
+            if (!problems.isEmpty())
+                throw DbError(DbError::Kind::Permanent,
+                              u"mapping '%1': %2"_s.arg(m.name(), problems.join(u"; "_s)));
+            applyCapturePlan(ctx, planCaptureInstall(ctx), true);
+            run.note += u"; capture triggers installed on '%1'"_s.arg(ctx.sourceTable());
+        }
         return;
     }
     case OperationKind::Sync:
-        if (m.hasCursor()) {
+        if (m.config.captured()) {
+            const CaptureResult r = CapturePass(ctx).run();
+            run.rowsWritten = r.upserted + r.backfillWritten;
+            run.rowsDeleted = r.deleted;
+            run.note = u"%1 changes applied (%2 rows written, %3 deleted) up to number %4"_s
+                               .arg(r.changesRead)
+                               .arg(r.upserted)
+                               .arg(r.deleted)
+                               .arg(r.appliedSeq);
+            if (r.backfilled)
+                run.note = u"first capture pass: backfilled %1 rows; "_s.arg(r.backfillWritten)
+                        + run.note;
+            if (r.purged > 0)
+                run.note += u"; %1 log rows purged"_s.arg(r.purged);
+        } else if (m.hasCursor()) {
             const IncrementalResult r = IncrementalPass(ctx).run();
             run.rowsWritten = r.rowsWritten;
             run.note = u"%1 rows written in %2 %3"_s.arg(r.rowsWritten)
@@ -108,6 +149,7 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
         return;
     case OperationKind::Backfill:
         runBackfill(ctx, options, run, result);
+        startCaptureAfterBackfill(ctx, options, run);
         return;
     case OperationKind::Sweep:
         if (m.config.deletes == DeletePolicy::None && !options.dryRun)
@@ -123,6 +165,7 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
             runSweep(ctx, options, run, result);
         const QString sweepNote = run.note;
         runBackfill(ctx, options, run, result);
+        startCaptureAfterBackfill(ctx, options, run);
         if (!sweepNote.isEmpty())
             run.note = sweepNote + u"; "_s + run.note;
         return;

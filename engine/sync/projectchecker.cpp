@@ -1,5 +1,6 @@
 #include "sync/projectchecker.h"
 
+#include "capture/captureinstaller.h"
 #include "db/dberror.h"
 #include "sync/cursorwarnings.h"
 
@@ -19,6 +20,34 @@ QStringList ProjectCheck::warningsOf(const QString &mapping) const
             messages << w.message;
     return messages;
 }
+
+namespace {
+
+// A captured mapping: keys and server that capture can work with (errors), cascades that
+// bypass MariaDB's triggers (warnings), and, past `prepare`, the log and triggers in place.
+void checkCapture(const ResolvedMapping &m, DbConnection &source, const QString &file,
+                  bool requireInstalled, ProjectCheck &check)
+{
+    const QString where = u"mapping '%1'"_s.arg(m.name());
+    for (const QString &p : captureProblems(m, source))
+        check.errors.append(ProjectError{file, where, p});
+    for (const QString &fk : cascadingForeignKeys(source, m.config.source.table))
+        check.warnings.append(ProjectError{
+                file, where,
+                fk + u" changes rows of captured table '%1' without running its triggers (MariaDB"
+                     " fires no triggers for cascaded changes): those changes reach the mirror"
+                     " only by a backfill or sweep"_s.arg(m.config.source.table)});
+    if (requireInstalled) {
+        const QString missing = missingCapture(m, source);
+        if (!missing.isEmpty())
+            check.errors.append(ProjectError{
+                    file, where,
+                    u"\"capture\": \"triggers\", but "_s + missing
+                            + u"; run `tidemark-cli prepare` to install it"_s});
+    }
+}
+
+} // namespace
 
 ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
                           const QString &onlyMapping, bool requireMirrorTables)
@@ -81,6 +110,8 @@ ProjectCheck checkProject(const Project &project, ConnectionSet &connections,
                 continue;
             check.warnings += keyWarnings(*resolved, project.filePath);
             check.warnings += cursorWarnings(*resolved, *source, project.filePath);
+            if (m.captured())
+                checkCapture(*resolved, *source, project.filePath, requireMirrorTables, check);
             if (mirrorUsable && check.errors.size() == errorsBefore)
                 check.mappings.append(*resolved);
         } catch (const DbError &e) {

@@ -122,6 +122,11 @@ StatusMeasurement measureStatus(MappingContext &ctx)
         else if (s.mirrorRows >= 0)
             s.backlog = measureBacklog(ctx, s.checkpoint);
     }
+    if (m.config.captured()) {
+        // The rows the next capture pass applies, counted in the log: not the cursor's view.
+        s.capture = measureCapture(ctx);
+        s.backlog = s.capture->pending;
+    }
     return s;
 }
 

@@ -2,6 +2,7 @@
 // Measures a mapping: row counts, backlog past the checkpoint, NULL-cursor rows, and what the
 // state table remembers (checkpoint, last run, orphans).
 
+#include "capture/capturestatus.h"
 #include "drift/driftresults.h"
 #include "sync/checkpoint.h"
 #include "sync/mappingcontext.h"
@@ -26,6 +27,8 @@ struct StatusMeasurement
     QVariant sourceNewestCursor;   // MAX(cursor) in the source; invalid without a cursor
     // The latest diff or scheduled verification (drift/driftresults.h); unset until one ran.
     std::optional<DriftSummary> drift;
+    // Trigger capture's log counts ("capture": "triggers" only); its `pending` is the backlog.
+    std::optional<CaptureStatus> capture;
 };
 
 // The source's newest cursor minus the checkpoint's: seconds when both are dates or times

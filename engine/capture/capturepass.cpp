@@ -1,0 +1,211 @@
+#include "capture/capturepass.h"
+
+#include "capture/captureinstaller.h"
+#include "capture/capturesql.h"
+#include "capture/sequencer.h"
+#include "db/dbconnection.h"
+#include "db/dberror.h"
+#include "drift/keytext.h"
+#include "log/logging.h"
+#include "sync/backfillpass.h"
+#include "sync/checkpointstore.h"
+#include "sync/keylookup.h"
+#include "sync/mirrorwriter.h"
+
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace tidemark {
+
+namespace {
+
+// Retention removes at most this many log rows per statement, and this many statements per
+// pass, so a large backlog of purgeable rows never holds the source for long.
+constexpr int kPurgeBatch = 5000;
+constexpr int kPurgeBatchesPerPass = 20;
+
+struct Change
+{
+    QVariantList key;
+    bool remove = false;
+};
+
+} // namespace
+
+void checkCaptureInstalled(MappingContext &ctx)
+{
+    const QString hint = u"; run `tidemark-cli prepare` to install it"_s;
+    const QString missing = missingCapture(ctx.mapping, ctx.source);
+    if (!missing.isEmpty())
+        throw DbError(DbError::Kind::Permanent,
+                      u"mapping '%1' captures changes by triggers, but "_s.arg(ctx.mapping.name())
+                              + missing + hint);
+    if (!CheckpointStore(ctx.mirror).captureTableExists())
+        throw DbError(DbError::Kind::Permanent,
+                      u"mapping '%1': the capture state table '%2' is missing in %3"_s.arg(
+                              ctx.mapping.name(), CheckpointStore::captureTableName(),
+                              ctx.mirror.describe())
+                              + hint);
+}
+
+QString captureConsumerId(const MappingContext &ctx)
+{
+    const ConnectionConfig &c = ctx.mirror.config();
+    const QString where = c.driver == DriverKind::Sqlite
+            ? c.database
+            : u"%1:%2/%3"_s.arg(c.host).arg(c.port).arg(c.database);
+    return u"%1 -> %2 %3 %4"_s.arg(ctx.mapping.name(), driverKindName(c.driver), where,
+                                   ctx.mirrorTable());
+}
+
+CapturePass::CapturePass(MappingContext &ctx)
+    : m_ctx(ctx)
+{
+}
+
+CaptureResult CapturePass::run()
+{
+    const ResolvedMapping &m = m_ctx.mapping;
+    auto log = logger("capture.consumer");
+    checkCaptureInstalled(m_ctx);
+    const std::unique_ptr<CaptureSql> sql = CaptureSql::create(m_ctx.source.config().driver);
+    CaptureResult result;
+
+    // Registered before anything is read: from here on retention keeps this consumer's rows.
+    m_ctx.source.exec(sql->registerConsumer(), {captureConsumerId(m_ctx), m_ctx.sourceTable()});
+
+    CheckpointStore store(m_ctx.mirror);
+    std::optional<qint64> applied = store.captureSeq(m.name());
+    if (!applied) {
+        m_ctx.report({u"capture: first backfill"_s, 0, -1});
+        const BackfillResult b = BackfillPass(m_ctx).run();
+        result.backfilled = true;
+        result.backfillWritten = b.inserted + b.updated;
+        Transaction tx(m_ctx.mirror);
+        store.saveCaptureSeq(m.name(), 0);
+        tx.commit();
+        applied = 0;
+        log->info("mapping '{}': first capture pass backfilled {} rows; applying the whole log",
+                  m.name(), result.backfillWritten);
+    }
+
+    // Number what has committed so far; what commits later is numbered by the next pass.
+    result.numbered = Sequencer(m_ctx.source, *sql).numberAll();
+
+    qint64 after = *applied;
+    for (bool more = true; more;) {
+        m_ctx.checkCancelled();
+        after = applyBatch(after, result, more);
+    }
+    result.appliedSeq = after;
+    purge(result);
+    return result;
+}
+
+qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
+{
+    const ResolvedMapping &m = m_ctx.mapping;
+    const std::unique_ptr<CaptureSql> sql = CaptureSql::create(m_ctx.source.config().driver);
+    const Dialect &src = m_ctx.source.dialect();
+    const QString seq = u"seq"_s;
+    QSqlQuery q = m_ctx.source.exec(u"SELECT "_s + seq + u", op, key_value FROM "_s
+                                            + src.quote(capture::logTable()) + u" WHERE tbl = ? AND "_s
+                                            + seq + u" > ? ORDER BY "_s + seq
+                                            + src.limit(m.config.batchRows),
+                                    {m_ctx.sourceTable(), after});
+    // The last operation per key, in log order.
+    QHash<QString, Change> changes;
+    QStringList order;
+    qint64 last = after;
+    qint64 read = 0;
+    while (q.next()) {
+        last = q.value(0).toLongLong();
+        ++read;
+        const QString text = q.value(2).toString();
+        QString error;
+        const std::optional<QVariantList> key = parseKeyText(text, m, &error);
+        if (!key)
+            throw DbError(DbError::Kind::Permanent,
+                          u"mapping '%1': change log entry %2 in %3 has a key that does not read"
+                          " back: %4"_s.arg(m.name())
+                                  .arg(last)
+                                  .arg(m_ctx.source.describe(), error));
+        const QString id = keyIdentity(*key);
+        if (!changes.contains(id))
+            order << id;
+        changes[id] = Change{*key, q.value(1).toString() == u"D"_s};
+    }
+    q.finish();
+    more = read == m.config.batchRows;
+    if (read == 0)
+        return after;
+
+    QList<QVariantList> upsertKeys;
+    QList<QVariantList> deleteKeys;
+    for (const QString &id : std::as_const(order)) {
+        const Change &c = changes[id];
+        (c.remove ? deleteKeys : upsertKeys) << c.key;
+    }
+    // The rows as they are now: a later change of the same key is applied early, harmlessly
+    // (its own log row then finds the mirror current), and a key gone since is a delete.
+    const QHash<QString, QVariantList> live =
+            fetchRowsByKeys(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns, m.key,
+                            upsertKeys);
+    QList<QVariantList> rows;
+    for (const QVariantList &key : std::as_const(upsertKeys)) {
+        const auto it = live.constFind(keyIdentity(key));
+        if (it == live.constEnd())
+            deleteKeys << key;
+        else
+            rows << *it;
+    }
+    if (m.config.deletes == DeletePolicy::None)
+        deleteKeys.clear();   // the mirror keeps what the source deleted, as the project says
+
+    MirrorWriter writer(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.columns, m.key);
+    CheckpointStore store(m_ctx.mirror);
+    Transaction tx(m_ctx.mirror);
+    const WriteCounts counts = writer.upsertChanged(rows);
+    const qint64 deleted = deleteKeys.isEmpty() ? 0 : writer.deleteKeys(deleteKeys);
+    store.saveCaptureSeq(m.name(), last);
+    tx.commit();
+
+    result.changesRead += read;
+    result.upserted += counts.written();
+    result.unchanged += counts.unchanged;
+    result.deleted += deleted;
+    ++result.batches;
+    m_ctx.report({u"capture"_s, result.changesRead, -1});
+
+    // After the mirror's commit, so the source's record is never ahead of the mirror: it only
+    // decides what retention may purge.
+    m_ctx.source.exec(u"UPDATE "_s + src.quote(capture::consumersTable())
+                              + u" SET applied_seq = ? WHERE consumer = ?"_s,
+                      {last, captureConsumerId(m_ctx)});
+    return last;
+}
+
+qint64 CapturePass::purge(CaptureResult &result)
+{
+    const std::unique_ptr<CaptureSql> sql = CaptureSql::create(m_ctx.source.config().driver);
+    const Dialect &src = m_ctx.source.dialect();
+    const QVariant bound = m_ctx.source.scalar(u"SELECT min(applied_seq) FROM "_s
+                                                       + src.quote(capture::consumersTable())
+                                                       + u" WHERE tbl = ?"_s,
+                                               {m_ctx.sourceTable()});
+    if (bound.isNull() || bound.toLongLong() <= 0)
+        return 0;
+    for (int i = 0; i < kPurgeBatchesPerPass; ++i) {
+        m_ctx.checkCancelled();
+        QSqlQuery q = m_ctx.source.exec(sql->purgeBatch(kPurgeBatch),
+                                        {m_ctx.sourceTable(), bound.toLongLong()});
+        const int n = q.numRowsAffected();
+        result.purged += qMax(0, n);
+        if (n < kPurgeBatch)
+            break;
+    }
+    return result.purged;
+}
+
+} // namespace tidemark
