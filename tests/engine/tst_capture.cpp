@@ -1,0 +1,599 @@
+// Issue 12: trigger capture. Changes reach the mirror through the change log in commit order,
+// deletes as tombstones with no sweep, for every pairing of SQLite, PostgreSQL and MariaDB; a
+// transaction that commits late still arrives; two sequencers never number at once; a failed
+// batch is applied again without loss; retention purges; removal leaves the source as it was.
+#include "capture/captureinstaller.h"
+#include "capture/capturepass.h"
+#include "capture/capturesql.h"
+#include "capture/sequencer.h"
+#include "db/dberror.h"
+#include "pairfixture.h"
+#include "sync/projectchecker.h"
+#include "pairrow.h"
+#include "testservers.h"
+
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QSqlQuery>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using namespace Qt::StringLiterals;
+using namespace tidemark;
+using tidemark::test::PairColumn;
+using tidemark::test::PairFixture;
+using tidemark::test::Side;
+
+namespace {
+
+const QList<DriverKind> kKinds{DriverKind::Sqlite, DriverKind::Postgres, DriverKind::MariaDb};
+
+#define PAIR_TRY(f, ...)                                                                           \
+    try {                                                                                          \
+        __VA_ARGS__;                                                                               \
+    } catch (const DbError &e) {                                                                   \
+        QFAIL(qPrintable(f.pairing() + u": "_s + e.message()                                       \
+                         + (e.detail().isEmpty() ? QString() : u"\n  in: "_s + e.detail().left(400)))); \
+    }
+
+void pairings()
+{
+    QTest::addColumn<int>("sourceKind");
+    QTest::addColumn<int>("mirrorKind");
+    for (DriverKind s : kKinds)
+        for (DriverKind m : kKinds)
+            QTest::newRow(qPrintable(driverKindName(s) + u" -> "_s + driverKindName(m)))
+                    << int(s) << int(m);
+}
+
+// Each source kind into a SQLite mirror: what is about the source alone.
+void sources()
+{
+    QTest::addColumn<int>("sourceKind");
+    QTest::addColumn<int>("mirrorKind");
+    for (DriverKind s : kKinds)
+        QTest::newRow(qPrintable(driverKindName(s))) << int(s) << int(DriverKind::Sqlite);
+}
+
+// Source kinds with more than one writer at a time.
+void serverSources()
+{
+    QTest::addColumn<int>("sourceKind");
+    QTest::addColumn<int>("mirrorKind");
+    for (DriverKind s : {DriverKind::Postgres, DriverKind::MariaDb})
+        QTest::newRow(qPrintable(driverKindName(s))) << int(s) << int(DriverKind::Sqlite);
+}
+
+const QList<PairColumn> kColumns{
+        {u"id"_s, ValueClass::Integer, u"INTEGER"_s, u"bigint"_s, u"BIGINT"_s},
+        {u"txt"_s, ValueClass::Text, u"TEXT"_s, u"text"_s, u"VARCHAR(200)"_s},
+        {u"amount"_s, ValueClass::Decimal, u"NUMERIC"_s, u"numeric(12,2)"_s, u"DECIMAL(12,2)"_s},
+};
+
+QVariantList row(qlonglong id, const QString &txt = {})
+{
+    return {id, txt.isEmpty() ? u"row %1"_s.arg(id) : txt, u"%1.25"_s.arg(id)};
+}
+
+struct Setup
+{
+    QString src;
+    QString mir;
+    QString mapping;
+};
+
+// A source table with `rows` rows and a captured mapping onto a mirror table, prepared.
+Setup captured(PairFixture &f, int rows, int batchRows = 50)
+{
+    Setup s{f.tableName(u"c_src"_s), f.tableName(u"c_mir"_s), f.mappingName(u"c"_s)};
+    f.createTable(Side::Source, s.src, kColumns, {u"id"_s});
+    QList<QVariantList> data;
+    for (int i = 0; i < rows; ++i)
+        data << row(i);
+    if (!data.isEmpty())
+        f.insertRows(Side::Source, s.src, kColumns, data);
+    MappingConfig &m = f.addMapping(u"c"_s, s.src, s.mir);
+    m.capture = CaptureMode::Triggers;
+    m.batchRows = batchRows;
+    f.reset();
+    const OperationResult p = f.run(OperationKind::Prepare, s.mapping);
+    if (!p.ok())
+        throw DbError(DbError::Kind::Permanent, u"prepare: "_s + PairFixture::describeResult(p));
+    return s;
+}
+
+QString q(PairFixture &f, Side side, const QString &name)
+{
+    return f.quote(side, name);
+}
+
+void exec(PairFixture &f, const QString &sql, const QVariantList &binds = {})
+{
+    f.exec(Side::Source, sql, binds);
+}
+
+OperationResult sync(PairFixture &f, const Setup &s)
+{
+    return f.run(OperationKind::Sync, s.mapping);
+}
+
+qint64 logRows(PairFixture &f, const Setup &s)
+{
+    return f.scalar(Side::Source, u"SELECT COUNT(*) FROM "_s + q(f, Side::Source,
+                                                                 capture::logTable())
+                                          + u" WHERE tbl = ?"_s,
+                    {s.src})
+            .toLongLong();
+}
+
+// The source's catalog as far as this test's table and trigger capture are concerned: the
+// table's columns, every trigger on it, and every capture object in the database.
+QStringList catalog(PairFixture &f, const QString &table)
+{
+    QStringList out;
+    DbConnection &c = f.connection(Side::Source);
+    for (const ColumnInfo &col : c.dialect().describeTable(c, table).columns)
+        out << u"column %1 %2 %3"_s.arg(col.name, col.declaredType).arg(col.nullable);
+    QString sql;
+    switch (f.kind(Side::Source)) {
+    case DriverKind::Sqlite:
+        sql = u"SELECT type || ' ' || name || ' ' || tbl_name FROM sqlite_master WHERE tbl_name = ?"
+              " OR name LIKE '\\_tidemark\\_c%' ESCAPE '\\' OR name LIKE '\\_tidemark\\_seq%'"
+              " ESCAPE '\\' OR name = 'sqlite_sequence' ORDER BY 1"_s;
+        break;
+    case DriverKind::Postgres:
+        sql = u"SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = to_regclass(quote_ident(?))"
+              " UNION ALL SELECT 'relation ' || relname FROM pg_class WHERE relnamespace ="
+              " current_schema()::regnamespace AND (relname LIKE '\\_tidemark\\_changes%' OR"
+              " relname LIKE '\\_tidemark\\_sequencer%' OR relname LIKE"
+              " '\\_tidemark\\_capture\\_consumers%') UNION ALL SELECT 'function ' || proname"
+              " FROM pg_proc WHERE proname LIKE '\\_tidemark\\_cap\\_%' ORDER BY 1"_s;
+        break;
+    case DriverKind::MariaDb:
+        sql = u"SELECT CONCAT('trigger ', TRIGGER_NAME) FROM information_schema.TRIGGERS WHERE"
+              " TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? UNION ALL SELECT"
+              " CONCAT('table ', TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA ="
+              " DATABASE() AND TABLE_NAME IN ('_tidemark_changes', '_tidemark_sequencer',"
+              " '_tidemark_capture_consumers') ORDER BY 1"_s;
+        break;
+    }
+    QSqlQuery query = f.exec(Side::Source, sql, {table});
+    while (query.next())
+        out << query.value(0).toString();
+    return out;
+}
+
+void removeCapture(PairFixture &f, const Setup &s)
+{
+    f.withContext(s.mapping, [&](MappingContext &ctx) {
+        applyCapturePlan(ctx, planCaptureRemoval(ctx), false);
+    });
+}
+
+} // namespace
+
+class TestCapture : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void everyPairing_data() { pairings(); }
+    void everyPairing();
+    void lateCommitArrives_data() { serverSources(); }
+    void lateCommitArrives();
+    void rolledBackChangesNeverArrive_data() { sources(); }
+    void rolledBackChangesNeverArrive();
+    void sequencersNeverNumberAtOnce_data() { serverSources(); }
+    void sequencersNeverNumberAtOnce();
+    void concurrentWritersAndSequencers_data() { serverSources(); }
+    void concurrentWritersAndSequencers();
+    void failedBatchIsAppliedAgain_data() { sources(); }
+    void failedBatchIsAppliedAgain();
+    void changesDuringFirstBackfill_data() { sources(); }
+    void changesDuringFirstBackfill();
+    void validateNamesCaptureProblems();
+};
+
+// Inserts, updates, deletes, a key change, an update then a delete of one key and an insert
+// then a delete, all in one batch window: after one sync the mirror equals the source, the
+// deleted rows are gone with no sweep, retention emptied the log, and removal leaves the
+// source's catalog as it was.
+void TestCapture::everyPairing()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const QString table = f.tableName(u"c_src"_s);
+        f.createTable(Side::Source, table, kColumns, {u"id"_s});
+        const QStringList before = catalog(f, table);
+        f.exec(Side::Source, u"DROP TABLE "_s + q(f, Side::Source, table));
+        const Setup s = captured(f, 200);
+        QVERIFY(catalog(f, s.src) != before);
+
+        const OperationResult first = sync(f, s);
+        QVERIFY2(first.ok(), qPrintable(PairFixture::describeResult(first)));
+        QVERIFY2(first.run.note.contains(u"first capture pass"_s), qPrintable(first.run.note));
+        QCOMPARE(f.compare(s.mapping, u"after the first pass"_s), QString());
+
+        const QString t = q(f, Side::Source, s.src);
+        const QString id = q(f, Side::Source, u"id"_s);
+        const QString txt = q(f, Side::Source, u"txt"_s);
+        f.insertRows(Side::Source, s.src, kColumns, {row(500), row(501), row(502)});
+        exec(f, u"UPDATE "_s + t + u" SET "_s + txt + u" = 'changed' WHERE "_s + id
+                        + u" IN (1, 2, 3)"_s);
+        exec(f, u"DELETE FROM "_s + t + u" WHERE "_s + id + u" IN (10, 11, 12, 13)"_s);
+        exec(f, u"UPDATE "_s + t + u" SET "_s + id + u" = 1005 WHERE "_s + id + u" = 5"_s);
+        exec(f, u"UPDATE "_s + t + u" SET "_s + txt + u" = 'gone soon' WHERE "_s + id
+                        + u" = 7"_s);
+        exec(f, u"DELETE FROM "_s + t + u" WHERE "_s + id + u" = 7"_s);
+        exec(f, u"DELETE FROM "_s + t + u" WHERE "_s + id + u" = 502"_s);
+        // A bulk update: every row flagged by its trigger, none forgotten.
+        exec(f, u"UPDATE "_s + t + u" SET "_s + txt + u" = 'bulk' WHERE "_s + id
+                        + u" BETWEEN 100 AND 199"_s);
+
+        const StatusMeasurement pending = f.status(s.mapping);
+        QVERIFY(pending.capture.has_value());
+        QVERIFY(pending.capture->installed);
+        QVERIFY(pending.capture->logRows >= 100 + 3 + 3 + 4 + 2 + 2 + 1);
+        QVERIFY(pending.capture->oldestPendingAgeS.has_value());
+
+        const OperationResult second = sync(f, s);
+        QVERIFY2(second.ok(), qPrintable(PairFixture::describeResult(second)));
+        QCOMPARE(f.compare(s.mapping, u"after the changes"_s), QString());
+        QCOMPARE(second.run.rowsDeleted, qint64(4 + 1 + 1));   // 10-13, the old key 5, and 7
+
+        const StatusMeasurement after = f.status(s.mapping);
+        QCOMPARE(after.backlog, qint64(0));
+        QCOMPARE(after.capture->pending, qint64(0));
+        QCOMPARE(after.capture->unnumbered, qint64(0));
+        QVERIFY(after.capture->appliedSeq.value_or(0) > 0);
+        QCOMPARE(logRows(f, s), qint64(0));   // retention: this mapping is the only consumer
+
+        // Nothing new: a sync applies nothing.
+        const OperationResult third = sync(f, s);
+        QVERIFY(third.ok());
+        QCOMPARE(third.run.rowsWritten, qint64(0));
+
+        const QVariant rowsBefore = f.scalar(Side::Source, u"SELECT COUNT(*) FROM "_s + t);
+        removeCapture(f, s);
+        QCOMPARE(catalog(f, s.src), before);
+        QCOMPARE(f.scalar(Side::Source, u"SELECT COUNT(*) FROM "_s + t), rowsBefore);
+    });
+}
+
+// Transaction A changes a row and stays open while B commits and is synced; A commits; the next
+// sync brings A's change, although A's log row was written before B's.
+void TestCapture::lateCommitArrives()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 20);
+        QVERIFY(sync(f, s).ok());
+        DbConnection a(f.project().connection(u"src"_s), u"late-writer"_s);
+        a.open();
+        const QString t = a.dialect().quote(s.src);
+        const QString id = a.dialect().quote(u"id"_s);
+        a.begin();
+        a.exec(u"UPDATE "_s + t + u" SET "_s + a.dialect().quote(u"txt"_s)
+               + u" = 'late' WHERE "_s + id + u" = 3"_s);
+        f.insertRows(Side::Source, s.src, kColumns, {row(100)});   // B
+        QVERIFY(sync(f, s).ok());
+        QCOMPARE(f.scalar(Side::Mirror, u"SELECT COUNT(*) FROM "_s + q(f, Side::Mirror, s.mir)
+                                                + u" WHERE "_s + q(f, Side::Mirror, u"id"_s)
+                                                + u" = 100"_s)
+                         .toInt(),
+                 1);
+        a.commit();
+        QVERIFY(sync(f, s).ok());
+        QCOMPARE(f.compare(s.mapping, u"after the late commit"_s), QString());
+        QCOMPARE(f.scalar(Side::Mirror, u"SELECT "_s + q(f, Side::Mirror, u"txt"_s) + u" FROM "_s
+                                                + q(f, Side::Mirror, s.mir) + u" WHERE "_s
+                                                + q(f, Side::Mirror, u"id"_s) + u" = 3"_s)
+                         .toString(),
+                 u"late"_s);
+        removeCapture(f, s);
+    });
+}
+
+void TestCapture::rolledBackChangesNeverArrive()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 20);
+        QVERIFY(sync(f, s).ok());
+        DbConnection &c = f.connection(Side::Source);
+        const QString t = c.dialect().quote(s.src);
+        c.begin();
+        c.exec(u"DELETE FROM "_s + t + u" WHERE "_s + c.dialect().quote(u"id"_s) + u" < 10"_s);
+        c.exec(u"INSERT INTO "_s + t + u" VALUES (900, 'never', 1)"_s);
+        c.rollback();
+        QCOMPARE(logRows(f, s), qint64(0));
+        const OperationResult r = sync(f, s);
+        QVERIFY(r.ok());
+        QCOMPARE(r.run.rowsWritten + r.run.rowsDeleted, qint64(0));
+        QCOMPARE(f.compare(s.mapping), QString());
+        removeCapture(f, s);
+    });
+}
+
+// One sequencer holds its rows (paused inside its transaction); a second one started meanwhile
+// must not number anything until the first has committed, and then numbers above it.
+void TestCapture::sequencersNeverNumberAtOnce()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 0);
+        f.insertRows(Side::Source, s.src, kColumns, {row(1), row(2), row(3)});
+        const ConnectionConfig config = f.project().connection(u"src"_s);
+        const std::unique_ptr<CaptureSql> sql = CaptureSql::create(config.driver);
+
+        std::atomic<bool> firstPicked{false};
+        std::atomic<qint64> firstCommittedAt{0};
+        std::atomic<qint64> secondDoneAt{0};
+        std::atomic<qint64> secondNumbered{-1};
+        QString firstError, secondError;
+        QElapsedTimer clock;
+        clock.start();
+        std::thread first([&] {
+            try {
+                DbConnection c(config, u"sequencer-1"_s);
+                c.open();
+                Sequencer seq(c, *sql);
+                seq.setPickedHook([&](const QList<qint64> &) {
+                    firstPicked = true;
+                    QThread::msleep(1500);
+                });
+                seq.step();
+                firstCommittedAt = clock.elapsed();
+            } catch (const DbError &e) {
+                firstError = e.message();
+                firstPicked = true;
+            }
+        });
+        while (!firstPicked)
+            QThread::msleep(5);
+        // A row committed while the first holds its pick: only the second can number it.
+        f.insertRows(Side::Source, s.src, kColumns, {row(4)});
+        std::thread second([&] {
+            try {
+                DbConnection c(config, u"sequencer-2"_s);
+                c.open();
+                secondNumbered = Sequencer(c, *sql).step();
+                secondDoneAt = clock.elapsed();
+            } catch (const DbError &e) {
+                secondError = e.message();
+            }
+        });
+        first.join();
+        second.join();
+        QVERIFY2(firstError.isEmpty(), qPrintable(firstError));
+        QVERIFY2(secondError.isEmpty(), qPrintable(secondError));
+        QVERIFY2(secondDoneAt >= firstCommittedAt,
+                 qPrintable(u"second sequencer finished at %1 ms, before the first committed at"
+                            " %2 ms"_s.arg(secondDoneAt.load()).arg(firstCommittedAt.load())));
+        QCOMPARE(secondNumbered.load(), qint64(1));
+        const QString log = q(f, Side::Source, capture::logTable());
+        // Every row numbered once, and the late row above the first three.
+        QCOMPARE(f.scalar(Side::Source, u"SELECT COUNT(DISTINCT seq) FROM "_s + log
+                                                + u" WHERE tbl = ? AND seq IS NOT NULL"_s,
+                          {s.src})
+                         .toInt(),
+                 4);
+        QCOMPARE(f.scalar(Side::Source, u"SELECT key_value FROM "_s + log
+                                                + u" WHERE tbl = ? ORDER BY seq DESC"_s
+                                                + f.connection(Side::Source).dialect().limit(1),
+                          {s.src})
+                         .toString(),
+                 u"[\"4\"]"_s);
+        removeCapture(f, s);
+    });
+}
+
+// Four writers insert, update and delete at random while two sequencers race and the consumer
+// runs: afterwards every change is numbered exactly once, each key's changes keep their order,
+// and the mirror equals the source.
+void TestCapture::concurrentWritersAndSequencers()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 100);
+        QVERIFY(sync(f, s).ok());
+        const ConnectionConfig config = f.project().connection(u"src"_s);
+        const std::unique_ptr<CaptureSql> sql = CaptureSql::create(config.driver);
+        std::atomic<bool> stop{false};
+        QStringList errors;
+        std::mutex errorsMutex;
+        auto fail = [&](const QString &what) {
+            std::lock_guard lock(errorsMutex);
+            errors << what;
+        };
+        std::vector<std::thread> threads;
+        for (int w = 0; w < 4; ++w) {
+            threads.emplace_back([&, w] {
+                try {
+                    DbConnection c(config, u"writer-%1"_s.arg(w));
+                    c.open();
+                    const QString t = c.dialect().quote(s.src);
+                    const QString id = c.dialect().quote(u"id"_s);
+                    QRandomGenerator rng(quint32(w + 1));
+                    for (int i = 0; !stop; ++i) {
+                        const int key = rng.bounded(200);
+                        try {
+                            switch (rng.bounded(3)) {
+                            case 0:
+                                c.exec(u"DELETE FROM "_s + t + u" WHERE "_s + id + u" = ?"_s,
+                                       {key});
+                                break;
+                            case 1:
+                                c.exec(u"UPDATE "_s + t + u" SET "_s
+                                               + c.dialect().quote(u"txt"_s) + u" = ? WHERE "_s
+                                               + id + u" = ?"_s,
+                                       {u"w%1 %2"_s.arg(w).arg(i), key});
+                                break;
+                            default:
+                                c.exec(u"INSERT INTO "_s + t + u" VALUES (?, ?, 1.5)"_s,
+                                       {key + 1000 * (w + 1) + 10000 * i, u"new"_s});
+                            }
+                        } catch (const DbError &e) {
+                            // Deadlocks between writers are the writers' business, not ours.
+                            if (!e.message().contains(u"eadlock"_s))
+                                throw;
+                        }
+                    }
+                } catch (const DbError &e) {
+                    fail(e.message());
+                }
+            });
+        }
+        for (int k = 0; k < 2; ++k) {
+            threads.emplace_back([&, k] {
+                try {
+                    DbConnection c(config, u"sequencer-%1"_s.arg(k));
+                    c.open();
+                    Sequencer seq(c, *sql);
+                    while (!stop) {
+                        seq.step(7);
+                        QThread::msleep(3);
+                    }
+                } catch (const DbError &e) {
+                    fail(e.message());
+                }
+            });
+        }
+        QElapsedTimer running;
+        running.start();
+        while (running.elapsed() < 3000) {
+            const OperationResult r = sync(f, s);
+            if (!r.ok())
+                fail(PairFixture::describeResult(r));
+            QThread::msleep(50);
+        }
+        stop = true;
+        for (std::thread &t : threads)
+            t.join();
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u"\n"_s)));
+        QVERIFY(sync(f, s).ok());
+        QCOMPARE(f.compare(s.mapping, u"after four writers and two sequencers"_s), QString());
+        removeCapture(f, s);
+    });
+}
+
+// The mirror fails in the middle of a batch (after its rows, before its checkpoint): nothing of
+// the batch stays, the log keeps the changes, and the next sync applies them.
+void TestCapture::failedBatchIsAppliedAgain()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 30);
+        QVERIFY(sync(f, s).ok());
+        const QString t = q(f, Side::Source, s.src);
+        const QString id = q(f, Side::Source, u"id"_s);
+        exec(f, u"DELETE FROM "_s + t + u" WHERE "_s + id + u" < 5"_s);
+        f.insertRows(Side::Source, s.src, kColumns, {row(77)});
+        OperationResult failed;
+        f.withContext(s.mapping, [&](MappingContext &ctx) {
+            ctx.mirror.setStatementHook([](const QString &sql) {
+                if (sql.contains(u"_tidemark_capture_state"_s) && sql.startsWith(u"INSERT"_s))
+                    throw DbError(DbError::Kind::Transient, u"injected: mirror lost"_s);
+            });
+            failed = runOperation(OperationKind::Sync, ctx);
+            ctx.mirror.setStatementHook({});
+        });
+        QCOMPARE(failed.run.result, u"error"_s);
+        QVERIFY(!f.compare(s.mapping).isEmpty());   // nothing of the batch was kept
+        QVERIFY(logRows(f, s) > 0);
+        const OperationResult again = sync(f, s);
+        QVERIFY2(again.ok(), qPrintable(PairFixture::describeResult(again)));
+        QCOMPARE(again.run.rowsDeleted, qint64(5));
+        QCOMPARE(f.compare(s.mapping, u"after catching up"_s), QString());
+        removeCapture(f, s);
+    });
+}
+
+// The first pass backfills; rows changed and deleted while it reads, behind its pager and
+// ahead of it, arrive from the log after it, and a second sync has nothing left to apply.
+void TestCapture::changesDuringFirstBackfill()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 1000, 100);
+        const ConnectionConfig config = f.project().connection(u"src"_s);
+        bool changed = false;
+        QString writerError;
+        f.withContext(s.mapping, [&](MappingContext &ctx) {
+            ctx.progress = [&](const Progress &p) {
+                if (changed || p.rowsDone < 300)
+                    return;
+                changed = true;
+                try {
+                    DbConnection c(config, u"during-backfill"_s);
+                    c.open();
+                    const QString t = c.dialect().quote(s.src);
+                    const QString id = c.dialect().quote(u"id"_s);
+                    const QString txt = c.dialect().quote(u"txt"_s);
+                    c.exec(u"UPDATE "_s + t + u" SET "_s + txt + u" = 'behind' WHERE "_s + id
+                           + u" = 10"_s);
+                    c.exec(u"UPDATE "_s + t + u" SET "_s + txt + u" = 'ahead' WHERE "_s + id
+                           + u" = 990"_s);
+                    c.exec(u"DELETE FROM "_s + t + u" WHERE "_s + id + u" IN (20, 980)"_s);
+                    c.exec(u"INSERT INTO "_s + t + u" VALUES (5000, 'new', 1)"_s);
+                } catch (const DbError &e) {
+                    writerError = e.message();
+                }
+            };
+            const OperationResult r = runOperation(OperationKind::Sync, ctx);
+            QVERIFY2(r.ok(), qPrintable(PairFixture::describeResult(r)));
+        });
+        QVERIFY2(writerError.isEmpty(), qPrintable(writerError));
+        QVERIFY(changed);
+        QCOMPARE(f.compare(s.mapping, u"after the first pass"_s), QString());
+        const OperationResult again = sync(f, s);
+        QVERIFY(again.ok());
+        QCOMPARE(again.run.rowsWritten + again.run.rowsDeleted, qint64(0));
+        removeCapture(f, s);
+    });
+}
+
+// validate: a key capture cannot carry, and (MariaDB) a cascading foreign key that bypasses
+// the triggers.
+void TestCapture::validateNamesCaptureProblems()
+{
+    TIDEMARK_SERVER_OR_SKIP(DriverKind::MariaDb, u"src"_s, server);
+    PairFixture f(DriverKind::MariaDb, DriverKind::Sqlite, server, std::nullopt);
+    QVERIFY2(f.setupError().isEmpty(), qPrintable(f.setupError()));
+    PAIR_TRY(f, {
+        const QString parent = f.tableName(u"fk_parent"_s);
+        const QString child = f.tableName(u"fk_child"_s);
+        f.createTable(Side::Source, parent, kColumns, {u"id"_s});
+        f.exec(Side::Source, u"CREATE TABLE "_s + q(f, Side::Source, child)
+                                     + u" (id BIGINT PRIMARY KEY, parent BIGINT, FOREIGN KEY"
+                                       " (parent) REFERENCES "_s + q(f, Side::Source, parent)
+                                     + u" (id) ON DELETE CASCADE) ENGINE=InnoDB"_s);
+        f.dropLater(Side::Source, child);
+        MappingConfig &m = f.addMapping(u"fk"_s, child, f.tableName(u"fk_mir"_s));
+        m.capture = CaptureMode::Triggers;
+        f.reset();
+        const QString floatTable = f.tableName(u"fl_src"_s);
+        f.exec(Side::Source, u"CREATE TABLE "_s + q(f, Side::Source, floatTable)
+                                     + u" (k DOUBLE PRIMARY KEY, v INT)"_s);
+        f.dropLater(Side::Source, floatTable);
+        MappingConfig &fl = f.addMapping(u"fl"_s, floatTable, f.tableName(u"fl_mir"_s));
+        fl.capture = CaptureMode::Triggers;
+        f.reset();
+        ConnectionSet connections(f.project(), u"validate"_s);
+        const ProjectCheck check = checkProject(f.project(), connections, {}, false);
+        QString all;
+        for (const ProjectError &e : check.errors + check.warnings)
+            all += e.toString() + u'\n';
+        QVERIFY2(all.contains(u"ON DELETE CASCADE"_s), qPrintable(all));
+        QVERIFY2(all.contains(u"key column 'k'"_s) && all.contains(u"floating-point"_s),
+                 qPrintable(all));
+        QVERIFY2(!check.ok(), qPrintable(all));
+    });
+}
+
+QTEST_GUILESS_MAIN(TestCapture)
+#include "tst_capture.moc"
