@@ -14,6 +14,29 @@ QString formatCount(qint64 value)
     return display::count(value);
 }
 
+QString captureText(const MappingStatus &s)
+{
+    if (!s.capture)
+        return {};
+    const CaptureStatus &c = *s.capture;
+    if (!c.installed)
+        return u"Capture by triggers: not installed. %1"_s.arg(
+                c.problem.isEmpty() ? u"Run Prepare to install it."_s : c.problem);
+    QStringList parts;
+    parts << u"Capture by triggers: installed"_s;
+    parts << u"%1 changes pending"_s.arg(display::count(c.pending));
+    if (c.sequencer)
+        parts << u"%1 not yet numbered"_s.arg(display::count(c.unnumbered));
+    parts << (c.appliedSeq ? u"applied up to #%1"_s.arg(*c.appliedSeq)
+                           : u"nothing applied yet (the first sync backfills)"_s);
+    if (c.oldestPendingAgeS)
+        parts << u"oldest pending %1 s old"_s.arg(*c.oldestPendingAgeS, 0, 'f', 1);
+    parts << u"log %1 rows"_s.arg(display::count(c.logRows));
+    parts << (c.sequencer ? u"sequencer runs with each sync"_s
+                          : u"numbered by the triggers (SQLite)"_s);
+    return parts.join(u" · "_s);
+}
+
 QString formatTime(const QDateTime &when)
 {
     return display::time(when);

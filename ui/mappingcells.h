@@ -18,6 +18,9 @@ QString stateText(const MappingStatus &s);
 QString stateToolTip(const MappingStatus &s);
 int stateSeverityRank(MappingState state);
 QString warningsText(const MappingStatus &s);
+// A captured mapping's change log, for the detail pane: installed or not, pending and applied
+// changes, the log's size and the sequencer. Empty for mappings without capture.
+QString captureText(const MappingStatus &s);
 QString checkpointToolTip(const Checkpoint &cp);
 QString nextRunText(const MappingStatus &s);
 QString lastRunText(const RunRecord &run);

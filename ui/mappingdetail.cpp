@@ -1,6 +1,7 @@
 #include "mappingdetail.h"
 
 #include "displayformat.h"
+#include "mappingcells.h"
 #include "mappingsmodel.h"
 #include "metricscharts.h"
 #include "runhistorymodel.h"
@@ -46,6 +47,13 @@ MappingDetail::MappingDetail(QWidget *parent)
     m_warnings->setFrameShape(QFrame::StyledPanel);
     m_warnings->setMargin(4);
     m_warnings->setStyleSheet(u"QLabel { background: #fdf6d8; color: #4a3b05; }"_s);
+
+    m_capture = new QLabel(this);
+    m_capture->setObjectName(u"detailCapture"_s);
+    m_capture->setAccessibleName(u"Change capture"_s);
+    m_capture->setWordWrap(true);
+    m_capture->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_capture->setVisible(false);
 
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(u"operationProgress"_s);
@@ -114,6 +122,7 @@ MappingDetail::MappingDetail(QWidget *parent)
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_title);
     layout->addWidget(m_summary);
+    layout->addWidget(m_capture);
     layout->addWidget(m_warnings);
     layout->addWidget(m_progressRow);
     layout->addWidget(split, 1);
@@ -130,6 +139,7 @@ void MappingDetail::clearMapping()
                        u"and its recent runs."_s);
     m_progressRow->setVisible(false);
     m_warnings->clear();
+    m_capture->setVisible(false);
     m_warnings->setVisible(false);
     m_charts->clear();
     m_runs->setHistory({});
@@ -156,6 +166,9 @@ void MappingDetail::showMapping(const MappingStatus &s, const QList<MetricsSampl
         summary << u"checkpoint %1"_s.arg(MappingsModel::checkpointText(s.checkpoint));
     m_summary->setText(summary.join(u" · "_s));
     m_summary->setToolTip(s.lastError);
+    const QString capture = cells::captureText(s);
+    m_capture->setVisible(!capture.isEmpty());
+    m_capture->setText(capture);
     m_warnings->setVisible(!s.warnings.isEmpty());
     m_warnings->setText(s.warnings.isEmpty() ? QString() : MappingsModel::warningsList(s.warnings));
 

@@ -40,6 +40,8 @@ public:
     QString progressText() const;
     // validate's warnings about the mapping; hidden when it has none.
     QLabel *warningsLabel() const { return m_warnings; }
+    // A captured mapping's change log (cells::captureText); hidden without capture.
+    QLabel *captureLabel() const { return m_capture; }
 
 Q_SIGNALS:
     void cancelRequested(const QString &mapping);
@@ -49,6 +51,7 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_summary = nullptr;
     QLabel *m_warnings = nullptr;
+    QLabel *m_capture = nullptr;
     QWidget *m_progressRow = nullptr;
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;

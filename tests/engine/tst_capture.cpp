@@ -174,6 +174,43 @@ void removeCapture(PairFixture &f, const Setup &s)
     });
 }
 
+// Removes the mapping's capture when a test ends, passed or failed, so the next test (and the
+// next run) starts without triggers or a log left behind.
+struct CaptureCleanup
+{
+    PairFixture &f;
+    Setup s;
+    ~CaptureCleanup()
+    {
+        try {
+            removeCapture(f, s);
+        } catch (const DbError &e) {
+            qWarning("could not remove capture: %s", qPrintable(e.message()));
+        }
+    }
+};
+
+// What a run that crashed before its cleanup left in the shared test database: a log with no
+// triggers writing to it, and (PostgreSQL) trigger functions whose tables are gone.
+void dropLeftovers(PairFixture &f)
+{
+    DbConnection &c = f.connection(Side::Source);
+    const std::unique_ptr<CaptureSql> sql = CaptureSql::create(f.kind(Side::Source));
+    if (sql->captureTriggersAnywhere(c) > 0)
+        return;
+    for (const QString &s : sql->dropLog())
+        c.exec(s);
+    if (f.kind(Side::Source) == DriverKind::Postgres) {
+        QSqlQuery q = c.exec(u"SELECT proname FROM pg_proc WHERE proname LIKE"
+                             " '\\_tidemark\\_cap\\_%'"_s);
+        QStringList names;
+        while (q.next())
+            names << q.value(0).toString();
+        for (const QString &n : names)
+            c.exec(u"DROP FUNCTION IF EXISTS "_s + c.dialect().quote(n) + u"()"_s);
+    }
+}
+
 } // namespace
 
 class TestCapture : public QObject
@@ -206,11 +243,13 @@ void TestCapture::everyPairing()
 {
     PAIR_FIXTURE(f);
     PAIR_TRY(f, {
+        dropLeftovers(f);
         const QString table = f.tableName(u"c_src"_s);
         f.createTable(Side::Source, table, kColumns, {u"id"_s});
         const QStringList before = catalog(f, table);
         f.exec(Side::Source, u"DROP TABLE "_s + q(f, Side::Source, table));
         const Setup s = captured(f, 200);
+        CaptureCleanup cleanup{f, s};
         QVERIFY(catalog(f, s.src) != before);
 
         const OperationResult first = sync(f, s);
@@ -271,6 +310,7 @@ void TestCapture::lateCommitArrives()
     PAIR_FIXTURE(f);
     PAIR_TRY(f, {
         const Setup s = captured(f, 20);
+        CaptureCleanup cleanup{f, s};
         QVERIFY(sync(f, s).ok());
         DbConnection a(f.project().connection(u"src"_s), u"late-writer"_s);
         a.open();
@@ -303,6 +343,7 @@ void TestCapture::rolledBackChangesNeverArrive()
     PAIR_FIXTURE(f);
     PAIR_TRY(f, {
         const Setup s = captured(f, 20);
+        CaptureCleanup cleanup{f, s};
         QVERIFY(sync(f, s).ok());
         DbConnection &c = f.connection(Side::Source);
         const QString t = c.dialect().quote(s.src);
@@ -326,6 +367,7 @@ void TestCapture::sequencersNeverNumberAtOnce()
     PAIR_FIXTURE(f);
     PAIR_TRY(f, {
         const Setup s = captured(f, 0);
+        CaptureCleanup cleanup{f, s};
         f.insertRows(Side::Source, s.src, kColumns, {row(1), row(2), row(3)});
         const ConnectionConfig config = f.project().connection(u"src"_s);
         const std::unique_ptr<CaptureSql> sql = CaptureSql::create(config.driver);
@@ -400,6 +442,7 @@ void TestCapture::concurrentWritersAndSequencers()
     PAIR_FIXTURE(f);
     PAIR_TRY(f, {
         const Setup s = captured(f, 100);
+        CaptureCleanup cleanup{f, s};
         QVERIFY(sync(f, s).ok());
         const ConnectionConfig config = f.project().connection(u"src"_s);
         const std::unique_ptr<CaptureSql> sql = CaptureSql::create(config.driver);
@@ -488,6 +531,7 @@ void TestCapture::failedBatchIsAppliedAgain()
     PAIR_FIXTURE(f);
     PAIR_TRY(f, {
         const Setup s = captured(f, 30);
+        CaptureCleanup cleanup{f, s};
         QVERIFY(sync(f, s).ok());
         const QString t = q(f, Side::Source, s.src);
         const QString id = q(f, Side::Source, u"id"_s);
@@ -520,6 +564,7 @@ void TestCapture::changesDuringFirstBackfill()
     PAIR_FIXTURE(f);
     PAIR_TRY(f, {
         const Setup s = captured(f, 1000, 100);
+        CaptureCleanup cleanup{f, s};
         const ConnectionConfig config = f.project().connection(u"src"_s);
         bool changed = false;
         QString writerError;

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void paneShowsProgressAndCancels();
     void chartsGetThePoints();
     void paneListsWarnings();
+    void paneShowsCapture();
 };
 
 namespace {
@@ -229,6 +230,39 @@ void TestMappingDetail::paneListsWarnings()
 
     pane.clearMapping();
     QVERIFY(!pane.warningsLabel()->isVisible());
+}
+
+void TestMappingDetail::paneShowsCapture()
+{
+    MappingDetail pane;
+    pane.show();
+    pane.showMapping(makeStatus(u"orders"_s), {});
+    QVERIFY(!pane.captureLabel()->isVisible());
+
+    MappingStatus captured = makeStatus(u"orders"_s);
+    captured.capture = CaptureStatus{};
+    captured.capture->problem = u"the change log '_tidemark_changes' is missing"_s;
+    pane.showMapping(captured, {});
+    QVERIFY(pane.captureLabel()->isVisible());
+    QVERIFY2(pane.captureLabel()->text().contains(u"not installed"_s),
+             qPrintable(pane.captureLabel()->text()));
+    QVERIFY(pane.captureLabel()->text().contains(u"_tidemark_changes"_s));
+
+    captured.capture->installed = true;
+    captured.capture->problem.clear();
+    captured.capture->pending = 12;
+    captured.capture->unnumbered = 3;
+    captured.capture->logRows = 1500;
+    captured.capture->appliedSeq = 4711;
+    captured.capture->oldestPendingAgeS = 2.5;
+    pane.showMapping(captured, {});
+    const QString text = pane.captureLabel()->text();
+    for (const QString &part : {u"12 changes pending"_s, u"3 not yet numbered"_s,
+                                u"applied up to #4711"_s, u"2.5 s old"_s, u"log 1,500 rows"_s})
+        QVERIFY2(text.contains(part), qPrintable(text + u" lacks "_s + part));
+
+    pane.clearMapping();
+    QVERIFY(!pane.captureLabel()->isVisible());
 }
 
 QTEST_MAIN(TestMappingDetail)
