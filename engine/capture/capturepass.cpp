@@ -76,14 +76,18 @@ CaptureResult CapturePass::run()
     m_ctx.source.exec(sql->registerConsumer(), {captureConsumerId(m_ctx), m_ctx.sourceTable()});
 
     CheckpointStore store(m_ctx.mirror);
-    std::optional<qint64> applied = store.captureSeq(m.name());
+    Sequencer sequencer(m_ctx.source, *sql);
+    m_logId = sequencer.logId();
+    std::optional<qint64> applied = store.captureSeq(m.name(), m_logId);
     if (!applied) {
+        // Never applied, or applied from a log that was removed since (a new log numbers from
+        // 1 again): both start over.
         m_ctx.report({u"capture: first backfill"_s, 0, -1});
         const BackfillResult b = BackfillPass(m_ctx).run();
         result.backfilled = true;
         result.backfillWritten = b.inserted + b.updated;
         Transaction tx(m_ctx.mirror);
-        store.saveCaptureSeq(m.name(), 0);
+        store.saveCaptureSeq(m.name(), 0, m_logId);
         tx.commit();
         applied = 0;
         log->info("mapping '{}': first capture pass backfilled {} rows; applying the whole log",
@@ -91,7 +95,7 @@ CaptureResult CapturePass::run()
     }
 
     // Number what has committed so far; what commits later is numbered by the next pass.
-    result.numbered = Sequencer(m_ctx.source, *sql).numberAll();
+    result.numbered = sequencer.numberAll();
 
     qint64 after = *applied;
     for (bool more = true; more;) {
@@ -168,7 +172,7 @@ qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
     Transaction tx(m_ctx.mirror);
     const WriteCounts counts = writer.upsertChanged(rows);
     const qint64 deleted = deleteKeys.isEmpty() ? 0 : writer.deleteKeys(deleteKeys);
-    store.saveCaptureSeq(m.name(), last);
+    store.saveCaptureSeq(m.name(), last, m_logId);
     tx.commit();
 
     result.changesRead += read;

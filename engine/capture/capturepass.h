@@ -50,6 +50,7 @@ private:
     qint64 applyBatch(qint64 after, CaptureResult &result, bool &more);
     qint64 purge(CaptureResult &result);
     MappingContext &m_ctx;
+    QString m_logId;
 };
 
 } // namespace tidemark

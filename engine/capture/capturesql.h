@@ -9,7 +9,10 @@
 //    row; `op` is 'I', 'U' or 'D' (a delete's row is its tombstone); `key_value` the key as a
 //    JSON array of texts; `seq` NULL until the sequencer numbers the row after it committed;
 //  - _tidemark_sequencer: one counter row, the last number handed out (never reset, so a
-//    purged log cannot make numbers repeat), locked by the sequencer's transaction;
+//    purged log cannot make numbers repeat), locked by the sequencer's transaction, and the
+//    log's identity (a random id made when the log is created): a mirror's capture checkpoint
+//    names the log it counts in, so a log removed and installed again, which numbers from 1
+//    again, is never read from an old checkpoint;
 //  - _tidemark_capture_consumers(consumer, tbl, applied_seq): how far each mapping that reads
 //    the log has applied it, for retention;
 //  - per captured table, triggers named after a hash of the table's name.

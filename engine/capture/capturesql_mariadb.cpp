@@ -35,9 +35,11 @@ public:
                       " KEY "_s + m_d->quote(logTable() + u"_seq_id"_s)
                     + u" (seq, id)) ENGINE=InnoDB"_s,
             u"CREATE TABLE IF NOT EXISTS "_s + m_d->quote(sequencerTable())
-                    + u" (id INT NOT NULL PRIMARY KEY, last_seq BIGINT NOT NULL) ENGINE=InnoDB"_s,
+                    + u" (id INT NOT NULL PRIMARY KEY, last_seq BIGINT NOT NULL,"
+                      " log_id VARCHAR(64) NOT NULL) ENGINE=InnoDB"_s,
             u"INSERT INTO "_s + m_d->quote(sequencerTable())
-                    + u" (id, last_seq) VALUES (1, 0) ON DUPLICATE KEY UPDATE id = id"_s,
+                    + u" (id, last_seq, log_id) VALUES (1, 0, UUID()) ON DUPLICATE KEY UPDATE"
+                      " id = id"_s,
             u"CREATE TABLE IF NOT EXISTS "_s + m_d->quote(consumersTable())
                     + u" (consumer VARCHAR(512)"_s + bin + u" NOT NULL PRIMARY KEY,"
                       " tbl VARCHAR(255)"_s + bin + u" NOT NULL,"

@@ -40,9 +40,10 @@ public:
             u"CREATE INDEX IF NOT EXISTS "_s + m_d->quote(logTable() + u"_tbl_seq"_s) + u" ON "_s
                     + log + u" (tbl, seq)"_s,
             u"CREATE TABLE IF NOT EXISTS "_s + m_d->quote(sequencerTable())
-                    + u" (id int PRIMARY KEY, last_seq bigint NOT NULL)"_s,
+                    + u" (id int PRIMARY KEY, last_seq bigint NOT NULL, log_id text NOT NULL)"_s,
             u"INSERT INTO "_s + m_d->quote(sequencerTable())
-                    + u" (id, last_seq) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"_s,
+                    + u" (id, last_seq, log_id) VALUES (1, 0, gen_random_uuid()::text)"
+                      " ON CONFLICT (id) DO NOTHING"_s,
             u"CREATE TABLE IF NOT EXISTS "_s + m_d->quote(consumersTable())
                     + u" (consumer text PRIMARY KEY, tbl text NOT NULL,"
                       " applied_seq bigint NOT NULL DEFAULT 0,"

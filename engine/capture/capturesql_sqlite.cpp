@@ -34,9 +34,10 @@ public:
             u"CREATE INDEX IF NOT EXISTS "_s + m_d->quote(logTable() + u"_tbl_seq"_s) + u" ON "_s
                     + m_d->quote(logTable()) + u" (tbl, seq)"_s,
             u"CREATE TABLE IF NOT EXISTS "_s + m_d->quote(sequencerTable())
-                    + u" (id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL)"_s,
+                    + u" (id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, log_id TEXT NOT NULL)"_s,
             u"INSERT INTO "_s + m_d->quote(sequencerTable())
-                    + u" (id, last_seq) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"_s,
+                    + u" (id, last_seq, log_id) VALUES (1, 0, lower(hex(randomblob(16))))"
+                      " ON CONFLICT (id) DO NOTHING"_s,
             u"CREATE TABLE IF NOT EXISTS "_s + m_d->quote(consumersTable())
                     + u" (consumer TEXT PRIMARY KEY, tbl TEXT NOT NULL,"
                       " applied_seq INTEGER NOT NULL DEFAULT 0, updated_at REAL)"_s,

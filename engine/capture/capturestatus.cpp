@@ -2,6 +2,7 @@
 
 #include "capture/capturepass.h"
 #include "capture/capturesql.h"
+#include "capture/sequencer.h"
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "sync/checkpointstore.h"
@@ -24,7 +25,8 @@ CaptureStatus measureCapture(MappingContext &ctx)
         return s;
     }
     s.installed = true;
-    s.appliedSeq = CheckpointStore(ctx.mirror).captureSeq(ctx.mapping.name());
+    s.appliedSeq = CheckpointStore(ctx.mirror).captureSeq(ctx.mapping.name(),
+                                                          Sequencer(ctx.source, *sql).logId());
 
     const Dialect &d = ctx.source.dialect();
     const QString log = d.quote(capture::logTable());

@@ -73,6 +73,14 @@ qint64 Sequencer::numberAll(int maxRows)
     }
 }
 
+QString Sequencer::logId()
+{
+    return m_source.scalar(u"SELECT log_id FROM "_s
+                           + m_source.dialect().quote(capture::sequencerTable())
+                           + u" WHERE id = 1"_s)
+            .toString();
+}
+
 qint64 Sequencer::lastNumber()
 {
     const Dialect &d = m_source.dialect();

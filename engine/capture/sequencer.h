@@ -33,6 +33,8 @@ public:
     qint64 numberAll(int maxRows = 10000);
     // The last number handed out, 0 before any.
     qint64 lastNumber();
+    // The log's identity (CaptureSql: the counter row's log_id).
+    QString logId();
 
     // Test hook: called inside the step's transaction after the rows were picked and locked,
     // before they are numbered, with their ids.

@@ -16,7 +16,7 @@ QString Dialect::createCaptureStateTable(const QString &table) const
     // Spelled so that SQLite, PostgreSQL and MariaDB all take it as it is.
     return u"CREATE TABLE IF NOT EXISTS "_s + quote(table)
             + u" (mapping VARCHAR(255) NOT NULL PRIMARY KEY, applied_seq BIGINT NOT NULL,"
-              " applied_at VARCHAR(40))"_s;
+              " log_id VARCHAR(64) NOT NULL, applied_at VARCHAR(40))"_s;
 }
 
 Dialect::~Dialect() = default;

@@ -140,7 +140,8 @@ public:
 
     // The state table that holds checkpoints, in the mirror database.
     virtual QString createStateTable(const QString &table) const = 0;
-    // Trigger capture's checkpoints (sync/checkpointstore.h): mapping, applied_seq, applied_at.
+    // Trigger capture's checkpoints (sync/checkpointstore.h): mapping, applied_seq, log_id,
+    // applied_at.
     virtual QString createCaptureStateTable(const QString &table) const;
 
     // Drift detection (drift/rowencoding.h; each dialect's part is in db/drifthash_*.cpp).

@@ -61,23 +61,33 @@ bool CheckpointStore::captureTableExists()
     return m_mirror.dialect().tableExists(m_mirror, captureTableName());
 }
 
-std::optional<qint64> CheckpointStore::captureSeq(const QString &mapping)
+std::optional<CheckpointStore::CapturePosition>
+CheckpointStore::capturePosition(const QString &mapping)
 {
-    const QVariant v = m_mirror.scalar(u"SELECT applied_seq FROM "_s
-                                               + m_mirror.dialect().quote(captureTableName())
-                                               + u" WHERE mapping = ?"_s,
-                                       {mapping});
-    if (v.isNull())
+    QSqlQuery q = m_mirror.exec(u"SELECT applied_seq, log_id FROM "_s
+                                        + m_mirror.dialect().quote(captureTableName())
+                                        + u" WHERE mapping = ?"_s,
+                                {mapping});
+    if (!q.next() || q.value(0).isNull())
         return std::nullopt;
-    return v.toLongLong();
+    return CapturePosition{q.value(0).toLongLong(), q.value(1).toString()};
 }
 
-void CheckpointStore::saveCaptureSeq(const QString &mapping, qint64 seq)
+std::optional<qint64> CheckpointStore::captureSeq(const QString &mapping, const QString &logId)
 {
-    m_mirror.exec(m_mirror.dialect().upsert(captureTableName(),
-                                            {u"mapping"_s, u"applied_seq"_s, u"applied_at"_s},
-                                            {u"mapping"_s}, 1),
-                  {mapping, seq, isoNow()});
+    const std::optional<CapturePosition> p = capturePosition(mapping);
+    if (!p || p->logId != logId)
+        return std::nullopt;
+    return p->seq;
+}
+
+void CheckpointStore::saveCaptureSeq(const QString &mapping, qint64 seq, const QString &logId)
+{
+    m_mirror.exec(m_mirror.dialect().upsert(
+                          captureTableName(),
+                          {u"mapping"_s, u"applied_seq"_s, u"log_id"_s, u"applied_at"_s},
+                          {u"mapping"_s}, 1),
+                  {mapping, seq, logId, isoNow()});
 }
 
 Checkpoint CheckpointStore::load(const QString &mapping)

@@ -27,10 +27,19 @@ public:
     // Trigger capture's checkpoint: the last change-log number applied to the mirror, kept in
     // a table of its own (`_tidemark_capture_state`, one whole row per mapping) and written in
     // the mirror transaction of the changes it covers. nullopt before the first capture pass.
+    // The number counts in the log named by `logId` (capture/capturesql.h): a checkpoint of
+    // another log (one removed and installed again) is no checkpoint at all.
     static QString captureTableName();
     bool captureTableExists();
-    std::optional<qint64> captureSeq(const QString &mapping);
-    void saveCaptureSeq(const QString &mapping, qint64 seq);
+    struct CapturePosition
+    {
+        qint64 seq = 0;
+        QString logId;
+    };
+    std::optional<CapturePosition> capturePosition(const QString &mapping);
+    // The applied number when it counts in `logId`, else nullopt.
+    std::optional<qint64> captureSeq(const QString &mapping, const QString &logId);
+    void saveCaptureSeq(const QString &mapping, qint64 seq, const QString &logId);
 
     Checkpoint load(const QString &mapping);
     // Caller holds the mirror transaction that also writes the batch.

@@ -2,6 +2,8 @@
 
 #include "capture/captureinstaller.h"
 #include "capture/capturepass.h"
+#include "capture/capturesql.h"
+#include "capture/sequencer.h"
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "log/logging.h"
@@ -88,11 +90,15 @@ void startCaptureAfterBackfill(MappingContext &ctx, const OperationOptions &opti
     if (!ctx.mapping.config.captured() || options.dryRun || options.hasKeyRange()
         || run.result != u"ok")
         return;
+    const std::unique_ptr<CaptureSql> sql = CaptureSql::create(ctx.source.config().driver);
     CheckpointStore store(ctx.mirror);
-    if (!store.captureTableExists() || store.captureSeq(ctx.mapping.name()))
+    if (!store.captureTableExists() || !sql->logExists(ctx.source))
+        return;
+    const QString logId = Sequencer(ctx.source, *sql).logId();
+    if (store.captureSeq(ctx.mapping.name(), logId))
         return;
     Transaction tx(ctx.mirror);
-    store.saveCaptureSeq(ctx.mapping.name(), 0);
+    store.saveCaptureSeq(ctx.mapping.name(), 0, logId);
     tx.commit();
 }
 

@@ -232,6 +232,8 @@ private slots:
     void failedBatchIsAppliedAgain();
     void changesDuringFirstBackfill_data() { sources(); }
     void changesDuringFirstBackfill();
+    void reinstalledLogStartsOver_data() { sources(); }
+    void reinstalledLogStartsOver();
     void validateNamesCaptureProblems();
 };
 
@@ -599,6 +601,36 @@ void TestCapture::changesDuringFirstBackfill()
         QVERIFY(again.ok());
         QCOMPARE(again.run.rowsWritten + again.run.rowsDeleted, qint64(0));
         removeCapture(f, s);
+    });
+}
+
+// Capture removed and installed again: the new log numbers from 1 again, below the mirror's
+// old checkpoint. The mirror's checkpoint names the log it counts in, so the next sync starts
+// over (backfill, then the new log) instead of skipping the new log's first changes.
+void TestCapture::reinstalledLogStartsOver()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 20);
+        CaptureCleanup cleanup{f, s};
+        QVERIFY(sync(f, s).ok());
+        const QString t = q(f, Side::Source, s.src);
+        const QString txt = q(f, Side::Source, u"txt"_s);
+        const QString id = q(f, Side::Source, u"id"_s);
+        for (int i = 0; i < 10; ++i)
+            exec(f, u"UPDATE "_s + t + u" SET "_s + txt + u" = ? WHERE "_s + id + u" < 10"_s,
+                 {u"round %1"_s.arg(i)});
+        QVERIFY(sync(f, s).ok());
+        QVERIFY(f.status(s.mapping).capture->appliedSeq.value_or(0) >= 100);
+
+        removeCapture(f, s);
+        QVERIFY(f.run(OperationKind::Prepare, s.mapping).ok());
+        exec(f, u"UPDATE "_s + t + u" SET "_s + txt + u" = 'after reinstall' WHERE "_s + id
+                        + u" = 15"_s);
+        exec(f, u"DELETE FROM "_s + t + u" WHERE "_s + id + u" = 16"_s);
+        const OperationResult r = sync(f, s);
+        QVERIFY2(r.ok(), qPrintable(PairFixture::describeResult(r)));
+        QCOMPARE(f.compare(s.mapping, u"after capture was installed again"_s), QString());
     });
 }
 
