@@ -67,9 +67,9 @@ QJsonObject connectionJson(const ConnectionConfig &c)
 }
 
 // A project file with `pair`'s connections and its one mapping, as an operator writes it.
-bool writeItemsProject(const QString &path, const ItemPair &pair)
+bool writeItemsProject(const QString &path, const ItemPair &pair, bool capture = false)
 {
-    const QJsonObject mapping{
+    QJsonObject mapping{
             {u"name"_s, pair.mapping},
             {u"source"_s, QJsonObject{{u"connection"_s, u"src"_s}, {u"table"_s, pair.sourceTable}}},
             {u"mirror"_s, QJsonObject{{u"connection"_s, u"mirror"_s}, {u"table"_s, pair.mirrorTable}}},
@@ -78,6 +78,8 @@ bool writeItemsProject(const QString &path, const ItemPair &pair)
             {u"interval_s"_s, 1},
             {u"batch_rows"_s, kBatchRows},
             {u"lookback"_s, 0}};
+    if (capture)
+        mapping[u"capture"_s] = u"triggers"_s;
     return clitest::writeJson(
             path, QJsonObject{{u"tidemark"_s, 1},
                               {u"connections"_s,
@@ -121,7 +123,7 @@ private:
         QStringList args;   // --project FILE
         ItemPair pair;
     };
-    void prepareProject(CliProject &p, const QString &table, int rows)
+    void prepareProject(CliProject &p, const QString &table, int rows, bool capture = false)
     {
         QVERIFY(p.tmp.isValid());
         p.home = p.tmp.filePath(u"home"_s);
@@ -132,7 +134,7 @@ private:
         p.pair.mirror = m_servers.connection(DriverKind::Postgres, u"mirror"_s);
         p.pair.sourceTable = p.pair.mirrorTable = table;
         createItemTable(p.pair.source, table, rows);
-        QVERIFY(writeItemsProject(projectPath, p.pair));
+        QVERIFY(writeItemsProject(projectPath, p.pair, capture));
         p.args = QStringList{u"--project"_s, projectPath};
         CLI_EXIT(clitest::runCli(QStringList{u"prepare"_s} + p.args, p.home), 0);
     }
@@ -224,6 +226,97 @@ private Q_SLOTS:
         }
         const TableDiff final = pair.compare();
         QVERIFY2(final.equal(), qPrintable(final.describe()));
+    }
+
+    // Issue 12: the same with trigger capture. Every row is updated and some deleted after the
+    // first pass; `sync --watch` is killed while it applies the log. The applied number and its
+    // rows commit together, so the second process applies only what was left, deletes
+    // included, and the mirror converges.
+    void sigkillMidCaptureThenResume()
+    {
+        constexpr int kCaptureRows = 40'000;
+        CliProject project;
+        prepareProject(project, u"items_cap"_s, kCaptureRows, true);
+        if (QTest::currentTestFailed())
+            return;
+        const ItemPair &pair = project.pair;
+        CLI_EXIT(clitest::runCli(QStringList{u"sync"_s} + project.args, project.home), 0);
+        QVERIFY2(pair.compare().equal(), qPrintable(pair.compare().describe()));
+
+        DbConnection source(pair.source, u"fault-capture-writer"_s);
+        DbConnection mirror(pair.mirror, u"fault-capture-mirror"_s);
+        try {
+            source.open();
+            mirror.open();
+            source.exec(u"UPDATE items_cap SET v = CONCAT(v, '+'), version = version + 1"_s);
+            source.exec(u"DELETE FROM items_cap WHERE id % 40 = 0"_s);
+        } catch (const DbError &e) {
+            QFAIL(qPrintable(e.message()));
+        }
+        auto applied = [&]() -> qint64 {
+            try {
+                return mirror.scalar(u"SELECT applied_seq FROM _tidemark_capture_state WHERE"
+                                     " mapping = ?"_s,
+                                     {pair.mapping})
+                        .toLongLong();
+            } catch (const DbError &) {
+                return -1;
+            }
+        };
+        const qint64 start = applied();
+        qint64 atKill = 0;
+        {
+            CliChild watch(QStringList{u"sync"_s, u"--watch"_s} + project.args, project.home);
+            QVERIFY2(watch.process().waitForStarted(10000),
+                     qPrintable(watch.process().errorString()));
+            const bool underWay = waitUntil(
+                    [&] {
+                        return applied() > start
+                                || watch.process().state() == QProcess::NotRunning;
+                    },
+                    120000, 20);
+            QVERIFY2(underWay && watch.process().state() == QProcess::Running,
+                     qPrintable(u"the capture pass did not get under way\n"_s + watch.output()));
+            QTest::qWait(100);   // into the middle of a batch
+            watch.process().kill();
+            QVERIFY(watch.process().waitForFinished(10000));
+            QCOMPARE(watch.process().exitStatus(), QProcess::CrashExit);
+        }
+        QTest::qWait(1000);   // PostgreSQL rolls the dead client's transaction back
+        atKill = applied();
+        qint64 pending = 0;
+        try {
+            pending = source.scalar(u"SELECT COUNT(*) FROM _tidemark_changes WHERE tbl = ?"
+                                    " AND (seq IS NULL OR seq > ?)"_s,
+                                    {u"items_cap"_s, atKill})
+                              .toLongLong();
+        } catch (const DbError &e) {
+            QFAIL(qPrintable(e.message()));
+        }
+        qInfo("killed at applied number %lld, %lld changes left", atKill, pending);
+        QVERIFY2(pending > 0, "the log was applied before the kill; the test needs more rows");
+        const qint64 writtenBefore = rowsWrittenByPostgres(pair.mirror, pair.mirrorTable);
+        {
+            CliChild watch(QStringList{u"sync"_s, u"--watch"_s} + project.args, project.home);
+            QVERIFY2(watch.process().waitForStarted(10000),
+                     qPrintable(watch.process().errorString()));
+            const TableDiff diff = waitConverged(pair, 120000);
+            QVERIFY2(diff.equal(), qPrintable(diff.describe() + u'\n' + watch.output()));
+            watch.process().terminate();
+            QVERIFY2(watch.process().waitForFinished(15000), qPrintable(watch.output()));
+        }
+        QTest::qWait(1500);
+        const qint64 writtenAfter = rowsWrittenByPostgres(pair.mirror, pair.mirrorTable);
+        if (writtenBefore >= 0 && writtenAfter >= 0)
+            QVERIFY2(writtenAfter - writtenBefore <= pending,
+                     qPrintable(u"the resumed sync wrote %1 rows for %2 changes left: it did not"
+                                " resume from the applied number"_s.arg(writtenAfter - writtenBefore)
+                                        .arg(pending)));
+        const TableDiff final = pair.compare();
+        QVERIFY2(final.equal(), qPrintable(final.describe()));
+        CLI_EXIT(clitest::runCli(QStringList{u"prepare"_s, u"--remove-capture"_s} + project.args,
+                                 project.home),
+                 0);
     }
 
     void statusShowsEachConnectionsState()
