@@ -162,7 +162,7 @@ void MappingDetail::showMapping(const MappingStatus &s, const QList<MetricsSampl
                                                        display::count(s.mirrorRows));
     summary << u"backlog %1"_s.arg(display::count(s.backlog));
     summary << u"lag %1"_s.arg(display::lag(s));
-    if (s.hasCursor)
+    if (s.hasCursor && !s.capture)
         summary << u"checkpoint %1"_s.arg(MappingsModel::checkpointText(s.checkpoint));
     m_summary->setText(summary.join(u" · "_s));
     m_summary->setToolTip(s.lastError);

@@ -278,7 +278,12 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case NullCursorColumn:
             // Without a cursor there is nothing to be NULL: every pass is a keyset pass.
             return s.hasCursor ? formatCount(s.nullCursorRows) : unknownText();
-        case CheckpointColumn: return s.hasCursor ? checkpointText(s.checkpoint) : unknownText();
+        case CheckpointColumn:
+            // A captured mapping resumes from the change log's number, not from the cursor.
+            if (s.capture)
+                return s.capture->appliedSeq ? u"log #%1"_s.arg(*s.capture->appliedSeq)
+                                             : unknownText();
+            return s.hasCursor ? checkpointText(s.checkpoint) : unknownText();
         case LagColumn: return display::lag(s);
         case LastSyncColumn: return formatTime(s.lastSyncAt);
         case RowsPerSecondColumn: return formatRate(s);
@@ -297,7 +302,8 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case BacklogColumn: return s.backlog;
         case OrphansColumn: return s.orphans.value_or(-1);
         case NullCursorColumn: return s.hasCursor ? s.nullCursorRows : qint64(-1);
-        case CheckpointColumn: return s.checkpoint.cursor;
+        case CheckpointColumn:
+            return s.capture ? QVariant(s.capture->appliedSeq.value_or(-1)) : s.checkpoint.cursor;
         case LagColumn: return s.lag.value_or(-1.0);
         case LastSyncColumn: return s.lastSyncAt;
         case RowsPerSecondColumn: return s.rowsPerSecond;
@@ -343,6 +349,9 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
             return text;
         }
         case CheckpointColumn:
+            if (s.capture)
+                return u"Changes are captured by triggers: each sync applies the change log after"
+                       u" this number, in commit order."_s;
             if (!s.hasCursor)
                 return u"No cursor column: there is no checkpoint; every sync is a full keyset "
                        u"pass."_s;

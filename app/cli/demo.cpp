@@ -154,6 +154,8 @@ bool createDemo(const QString &dir, int initialRows, QString *error)
             *error = u"cannot write '%1': %2"_s.arg(projectPath, f.errorString());
             return false;
         }
+        // "order lines" is captured by triggers (prepare installs them), so the demo shows both
+        // ways of finding changes side by side.
         // verify_interval_s: the engine's first scheduled drift check comes 10 s after start,
         // then one every 5 min (orders) and 15 min (order lines), so the Drift tab, its column
         // and the tray show scheduled checks while someone watches the demo. Tests that run
@@ -183,6 +185,7 @@ bool createDemo(const QString &dir, int initialRows, QString *error)
       "mirror": { "connection": "mirror", "table": "order lines" },
       "key": ["order_id", "line_no"],
       "cursor": { "column": "version" },
+      "capture": "triggers",
       "deletes": "sweep",
       "interval_s": 3,
       "batch_rows": 500,

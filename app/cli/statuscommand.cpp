@@ -162,6 +162,16 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
     for (const MappingStatus &s : statuses) {
         QString tail =
                 s.checkpoint.isNull() ? u"no checkpoint"_s : displayText(s.checkpoint.cursor);
+        if (s.capture) {
+            const CaptureStatus &c = *s.capture;
+            tail = !c.installed ? u"capture not installed"_s
+                    : c.appliedSeq ? u"log #%1 (%2 pending, %3 unnumbered, log %4 rows)"_s
+                                             .arg(*c.appliedSeq)
+                                             .arg(c.pending)
+                                             .arg(c.unnumbered)
+                                             .arg(c.logRows)
+                                   : u"log not applied yet"_s;
+        }
         if (s.lastRun)
             tail += u" / %1 %2 at %3"_s.arg(s.lastRun->kind, s.lastRun->result,
                                             s.lastRun->finishedAt.toString(Qt::ISODate));

@@ -82,6 +82,11 @@ void MappingStatus::apply(const StatusMeasurement &m)
     capture = m.capture;
     checkpoint = m.checkpoint;
     lag = cursorLag(m.sourceNewestCursor, checkpoint.cursor, &lagInSeconds);
+    if (capture && capture->installed) {
+        // A captured mapping trails by the age of its oldest change not applied yet.
+        lag = capture->oldestPendingAgeS.value_or(0.0);
+        lagInSeconds = true;
+    }
     if (!lastRun)
         lastRun = m.lastRun;
 }

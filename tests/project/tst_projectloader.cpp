@@ -496,6 +496,8 @@ void TestProjectLoader::badInput_data()
         u"mappings[0].cursor.column"_s, {u"'column'"_s, u"missing"_s});
     row("deletes unknown", spec({{u"mappings[0].deletes"_s, u"delete"_s}}),
         u"mappings[0].deletes"_s, {u"'delete'"_s, u"\"sweep\""_s, u"\"none\""_s});
+    row("capture unknown", spec({{u"mappings[0].capture"_s, u"trigger"_s}}),
+        u"mappings[0].capture"_s, {u"'trigger'"_s, u"\"triggers\""_s});
     row("deletes is a boolean", spec({{u"mappings[0].deletes"_s, true}}), u"mappings[0].deletes"_s,
         {u"a string"_s, u"a boolean"_s});
     row("interval zero", spec({{u"mappings[0].interval_s"_s, 0}}), u"mappings[0].interval_s"_s,
@@ -697,6 +699,11 @@ void TestProjectLoader::validVariants_data()
             << u"pg.keychain"_s << QVariant(true);
     QTest::newRow("deletes none") << spec({{u"mappings[0].deletes"_s, u"none"_s}}) << u"deletes"_s
                                   << QVariant(int(DeletePolicy::None));
+    QTest::newRow("capture by triggers")
+            << spec({{u"mappings[0].capture"_s, u"triggers"_s}}) << u"capture"_s
+            << QVariant(int(CaptureMode::Triggers));
+    QTest::newRow("capture none") << spec({{u"mappings[0].capture"_s, u"none"_s}})
+                                  << u"capture"_s << QVariant(int(CaptureMode::None));
     QTest::newRow("whole number written as 5.0")
             << specText("\"interval_s\": 5,", "\"interval_s\": 5.0,") << u"interval"_s
             << QVariant(5);
@@ -762,6 +769,8 @@ void TestProjectLoader::validVariants()
         actual = p.connection(u"pg"_s).passwordKeychain;
     else if (probe == u"deletes"_s)
         actual = int(m.deletes);
+    else if (probe == u"capture"_s)
+        actual = int(m.capture);
     else if (probe == u"interval"_s)
         actual = m.intervalS;
     else if (probe == u"batch"_s)
@@ -869,7 +878,7 @@ void TestProjectLoader::roundTrip_data()
                                                  u"\"lookback_s\": 30"_s,
                                                  u"\"deletes\": \"sweep\""_s}
                                   << QStringList{u"password\""_s, u"/p/data"_s,
-                                                 u"verify_interval_s"_s};
+                                                 u"verify_interval_s"_s, u"capture"_s};
     QTest::newRow("non-defaults")
             << spec({{u"connections.maria.driver"_s, u"mysql"_s},
                      {u"connections.maria.port"_s, kRemove},
@@ -889,12 +898,13 @@ void TestProjectLoader::roundTrip_data()
                      {u"mappings[0].lookback"_s, 9007199254740991.0},
                      {u"mappings[0].max_sweep_fraction"_s, 0.1},
                      {u"mappings[0].verify_interval_s"_s, 900},
+                     {u"mappings[0].capture"_s, u"triggers"_s},
                      {u"mappings[1]"_s,
                       secondMapping(u"zäh"_s, ref(u"pg"_s, u"a"_s), ref(u"src"_s, u"a"_s))}})
             << QStringList{u"\"driver\": \"mariadb\""_s, u"\"password_keychain\": true"_s,
                            u"\"database\": \"/elsewhere/source.db\""_s,
                            u"\"max_sweep_fraction\": 0.1"_s, u"\"lookback_s\": 9007199254740991"_s,
-                           u"\"verify_interval_s\": 900"_s}
+                           u"\"verify_interval_s\": 900"_s, u"\"capture\": \"triggers\""_s}
             << QStringList{u"3306"_s, u"\"key\""_s, u"\"columns\""_s, u"\"lookback\""_s};
     // A file really named ":memory:" must not be written back as the in-memory database.
     QTest::newRow("odd names") << QByteArray(R"({
