@@ -21,9 +21,14 @@
 # window. After every run with a consumer: one more `sync`, then source and mirror are
 # compared row for row through psql/mariadb and sqlite3 (a correctness check on the side).
 #
-# Prints one line per run and a summary: per mode the median transactions per second, and per
-# round the ratio of each capture mode to the run without capture in the same round; medians
-# and ranges of those ratios. --quick: 4-second runs, one round, small tables (a smoke check).
+# Each run also records the source server's CPU time per transaction (PostgreSQL: the
+# postmaster and its backends; MariaDB: mariadbd), which other work on a shared machine moves
+# far less than the transactions per second, and in consumer runs the watch's own CPU time.
+#
+# Prints one line per run and a summary: per mode the median transactions per second and
+# server CPU per transaction, and per round the ratio of each capture mode to the run without
+# capture in the same round (tps with/without; CPU per transaction without/with); medians and
+# ranges of those ratios. --quick: 4-second runs, one round, small tables (a smoke check).
 # Needs the servers TIDEMARK_PG_* / TIDEMARK_MARIA_* name (scripts/testservers.sh), pgbench,
 # sysbench, sqlite3. Exit codes: 0 done, 1 a Tidemark command failed or a mirror differs,
 # 2 setup failed, 77 no servers.
@@ -80,7 +85,8 @@ pg_run() {
     local log="$WORK/pgbench-$2.log"
     pgbench_cmd -c "$CLIENTS" -j 2 -T "$1" -b tpcb-like >"$log" 2>&1 ||
         soak_die "$SOAK_EXIT_SETUP" "pgbench failed: $(tail -n 5 "$log")"
-    sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log"
+    echo "$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log")" \
+        "$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log")"
 }
 
 # key, then the columns TPC-B changes, as text; both sides sorted by key.
@@ -114,7 +120,7 @@ maria_run() {
     local log="$WORK/sysbench-$2.log"
     sysbench_cmd --threads="$CLIENTS" --time="$1" --report-interval=0 run >"$log" 2>&1 ||
         soak_die "$SOAK_EXIT_SETUP" "sysbench run failed: $(tail -n 5 "$log")"
-    sed -n 's/^ *transactions: *[0-9]* *(\([0-9.]*\) per sec.)$/\1/p' "$log"
+    sed -n 's/^ *transactions: *\([0-9]*\) *(\([0-9.]*\) per sec.)$/\2 \1/p' "$log"
 }
 
 # MariaDB returns CHAR without its trailing spaces; the mirror holds what it returned.
@@ -124,6 +130,36 @@ maria_dump_source() {
 maria_dump_mirror() {
     sqlite3 -separator $'\t' "$WORK/mirror.db" "SELECT id, k, c, pad FROM sbtest1 ORDER BY id"
 }
+
+# ---------------------------------------------------------------------------------------------
+# The source server's CPU time (clock ticks), less sensitive than the transactions per second
+# to what else the shared machine runs. PostgreSQL: the postmaster's own time and that of the
+# children it has reaped (every connection's backend when it ends; cutime, cstime), plus its
+# live children's; MariaDB: mariadbd, one process, its threads included.
+
+# utime+stime (+cutime+cstime with $2 = all) of process $1; 0 when it is gone.
+proc_ticks() {
+    local stat
+    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
+    # After "pid (comm) " the fields count from state (field 3): utime is the 12th.
+    awk -v all="${2:-}" '{ t = $12 + $13; if (all == "all") t += $14 + $15; print t }' <<<"${stat##*) }"
+}
+
+pg_cpu_ticks() {
+    local pm child total
+    pm="$(head -n 1 "$TIDEMARK_PG_DATADIR/postmaster.pid")"
+    total="$(proc_ticks "$pm" all)"
+    for child in $(ps --ppid "$pm" -o pid=); do
+        total=$((total + $(proc_ticks "$child")))
+    done
+    echo "$total"
+}
+
+maria_cpu_ticks() {
+    proc_ticks "$(cat "$TIDEMARK_MARIA_PIDFILE")" all
+}
+
+TICKS_PER_S="$(getconf CLK_TCK)"
 
 # ---------------------------------------------------------------------------------------------
 # Modes: none (no capture objects in the source), triggers (installed, nothing consumes the
@@ -188,25 +224,34 @@ log_rows() {
 }
 
 run_mode() {
-    local src="$1" round="$2" mode="$3" tps passes="-" applied="-" logged failed
+    local src="$1" round="$2" mode="$3" tps transactions passes="-" applied="-" cli_cpu="-"
+    local logged failed ticks_before ticks_after cpu_ms
     enter_mode "$mode"
     sleep 2
     say "round $round, $src, $mode: ${SECONDS_PER_RUN} s, $CLIENTS clients (load $(bench_load))"
     if [[ "$mode" == consumer ]]; then
         soak_start_watch
-        # The watch's first pass (the sequencer, then a consumer pass with nothing to do).
+        # The watch's first pass (the sequencer, then a consumer pass with little to do).
         sleep 2
     fi
-    tps="$("${src}_run" "$SECONDS_PER_RUN" "r$round-$mode")"
+    ticks_before="$("${src}_cpu_ticks")"
+    # Into a file, not through a pipe: a generator that fails must end the run (soak_die).
+    "${src}_run" "$SECONDS_PER_RUN" "r$round-$mode" >"$WORK/run.rate"
+    ticks_after="$("${src}_cpu_ticks")"
+    read -r tps transactions <"$WORK/run.rate"
+    # The server's CPU per transaction, in milliseconds.
+    cpu_ms="$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_S" -v n="$transactions" \
+        'BEGIN { printf "%.3f", (n > 0) ? 1000 * t / hz / n : 0 }')"
     logged="$(log_rows "$src")"
     if [[ "$mode" == consumer ]]; then
+        cli_cpu="$(awk -v t="$(proc_ticks "$WATCH_PID")" -v hz="$TICKS_PER_S" 'BEGIN { printf "%.1f", t / hz }')"
         soak_stop_watch || { FAILED=1; say "  the watch failed"; }
         read -r passes applied _ _ failed < <(bench_changes_applied "$WORK/watch.log")
         ((failed == 0)) || { FAILED=1; say "  $failed failed passes in the watch"; }
         cp "$WORK/watch.log" "$WORK/watch-r$round.log"
     fi
-    say "  $tps transactions/s; change log rows at the end: $logged; watch: $passes passes, $applied changes applied"
-    echo "$src $round $mode $tps $logged $passes $applied" >>"$RESULTS"
+    say "  $tps transactions/s; server CPU $cpu_ms ms per transaction; change log rows at the end: $logged; watch: $passes passes, $applied changes applied, $cli_cpu s CPU"
+    echo "$src $round $mode $tps $cpu_ms $logged $passes $applied $cli_cpu" >>"$RESULTS"
     if [[ "$mode" == consumer ]]; then
         compare "$src" || FAILED=1
     fi
@@ -234,20 +279,27 @@ done
 # mode over the run without capture of the same round.
 
 echo
-echo "runs (source round mode tps log_rows_at_end watch_passes watch_changes_applied):"
+echo "runs (source round mode tps server_cpu_ms_per_tx log_rows_at_end watch_passes watch_changes_applied watch_cpu_s):"
 cat "$RESULTS"
 echo
 for src in $BENCH_SOURCES; do
     for mode in none triggers consumer; do
         read -r m lo hi n < <(awk -v s="$src" -v m="$mode" '$1 == s && $3 == m { print $4 }' "$RESULTS" | bench_stats 1)
-        echo "SUMMARY $src tps $mode median $m range $lo..$hi runs $n"
+        read -r cm clo chi _ < <(awk -v s="$src" -v m="$mode" '$1 == s && $3 == m { print $5 }' "$RESULTS" | bench_stats 3)
+        echo "SUMMARY $src $mode tps median $m range $lo..$hi; server CPU ms/tx median $cm range $clo..$chi; runs $n"
     done
+    # Per round: tps with / tps without (the target: at least 0.7), and the server's CPU per
+    # transaction without / with (the same ratio if the server's CPU were all that limited it).
     for mode in triggers consumer; do
         read -r m lo hi n < <(awk -v s="$src" -v m="$mode" '
             $1 == s && $3 == "none" { base[$2] = $4 }
             $1 == s && $3 == m { with[$2] = $4 }
             END { for (r in with) if (base[r] > 0) print with[r] / base[r] }' "$RESULTS" | bench_stats 3)
-        echo "SUMMARY $src ratio $mode/none median $m range $lo..$hi rounds $n"
+        read -r cm clo chi _ < <(awk -v s="$src" -v m="$mode" '
+            $1 == s && $3 == "none" { base[$2] = $5 }
+            $1 == s && $3 == m { with[$2] = $5 }
+            END { for (r in with) if (with[r] > 0) print base[r] / with[r] }' "$RESULTS" | bench_stats 3)
+        echo "SUMMARY $src $mode/none tps ratio median $m range $lo..$hi; CPU-per-tx ratio (none/$mode) median $cm range $clo..$chi; rounds $n"
     done
 done
 if ((FAILED)); then

@@ -6,7 +6,9 @@
 //
 // Runs against servers of its own (ServerInstance), never the shared ones ./test.sh starts.
 
+#include "db/connectionset.h"
 #include "faulttest.h"
+#include "sync/projectchecker.h"
 #include "serverinstance.h"
 #include "sourcewriter.h"
 
@@ -56,6 +58,29 @@ private:
                 },
                 timeoutMs, 500);
         return diff;
+    }
+
+    // `prepare` for every mapping, as `tidemark-cli prepare` runs it (capture's triggers
+    // included, which the engine never installs on its own).
+    static bool prepareProject(const Project &project)
+    {
+        ConnectionSet connections(project, u"fault-prepare"_s);
+        const ProjectCheck check = checkProject(project, connections, {}, false);
+        if (!check.ok()) {
+            for (const ProjectError &e : check.errors)
+                qWarning("%s", qPrintable(e.toString()));
+            return false;
+        }
+        for (const ResolvedMapping &m : check.mappings) {
+            MappingContext ctx{m, connections.get(m.config.source.connection),
+                               connections.get(m.config.mirror.connection, true), nullptr, {}};
+            const OperationResult r = runOperation(OperationKind::Prepare, ctx);
+            if (!r.ok()) {
+                qWarning("prepare: %s", qPrintable(r.run.error));
+                return false;
+            }
+        }
+        return true;
     }
 
     static bool isDown(const std::optional<ConnectionStatus> &c)
@@ -205,8 +230,16 @@ private Q_SLOTS:
         QTest::addColumn<DriverKind>("sourceKind");
         QTest::addColumn<DriverKind>("mirrorKind");
         QTest::addColumn<QString>("restarted");   // the connection whose server restarts
-        QTest::newRow("mirror postgres") << DriverKind::MariaDb << DriverKind::Postgres << u"mirror"_s;
-        QTest::newRow("source postgres") << DriverKind::Postgres << DriverKind::MariaDb << u"src"_s;
+        QTest::addColumn<bool>("capture");        // "capture": "triggers", and deletes
+        QTest::newRow("mirror postgres") << DriverKind::MariaDb << DriverKind::Postgres
+                                         << u"mirror"_s << false;
+        QTest::newRow("source postgres") << DriverKind::Postgres << DriverKind::MariaDb
+                                         << u"src"_s << false;
+        // Issue 12: deletes while the mirror is down reach it afterwards, with no sweep.
+        QTest::newRow("capture, mirror postgres")
+                << DriverKind::MariaDb << DriverKind::Postgres << u"mirror"_s << true;
+        QTest::newRow("capture, source postgres")
+                << DriverKind::Postgres << DriverKind::MariaDb << u"src"_s << true;
     }
 
     void serverRestartsDuringIncrementalRuns()
@@ -214,13 +247,22 @@ private Q_SLOTS:
         QFETCH(DriverKind, sourceKind);
         QFETCH(DriverKind, mirrorKind);
         QFETCH(QString, restarted);
+        QFETCH(bool, capture);
         const bool sourceRestarts = restarted == u"src"_s;
         ItemPair pair;
-        const QString name = sourceRestarts ? u"restart_src"_s : u"restart_mirror"_s;
-        const Project project = makeProject(sourceKind, mirrorKind, name, 3000, pair);
+        const QString name = (sourceRestarts ? u"restart_src"_s : u"restart_mirror"_s)
+                + (capture ? u"_cap"_s : QString());
+        Project project = makeProject(sourceKind, mirrorKind, name, 3000, pair);
+        if (capture) {
+            MappingConfig &m = project.mappings.first();
+            m.capture = CaptureMode::Triggers;
+            m.sweepIntervalS = 0;   // deletes must arrive through the log alone
+            QVERIFY2(prepareProject(project), "prepare failed");
+        }
         EmbeddedEngine engine(project, faultEngineOptions());
         engine.start();
-        SourceWriter writer(pair.source, pair.sourceTable, {300, 50, 50, 0, 31});
+        SourceWriter writer(pair.source, pair.sourceTable,
+                            {300, capture ? 40 : 50, 50, capture ? 10 : 0, 31});
         writer.start();
         QVERIFY2(waitUntil([&] { return pair.mirrorRows() >= 3000; }, 30000),
                  qPrintable(describeHistory(engine, pair.mapping)));
