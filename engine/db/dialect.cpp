@@ -2,6 +2,7 @@
 
 #include "db/dbconnection.h"
 #include "db/dberror.h"
+#include "db/dialect_clickhouse.h"
 #include "db/dialect_mariadb.h"
 #include "db/dialect_postgres.h"
 #include "db/dialect_sqlite.h"
@@ -233,6 +234,8 @@ std::unique_ptr<Dialect> Dialect::create(DriverKind kind)
         return std::make_unique<PostgresDialect>();
     case DriverKind::MariaDb:
         return std::make_unique<MariaDbDialect>();
+    case DriverKind::ClickHouse:
+        return std::make_unique<ClickHouseDialect>();
     }
     throw DbError(DbError::Kind::Permanent,
                   u"the %1 driver is not available in this build yet"_s.arg(driverKindName(kind)));
