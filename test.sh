@@ -83,7 +83,7 @@ if ((!servers_ok)); then
     cat >&2 <<'WARN'
 
 ################################################################################
-##  WARNING: the PostgreSQL and/or MariaDB test servers did NOT start.        ##
+##  WARNING: a PostgreSQL, MariaDB or ClickHouse test server did NOT start.  ##
 ##  Tests against them cannot run (they fail when TIDEMARK_REQUIRE_SERVERS=1). ##
 ##  See the messages above for the server and its log file.                   ##
 ################################################################################

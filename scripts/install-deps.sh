@@ -38,7 +38,7 @@ BUILD_PACKAGES=(
 # The generator soaks (bench/soak, label `soak`) drive the sources with pgbench and sysbench.
 # On Debian 12 pgbench is in postgresql-15, which `postgresql` pulls in (/usr/bin/pgbench is
 # only postgresql-client-common's wrapper); sysbench is a package of its own.
-TEST_PACKAGES=(postgresql mariadb-server xvfb xauth sysbench)
+TEST_PACKAGES=(postgresql mariadb-server clickhouse-server xvfb xauth sysbench)
 # bench/backfill/run.sh compares Tidemark with pgloader; psql and the mariadb client come with
 # the servers (--test), which the benchmark also needs.
 BENCH_PACKAGES=(pgloader)

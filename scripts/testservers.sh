@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL and MariaDB servers for the test suite.
+# Throwaway PostgreSQL, MariaDB and ClickHouse servers for the test suite.
 #
-#   scripts/testservers.sh start DIR     init + start both in DIR (created, or empty), write DIR/env.sh
-#   scripts/testservers.sh stop DIR      stop both and remove DIR
-#   scripts/testservers.sh status DIR    say which of the two is running
+#   scripts/testservers.sh start DIR     init + start all three in DIR (created, or empty), write DIR/env.sh
+#   scripts/testservers.sh stop DIR      stop them and remove DIR
+#   scripts/testservers.sh status DIR    say which of them is running
 #
 # For fault tests (a lost connection, a server that comes back), on a DIR that `start` made:
 #   scripts/testservers.sh pg-stop DIR [fast|immediate]     pg-start DIR
 #   scripts/testservers.sh maria-stop DIR [term|kill]       maria-start DIR
+#   scripts/testservers.sh ch-stop DIR [term|kill]          ch-start DIR
 # A restarted server keeps its data folder, port and password.
 #
-# Both servers listen on 127.0.0.1 only, on free ports that are never the default 5432/3306,
-# with their unix sockets inside DIR. They are plain processes started here: no system
-# service is touched, and a system PostgreSQL or MariaDB that happens to run is left alone.
+# The servers listen on 127.0.0.1 only, on free ports that are never the defaults
+# (5432/3306/8123/9000), with their sockets and data inside DIR. They are plain processes started
+# here: no system service is touched, and a system server that happens to run is left alone.
 # Each gets a user `tidemark` with a random password and a database `tidemark_test`.
 #
 # DIR/env.sh exports what the tests need (source it):
 #   TIDEMARK_PG_HOST PORT USER PASSWORD DATABASE BINDIR DATADIR   (as TIDEMARK_PG_*)
 #   TIDEMARK_MARIA_HOST PORT USER PASSWORD DATABASE DATADIR PIDFILE (as TIDEMARK_MARIA_*)
+#   TIDEMARK_CH_HOST PORT USER PASSWORD DATABASE PIDFILE LOG        (as TIDEMARK_CH_*; PORT is HTTP)
 #   TIDEMARK_TESTSERVERS (this script) and TIDEMARK_TESTSERVERS_DIR, for the fault commands.
-# If one server cannot start, env.sh still exports the other and `start` exits 1.
+# If one server cannot start, env.sh still exports the others and `start` exits 1.
 set -euo pipefail
 
 SCRIPT="$(readlink -f "${BASH_SOURCE[0]}")"
@@ -38,7 +40,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,23p' "$SCRIPT" | sed 's/^# \{0,1\}//'
+    sed -n '2,25p' "$SCRIPT" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -54,7 +56,7 @@ pick_port() {
         for _ in 1 2 3 4 5; do
             port="$(python3 -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null)" || port=""
-            if [[ "$port" =~ ^[0-9]+$ ]] && ((port != 5432 && port != 3306)); then
+            if [[ "$port" =~ ^[0-9]+$ ]] && ((port != 5432 && port != 3306 && port != 8123 && port != 9000)); then
                 echo "$port"
                 return 0
             fi
@@ -104,12 +106,16 @@ require_dir() {
 
 # PostgreSQL refuses to run as root, and MariaDB wants to be told explicitly; as root both run
 # as their Debian system users, otherwise as whoever runs this script.
+# ClickHouse runs as its Debian system user too (a server started by root would own its
+# data folder as root and serve with every privilege of root).
 if ((EUID == 0)); then
     PG_OS_USER=postgres
     MARIA_OS_USER=mysql
+    CH_OS_USER=clickhouse
 else
     PG_OS_USER="$(id -un)"
     MARIA_OS_USER="$(id -un)"
+    CH_OS_USER="$(id -un)"
 fi
 
 as_pg() {
@@ -364,35 +370,174 @@ maria_running() {
     alive "$(maria_pid)"
 }
 
-maria_stop() {
-    local mode="${1:-term}"
-    maria_paths
-    local pid
-    pid="$(maria_pid)"
+# Stops the server `name` running as `pid` (SIGTERM, or SIGKILL for mode `kill`; SIGKILL
+# after 30 s anyway) and removes `pidfile`: a killed server leaves its pid file, and the next
+# start must not mistake it for a running one.
+stop_by_pid() {
+    local name="$1" pid="$2" mode="$3" pidfile="$4"
     alive "$pid" || return 0
-    log "stopping MariaDB ($mode, pid $pid)"
+    log "stopping $name ($mode, pid $pid)"
     if [[ "$mode" == kill ]]; then
         kill -KILL "$pid" 2>/dev/null || true
     else
         kill -TERM "$pid" 2>/dev/null || true
     fi
     if ! wait_gone "$pid" 30; then
-        log "MariaDB did not stop in time; killing pid $pid"
+        log "$name did not stop in time; killing pid $pid"
         kill -KILL "$pid" 2>/dev/null || true
-        wait_gone "$pid" 10 || log "WARNING: MariaDB pid $pid is still there"
+        wait_gone "$pid" 10 || log "WARNING: $name pid $pid is still there"
     fi
-    # A killed server leaves its pid file; the next maria-start must not mistake it for a
-    # running one.
-    rm -f "$MARIA_PID"
+    rm -f "$pidfile"
+}
+
+maria_stop() {
+    maria_paths
+    stop_by_pid MariaDB "$(maria_pid)" "${1:-term}" "$MARIA_PID"
+}
+
+# ---------------------------------------------------------------------------------------------
+# ClickHouse (a mirror only; 18.16 from Debian 12). Talked to over HTTP, by the tests and here.
+
+ch_paths() {
+    CH_DIR="$DIR/ch"
+    CH_PID="$CH_DIR/run/clickhouse-server.pid"
+    CH_LOG="$CH_DIR/log/clickhouse-server.log"
+}
+
+ch_pid() {
+    ch_paths
+    if [[ -f "$CH_PID" ]]; then
+        cat "$CH_PID" 2>/dev/null || true
+    fi
+}
+
+# One statement over HTTP with bash's /dev/tcp (no curl needed); prints the answer's body and
+# succeeds on HTTP 200. Only for ASCII statements.
+ch_http() {
+    local port="$1" password="$2" statement="$3" status body
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+    printf 'POST /?user=%s&password=%s HTTP/1.0\r\nContent-Length: %d\r\n\r\n%s' \
+        "$TEST_USER" "$password" "${#statement}" "$statement" >&3
+    read -r _ status _ <&3 || status=""
+    body="$(cat <&3)"
+    exec 3<&-
+    printf '%s\n' "${body#*$'\r\n\r\n'}"
+    [[ "$status" == 200 ]]
+}
+
+ch_launch() {
+    ch_paths
+    local port password
+    port="$(cat "$CH_DIR/http_port")"
+    password="$(cat "$CH_DIR/password")"
+    log "starting ClickHouse on 127.0.0.1:$port (log: $CH_LOG)"
+    rm -f "$CH_PID"
+    # 18.16 writes its pid file only as a daemon, so the pid comes from here: setsid and
+    # setpriv both exec (a background job is no process group leader, so setsid need not
+    # fork), and $! is the server itself. setsid: a Ctrl-C in the test terminal must not reach
+    # it; `stop` ends it by that pid.
+    local run=(clickhouse-server --config-file="$CH_DIR/config.xml")
+    if ((EUID == 0)); then
+        run=(setpriv --reuid="$CH_OS_USER" --regid="$CH_OS_USER" --init-groups "${run[@]}")
+    fi
+    (
+        cd "$CH_DIR"
+        setsid "${run[@]}" </dev/null >>"$CH_DIR/server.out" 2>&1 &
+        echo $! >"$CH_PID"
+    )
+    local i
+    for ((i = 0; i < READY_TIMEOUT * 2; i++)); do
+        if ch_http "$port" "$password" "SELECT 1" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.5
+    done
+    log "ClickHouse did not answer within ${READY_TIMEOUT}s; last lines of $CH_LOG:"
+    tail -n 20 "$CH_LOG" "$CH_DIR/server.out" >&2 2>/dev/null || true
+    return 1
+}
+
+ch_start_new() {
+    ch_paths
+    command -v clickhouse-server >/dev/null ||
+        die "ClickHouse server not found (apt-get install clickhouse-server)"
+    local port tcp_port password
+    port="$(pick_port)"
+    tcp_port="$(pick_port)"
+    password="$(random_password)"
+    mkdir -p "$CH_DIR/data" "$CH_DIR/tmp" "$CH_DIR/user_files" "$CH_DIR/format_schemas" \
+        "$CH_DIR/log" "$CH_DIR/run"
+    echo "$port" >"$CH_DIR/http_port"
+    (umask 077 && echo "$password" >"$CH_DIR/password")
+    # Everything in the folder, loopback only, UTC; caches small (the defaults are sized for
+    # a dedicated machine). keep_alive_timeout above the tests' pauses between statements.
+    cat >"$CH_DIR/config.xml" <<XML
+<?xml version="1.0"?>
+<yandex>
+    <logger><level>warning</level><log>$CH_LOG</log><errorlog>$CH_DIR/log/clickhouse-server.err.log</errorlog><console>0</console></logger>
+    <listen_host>127.0.0.1</listen_host>
+    <http_port>$port</http_port>
+    <tcp_port>$tcp_port</tcp_port>
+    <path>$CH_DIR/data/</path>
+    <tmp_path>$CH_DIR/tmp/</tmp_path>
+    <user_files_path>$CH_DIR/user_files/</user_files_path>
+    <format_schema_path>$CH_DIR/format_schemas/</format_schema_path>
+    <users_config>$CH_DIR/users.xml</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <timezone>UTC</timezone>
+    <keep_alive_timeout>30</keep_alive_timeout>
+    <mark_cache_size>67108864</mark_cache_size>
+    <uncompressed_cache_size>67108864</uncompressed_cache_size>
+</yandex>
+XML
+    cat >"$CH_DIR/users.xml" <<XML
+<?xml version="1.0"?>
+<yandex>
+    <profiles><default></default></profiles>
+    <users>
+        <$TEST_USER>
+            <password>$password</password>
+            <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+            <profile>default</profile>
+            <quota>default</quota>
+        </$TEST_USER>
+    </users>
+    <quotas><default></default></quotas>
+</yandex>
+XML
+    chmod 600 "$CH_DIR/users.xml"
+    if ((EUID == 0)); then
+        chown -R "$CH_OS_USER:" "$CH_DIR"
+    fi
+
+    ch_launch || return 1
+
+    if ! ch_http "$port" "$password" "CREATE DATABASE IF NOT EXISTS $TEST_DATABASE" \
+        >>"$CH_DIR/setup.log" 2>&1; then
+        log "could not create the database on ClickHouse; see $CH_DIR/setup.log"
+        return 1
+    fi
+    log "ClickHouse ready: $TEST_USER@127.0.0.1:$port/$TEST_DATABASE (HTTP)"
+}
+
+ch_running() {
+    alive "$(ch_pid)"
+}
+
+ch_stop() {
+    ch_paths
+    stop_by_pid ClickHouse "$(ch_pid)" "${1:-term}" "$CH_PID"
 }
 
 # ---------------------------------------------------------------------------------------------
 # env.sh
 
 write_env() {
-    local pg_ok="$1" maria_ok="$2" env="$DIR/env.sh"
+    local pg_ok="$1" maria_ok="$2" ch_ok="$3" env="$DIR/env.sh"
     pg_paths
     maria_paths
+    ch_paths
     {
         echo "# Written by scripts/testservers.sh start; source it. Removed by 'testservers.sh stop'."
         printf 'export %s=%q\n' TIDEMARK_TESTSERVERS "$SCRIPT"
@@ -422,6 +567,16 @@ write_env() {
                 TIDEMARK_MARIA_SOCKET "$MARIA_SOCK" \
                 TIDEMARK_MARIA_LOG "$MARIA_LOG"
         fi
+        if ((ch_ok)); then
+            printf 'export %s=%q\n' \
+                TIDEMARK_CH_HOST 127.0.0.1 \
+                TIDEMARK_CH_PORT "$(cat "$CH_DIR/http_port")" \
+                TIDEMARK_CH_USER "$TEST_USER" \
+                TIDEMARK_CH_PASSWORD "$(cat "$CH_DIR/password")" \
+                TIDEMARK_CH_DATABASE "$TEST_DATABASE" \
+                TIDEMARK_CH_PIDFILE "$CH_PID" \
+                TIDEMARK_CH_LOG "$CH_LOG"
+        fi
     } >"$env"
     chmod 600 "$env"
 }
@@ -437,13 +592,13 @@ cmd_start() {
         die "$DIR is not empty; give 'start' a new or empty folder (mktemp -d)"
     fi
     touch "$DIR/$MARKER"
-    # mktemp -d makes the folder 0700; the postgres and mysql users must get through it to
-    # their own subfolders.
+    # mktemp -d makes the folder 0700; the postgres, mysql and clickhouse users must get
+    # through it to their own subfolders.
     chmod 755 "$DIR"
 
     # Each server starts in a subshell with errexit on (bash ignores `set -e` inside an `if`
     # condition), so any failed step fails that server and the other one still starts.
-    local pg_ok=0 maria_ok=0 rc
+    local pg_ok=0 maria_ok=0 ch_ok=0 rc
     set +e
     (set -e; pg_start_new)
     rc=$?
@@ -454,9 +609,14 @@ cmd_start() {
     rc=$?
     set -e
     if ((rc == 0)); then maria_ok=1; else log "MariaDB FAILED to start (see $DIR/maria)"; fi
-    write_env "$pg_ok" "$maria_ok"
+    set +e
+    (set -e; ch_start_new)
+    rc=$?
+    set -e
+    if ((rc == 0)); then ch_ok=1; else log "ClickHouse FAILED to start (see $DIR/ch)"; fi
+    write_env "$pg_ok" "$maria_ok" "$ch_ok"
     log "environment written to $DIR/env.sh"
-    ((pg_ok && maria_ok))
+    ((pg_ok && maria_ok && ch_ok))
 }
 
 cmd_stop() {
@@ -468,9 +628,11 @@ cmd_stop() {
     DIR="$(cd "$DIR" && pwd -P)"
     pg_stop fast
     maria_stop term
+    ch_stop term
     local left=0
     if pg_running; then left=1; fi
     if maria_running; then left=1; fi
+    if ch_running; then left=1; fi
     if ((left)); then
         die "a server in $DIR is still running; not removing it"
     fi
@@ -483,6 +645,7 @@ cmd_status() {
     local rc=0
     if pg_running; then echo "postgres: running"; else echo "postgres: stopped"; rc=1; fi
     if maria_running; then echo "mariadb: running"; else echo "mariadb: stopped"; rc=1; fi
+    if ch_running; then echo "clickhouse: running"; else echo "clickhouse: stopped"; rc=1; fi
     return "$rc"
 }
 
@@ -507,6 +670,14 @@ case "$COMMAND" in
     maria-start)
         require_dir
         maria_running || maria_launch
+        ;;
+    ch-stop)
+        require_dir
+        ch_stop "${3:-term}"
+        ;;
+    ch-start)
+        require_dir
+        ch_running || ch_launch
         ;;
     *) usage ;;
 esac

@@ -145,12 +145,23 @@ proc_ticks() {
     awk -v all="${2:-}" '{ t = $12 + $13; if (all == "all") t += $14 + $15; print t }' <<<"${stat##*) }"
 }
 
+# A backend that the postmaster reaps between the reading of its own time and that of its
+# live children would count in neither (right after a run, when the generator's backends end):
+# read the children, then the postmaster, and again if the set of children changed meanwhile.
+# An ended child that is not reaped yet is still listed, with its times.
 pg_cpu_ticks() {
-    local pm child total
+    local pm before after child total attempt
     pm="$(head -n 1 "$TIDEMARK_PG_DATADIR/postmaster.pid")"
-    total="$(proc_ticks "$pm" all)"
-    for child in $(ps --ppid "$pm" -o pid=); do
-        total=$((total + $(proc_ticks "$child")))
+    for ((attempt = 0; attempt < 20; attempt++)); do
+        before="$(ps --ppid "$pm" -o pid= | sort)"
+        total=0
+        for child in $before; do
+            total=$((total + $(proc_ticks "$child")))
+        done
+        total=$((total + $(proc_ticks "$pm" all)))
+        after="$(ps --ppid "$pm" -o pid= | sort)"
+        [[ "$before" != "$after" ]] || break
+        sleep 0.05
     done
     echo "$total"
 }
@@ -237,6 +248,8 @@ run_mode() {
     ticks_before="$("${src}_cpu_ticks")"
     # Into a file, not through a pipe: a generator that fails must end the run (soak_die).
     "${src}_run" "$SECONDS_PER_RUN" "r$round-$mode" >"$WORK/run.rate"
+    # The generator's connections end as it exits; their server processes end with them.
+    sleep 0.5
     ticks_after="$("${src}_cpu_ticks")"
     read -r tps transactions <"$WORK/run.rate"
     # The server's CPU per transaction, in milliseconds.

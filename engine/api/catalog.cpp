@@ -35,6 +35,8 @@ QString tablesQuery(DriverKind kind)
     case DriverKind::MariaDb:
         return u"SELECT table_name FROM information_schema.tables"
                " WHERE table_schema = DATABASE()"_s;
+    case DriverKind::ClickHouse:
+        return u"SELECT name FROM system.tables WHERE database = currentDatabase()"_s;
     }
     return {};
 }

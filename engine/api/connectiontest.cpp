@@ -107,6 +107,10 @@ ConnectionTestResult testConnection(const ConnectionConfig &config)
             break;
         case DriverKind::Postgres: readPostgres(conn, r); break;
         case DriverKind::MariaDb: readMariaDb(conn, r); break;
+        case DriverKind::ClickHouse:
+            r.serverVersion = u"ClickHouse "_s + conn.scalar(u"SELECT version()"_s).toString();
+            r.tls = TlsState::Unencrypted;   // plain HTTP: the driver speaks no HTTPS
+            break;
         }
         r.ok = true;
     } catch (const DbError &e) {

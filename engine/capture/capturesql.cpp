@@ -80,6 +80,7 @@ std::unique_ptr<CaptureSql> CaptureSql::create(DriverKind kind)
     case DriverKind::Sqlite: return capture::makeSqliteCaptureSql();
     case DriverKind::Postgres: return capture::makePostgresCaptureSql();
     case DriverKind::MariaDb: return capture::makeMariaDbCaptureSql();
+    case DriverKind::ClickHouse: break;   // a mirror only: the loader refuses it as a source
     }
     return nullptr;
 }

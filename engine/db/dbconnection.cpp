@@ -50,6 +50,9 @@ bool isConfigurationFailure(const QString &text)
             u"(code 1045)"_s,                   u"(code 1044)"_s,
             u"(code 1049)"_s,                   u"(code 28P01)"_s,
             u"(code 28000)"_s,                  u"(code 3D000)"_s,
+            // ClickHouse: unknown user, wrong password, password required, unknown database.
+            u"(code 192)"_s,                    u"(code 193)"_s,
+            u"(code 194)"_s,                    u"(code 81)"_s,
     };
     for (const QString &m : markers)
         if (text.contains(m))
@@ -122,8 +125,7 @@ void DbConnection::open()
         // own connect (with its longer timeout) is tried.
         runHook(u"PROBE"_s);
         QTcpSocket probe;
-        const int port = m_config.port > 0 ? m_config.port
-                                           : (m_config.driver == DriverKind::Postgres ? 5432 : 3306);
+        const int port = m_config.port > 0 ? m_config.port : defaultPort(m_config.driver);
         probe.connectToHost(m_config.host, quint16(port));
         if (!probe.waitForConnected(std::min(kProbeTimeoutMs, m_config.connectTimeoutS * 1000)))
             throw DbError(DbError::Kind::Transient,
@@ -161,6 +163,11 @@ void DbConnection::open()
                     + u"connect_timeout=%1"_s.arg(m_config.connectTimeoutS);
         if (m_config.driver == DriverKind::MariaDb)
             options = MariaDbDialect::connectOptions(m_config);   // timeouts, no auto-reconnect
+        // Its HTTP requests time out by themselves (there is no socket for the watchdog).
+        if (m_config.driver == DriverKind::ClickHouse)
+            options = u"TIDEMARK_STATEMENT_TIMEOUT_S=%1;TIDEMARK_CONNECT_TIMEOUT_S=%2"_s
+                              .arg(m_config.statementTimeoutS)
+                              .arg(m_config.connectTimeoutS);
     }
     m_db.setConnectOptions(options);
     runHook(u"CONNECT"_s);

@@ -2,10 +2,16 @@
 
 #include "db/dbconnection.h"
 #include "db/dberror.h"
+#include "db/dialect_clickhouse.h"
 #include "db/dialect_mariadb.h"
 #include "db/dialect_postgres.h"
 #include "db/dialect_sqlite.h"
+#include "db/tablecodec.h"
 #include "db/valuecodec.h"
+
+#include <QSqlQuery>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -93,17 +99,24 @@ QString Dialect::valuesRow(qsizetype columnCount, const QStringList &placeholder
     return row;
 }
 
-QString Dialect::insertOnConflict(const QString &table, const QStringList &columns,
-                                  const QStringList &keyColumns, int rowCount,
-                                  const QStringList &placeholders) const
+QString Dialect::insertValues(const QString &table, const QStringList &columns, int rowCount,
+                              const QStringList &placeholders) const
 {
     const QString row = valuesRow(columns.size(), placeholders);
     QStringList rows;
     rows.reserve(rowCount);
     for (int i = 0; i < rowCount; ++i)
         rows << row;
-    QString sql = u"INSERT INTO "_s + quote(table) + u" ("_s + columnList(columns) + u") VALUES "_s
-            + rows.join(u", "_s) + u" ON CONFLICT ("_s + columnList(keyColumns) + u") DO "_s;
+    return u"INSERT INTO "_s + quote(table) + u" ("_s + columnList(columns) + u") VALUES "_s
+            + rows.join(u", "_s);
+}
+
+QString Dialect::insertOnConflict(const QString &table, const QStringList &columns,
+                                  const QStringList &keyColumns, int rowCount,
+                                  const QStringList &placeholders) const
+{
+    QString sql = insertValues(table, columns, rowCount, placeholders) + u" ON CONFLICT ("_s
+            + columnList(keyColumns) + u") DO "_s;
     QStringList sets;
     for (const QString &c : columns)
         if (!keyColumns.contains(c))
@@ -188,6 +201,38 @@ QString Dialect::lossReason(const ColumnInfo &source, const ColumnInfo &mirror) 
     return {};
 }
 
+qint64 Dialect::deleteKeys(DbConnection &conn, const QString &table, const TableSchema &schema,
+                           const QStringList &keyColumns, const QList<QVariantList> &keys) const
+{
+    const TableCodec codec(*this, schema, keyColumns);
+    const int perChunk = std::max(1, std::min(500, maxBindValues() / int(keyColumns.size())));
+    qint64 deleted = 0;
+    for (qsizetype start = 0; start < keys.size(); start += perChunk) {
+        const qsizetype n = std::min<qsizetype>(perChunk, keys.size() - start);
+        QVariantList binds;
+        for (qsizetype i = start; i < start + n; ++i)
+            binds << codec.toDriver(keyColumns, keys.at(i));
+        QSqlQuery q = conn.exec(u"DELETE FROM "_s + quote(table) + u" WHERE "_s
+                                        + keyIn(keyColumns, int(n)),
+                                binds);
+        deleted += std::max(0, q.numRowsAffected());
+    }
+    return deleted;
+}
+
+void Dialect::writeState(DbConnection &conn, const QString &table, const QStringList &columns,
+                         const QVariantList &values) const
+{
+    conn.exec(upsert(table, columns, {columns.first()}, 1), values);
+}
+
+QString Dialect::selectState(const QString &table, const QString &keyColumn,
+                             const QStringList &columns) const
+{
+    return u"SELECT "_s + columnList(columns) + u" FROM "_s + quote(table) + u" WHERE "_s
+            + quote(keyColumn) + u" = ?"_s;
+}
+
 std::unique_ptr<Dialect> Dialect::create(DriverKind kind)
 {
     switch (kind) {
@@ -197,6 +242,8 @@ std::unique_ptr<Dialect> Dialect::create(DriverKind kind)
         return std::make_unique<PostgresDialect>();
     case DriverKind::MariaDb:
         return std::make_unique<MariaDbDialect>();
+    case DriverKind::ClickHouse:
+        return std::make_unique<ClickHouseDialect>();
     }
     throw DbError(DbError::Kind::Permanent,
                   u"the %1 driver is not available in this build yet"_s.arg(driverKindName(kind)));

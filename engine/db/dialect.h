@@ -177,11 +177,35 @@ public:
     // The table that keeps each drift check's counts and segment checksums, in the mirror.
     virtual QString createDriftTable(const QString &table) const = 0;
 
+    // The table as a FROM item that yields only its live rows, aliased to its own name. Where
+    // a table keeps old versions and tombstones beside its rows (a ClickHouse mirror, a
+    // ReplacingMergeTree), every read of a mirror table goes through this; elsewhere it is
+    // quote(table).
+    virtual QString readSource(const QString &table) const { return quote(table); }
+    // Deletes the rows of `table` whose key is one of `keys` (canonical values in `keyColumns`
+    // order; `schema` describes the table, or is empty to bind the values as they are) and
+    // returns how many went. The base implementation sends DELETE ... WHERE key IN (...) in
+    // chunks; ClickHouse writes tombstones.
+    virtual qint64 deleteKeys(DbConnection &conn, const QString &table, const TableSchema &schema,
+                              const QStringList &keyColumns, const QList<QVariantList> &keys) const;
+    // The state table (sync/checkpointstore.h) by partial rows. writeState() sets `columns`
+    // (the first one the key, e.g. "mapping") to `values` for one key and leaves the other
+    // columns as they are; selectState() is a SELECT of `columns` for the key bound to its one
+    // `?` (at most one row). The base implementations are an upsert and a plain SELECT;
+    // ClickHouse keeps one row per (key, column) instead, since it cannot update a row in place.
+    virtual void writeState(DbConnection &conn, const QString &table, const QStringList &columns,
+                            const QVariantList &values) const;
+    virtual QString selectState(const QString &table, const QString &keyColumn,
+                                const QStringList &columns) const;
+
     static std::unique_ptr<Dialect> create(DriverKind kind);
 
 protected:
     // "(?, ?, ?)" or with the given placeholders.
     static QString valuesRow(qsizetype columnCount, const QStringList &placeholders);
+    // INSERT INTO table (columns) VALUES (...), ... for `rowCount` rows.
+    QString insertValues(const QString &table, const QStringList &columns, int rowCount,
+                         const QStringList &placeholders) const;
     // INSERT ... VALUES (...), ... ON CONFLICT (key) DO UPDATE SET c = excluded.c, the form
     // SQLite and PostgreSQL share (DO NOTHING when every column is a key column).
     QString insertOnConflict(const QString &table, const QStringList &columns,

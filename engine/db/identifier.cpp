@@ -6,7 +6,7 @@ using namespace Qt::StringLiterals;
 
 namespace tidemark {
 
-QString quoteIdentifierWith(const QString &name, QChar quote)
+void checkIdentifier(const QString &name)
 {
     if (name.isEmpty())
         throw DbError(DbError::Kind::Permanent, u"an empty table or column name cannot be used"_s);
@@ -14,6 +14,11 @@ QString quoteIdentifierWith(const QString &name, QChar quote)
         throw DbError(DbError::Kind::Permanent,
                       u"the name '%1' contains a NUL character, which no database can quote"_s
                               .arg(QString(name).replace(QChar(u'\0'), u"\\0"_s)));
+}
+
+QString quoteIdentifierWith(const QString &name, QChar quote)
+{
+    checkIdentifier(name);
     QString quoted;
     quoted.reserve(name.size() + 2);
     quoted += quote;

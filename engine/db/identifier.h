@@ -10,5 +10,7 @@ namespace tidemark {
 // Wraps `name` in `quote` and doubles every `quote` inside it. Throws DbError(Permanent)
 // for an empty name or one containing NUL, which no dialect can carry safely.
 QString quoteIdentifierWith(const QString &name, QChar quote);
+// The check quoteIdentifierWith() makes, for dialects that escape another way.
+void checkIdentifier(const QString &name);
 
 } // namespace tidemark

@@ -80,18 +80,15 @@ void DriftResults::record(const DiffRun &run)
                                        : QVariant(keyJson(run.keyTo)),
                    compact(QJsonDocument(segments))});
     // Keep the newest kKeep: ISO timestamps order as text.
-    QSqlQuery q = m_mirror.exec(u"SELECT checked_at FROM "_s + d.quote(tableName())
+    QSqlQuery q = m_mirror.exec(u"SELECT checked_at FROM "_s + d.readSource(tableName())
                                         + u" WHERE mapping = ? ORDER BY checked_at DESC"_s,
                                 {run.mapping});
-    QVariantList old;
+    QList<QVariantList> old;
     for (int n = 0; q.next(); ++n)
         if (n >= kKeep)
-            old << q.value(0).toString();
+            old << QVariantList{run.mapping, q.value(0).toString()};
     q.finish();
-    for (const QVariant &at : std::as_const(old))
-        m_mirror.exec(u"DELETE FROM "_s + d.quote(tableName())
-                              + u" WHERE mapping = ? AND checked_at = ?"_s,
-                      {run.mapping, at});
+    d.deleteKeys(m_mirror, tableName(), {}, {u"mapping"_s, u"checked_at"_s}, old);
     tx.commit();
 }
 
@@ -104,7 +101,7 @@ QList<DriftSummary> DriftResults::history(const QString &mapping, int count)
     QSqlQuery q = m_mirror.exec(
             u"SELECT checked_at, source_rows, mirror_rows, missing, extra, changed, drift_rows,"
             " duration_ms, key_from, key_to, segments FROM "_s
-                    + d.quote(tableName()) + u" WHERE mapping = ? ORDER BY checked_at DESC"_s
+                    + d.readSource(tableName()) + u" WHERE mapping = ? ORDER BY checked_at DESC"_s
                     + d.limit(count),
             {mapping});
     while (q.next()) {

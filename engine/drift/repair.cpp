@@ -70,7 +70,7 @@ RepairResult repair(MappingContext &ctx, DiffRun &diff, const RepairOptions &opt
                 ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + ctx.source.dialect().quote(ctx.sourceTable()))
                         .toLongLong();
         const qint64 mirrorRows =
-                ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + md.quote(ctx.mirrorTable())).toLongLong();
+                ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + md.readSource(ctx.mirrorTable())).toLongLong();
         if (sourceRows == 0) {
             result.refused = true;
             result.refusal = u"the source table '%1' is empty and the repair would delete %2 mirror "
@@ -128,7 +128,7 @@ RepairResult repair(MappingContext &ctx, DiffRun &diff, const RepairOptions &opt
                 QVariantList binds;
                 for (const QVariantList &k : keys)
                     binds << keyCodec.toDriver(k);
-                ctx.mirror.exec(u"SELECT 1 FROM "_s + md.quote(ctx.mirrorTable()) + u" WHERE "_s
+                ctx.mirror.exec(u"SELECT 1 FROM "_s + md.readSource(ctx.mirrorTable()) + u" WHERE "_s
                                         + md.keyIn(m.key, int(keys.size())) + lock,
                                 binds);
             }

@@ -164,7 +164,7 @@ QString keyRangeFilter(DbConnection &conn, const TableSchema &schema, const QStr
 qint64 TableSide::count(const KeyRange &range)
 {
     QVariantList binds;
-    const QString sql = u"SELECT COUNT(*) FROM "_s + m_dialect.quote(m_table) + where(range, {}, binds);
+    const QString sql = u"SELECT COUNT(*) FROM "_s + m_dialect.readSource(m_table) + where(range, {}, binds);
     return m_conn.scalar(sql, binds).toLongLong();
 }
 
@@ -173,7 +173,7 @@ SegmentChecksum TableSide::checksum(const KeyRange &range)
     SegmentChecksum result;
     QVariantList binds;
     const QString filter = where(range, {}, binds);
-    const QString table = m_dialect.quote(m_table);
+    const QString table = m_dialect.readSource(m_table);
     if (m_hashExpr.isEmpty()) {
         result.rows = m_conn.scalar(u"SELECT COUNT(*) FROM "_s + table + filter, binds).toLongLong();
     } else {
@@ -204,7 +204,7 @@ QList<KeyHash> TableSide::hashes(const KeyRange &range, const QVariantList &afte
     QVariantList binds;
     const QString sql = u"SELECT "_s + m_keyAndClientCodec->selectList()
             + (m_hashExpr.isEmpty() ? QString() : u", "_s + m_hashExpr) + u" FROM "_s
-            + m_dialect.quote(m_table) + where(range, after, binds) + m_orderBy
+            + m_dialect.readSource(m_table) + where(range, after, binds) + m_orderBy
             + m_dialect.limit(limit);
     QSqlQuery q = m_conn.exec(sql, binds, false);
     const int keys = int(m_keyIndexes.size());
@@ -231,7 +231,7 @@ std::optional<QVariantList> TableSide::keyAt(const KeyRange &range, qint64 offse
     const TableCodec keyCodec(m_dialect, m_schema, m_key);
     QVariantList binds;
     const QString sql = u"SELECT "_s + keyCodec.selectList() + u" FROM "_s
-            + m_dialect.quote(m_table) + where(range, {}, binds) + m_orderBy + m_dialect.limit(1)
+            + m_dialect.readSource(m_table) + where(range, {}, binds) + m_orderBy + m_dialect.limit(1)
             + u" OFFSET "_s + QString::number(offset);
     QSqlQuery q = m_conn.exec(sql, binds);
     if (q.next())
@@ -245,7 +245,7 @@ QList<QVariantList> TableSide::rows(const KeyRange &range, const QVariantList &a
 {
     QVariantList binds;
     const QString sql = u"SELECT "_s + m_codec.selectList() + u" FROM "_s
-            + m_dialect.quote(m_table) + where(range, after, binds) + m_orderBy
+            + m_dialect.readSource(m_table) + where(range, after, binds) + m_orderBy
             + m_dialect.limit(limit);
     QSqlQuery q = m_conn.exec(sql, binds, false);
     QList<QVariantList> out;

@@ -16,6 +16,8 @@ std::optional<DriverKind> driverKindFromName(const QString &name)
         return DriverKind::Postgres;
     if (name == u"mariadb"_s || name == u"mysql"_s)
         return DriverKind::MariaDb;
+    if (name == u"clickhouse"_s)
+        return DriverKind::ClickHouse;
     return std::nullopt;
 }
 
@@ -25,9 +27,21 @@ QString driverKindName(DriverKind kind)
     case DriverKind::Sqlite: return u"sqlite"_s;
     case DriverKind::Postgres: return u"postgres"_s;
     case DriverKind::MariaDb: return u"mariadb"_s;
+    case DriverKind::ClickHouse: return u"clickhouse"_s;
     }
     Q_UNREACHABLE();
     return {};
+}
+
+int defaultPort(DriverKind kind)
+{
+    switch (kind) {
+    case DriverKind::Sqlite: return 0;
+    case DriverKind::Postgres: return 5432;
+    case DriverKind::MariaDb: return 3306;
+    case DriverKind::ClickHouse: return 8123;   // the HTTP interface
+    }
+    return 0;
 }
 
 QString ConnectionConfig::describe() const

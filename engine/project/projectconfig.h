@@ -11,11 +11,14 @@
 
 namespace tidemark {
 
-enum class DriverKind { Sqlite, Postgres, MariaDb };
+// ClickHouse may only be a mirror (projectloader refuses it as a source).
+enum class DriverKind { Sqlite, Postgres, MariaDb, ClickHouse };
 
 // "sqlite", "postgres", "mariadb" ("mysql" is an alias); nullopt for anything else.
 std::optional<DriverKind> driverKindFromName(const QString &name);
 QString driverKindName(DriverKind kind);
+// The port a server connection uses when the project file gives none (0 for SQLite).
+int defaultPort(DriverKind kind);
 
 struct ConnectionConfig
 {

@@ -13,9 +13,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kDefaultPostgresPort = 5432;
-constexpr int kDefaultMariaDbPort = 3306;
-
 const QStringList kSqliteKeys = {u"driver"_s, u"database"_s, u"options"_s};
 const QStringList kServerKeys = {u"driver"_s,
                                  u"host"_s,
@@ -27,7 +24,8 @@ const QStringList kServerKeys = {u"driver"_s,
                                  u"options"_s,
                                  u"connect_timeout_s"_s,
                                  u"statement_timeout_s"_s};
-const QStringList kDriverNames = {u"sqlite"_s, u"postgres"_s, u"mariadb"_s, u"mysql"_s};
+const QStringList kDriverNames = {u"sqlite"_s, u"postgres"_s, u"mariadb"_s, u"mysql"_s,
+                                  u"clickhouse"_s};
 
 const QString kPasswordAdvice =
         u"use \"password_env\" (the name of an environment variable that holds the password) or "
@@ -93,7 +91,7 @@ int effectivePort(const ConnectionConfig &c)
 {
     if (c.port != 0)
         return c.port;
-    return c.driver == DriverKind::Postgres ? kDefaultPostgresPort : kDefaultMariaDbPort;
+    return defaultPort(c.driver);
 }
 
 bool sameDatabase(const ConnectionConfig &a, const ConnectionConfig &b)
@@ -152,13 +150,14 @@ std::optional<ConnectionConfig> Validator::readConnection(const QString &connect
 
     std::optional<DriverKind> driver;
     if (const auto driverName = string(object, path, u"driver"_s, Need::Required,
-                                       u" (one of sqlite, postgres, mariadb)"_s)) {
+                                       u" (one of sqlite, postgres, mariadb, clickhouse)"_s)) {
         driver = driverKindFromName(*driverName);
         if (!driver)
             fail(childPath(path, u"driver"_s),
                  u"unknown driver "_s + quote(*driverName)
                          + suggestion(*driverName, kDriverNames)
-                         + u" (known: sqlite, postgres, mariadb; mysql is an alias of mariadb)"_s);
+                         + u" (known: sqlite, postgres, mariadb, clickhouse; mysql is an alias of "
+                           u"mariadb)"_s);
     }
     // Names the field and never its value: the message ends up in logs and terminals.
     if (object.contains(u"password"_s)) {

@@ -149,6 +149,14 @@ MappingConfig Validator::readMapping(const QJsonObject &object, const QString &p
     checkKeys(object, path, kMappingKeys, u"a mapping"_s);
     const auto source = readTableRef(object, path, u"source"_s);
     const auto mirror = readTableRef(object, path, u"mirror"_s);
+    // ClickHouse keeps no order of commits to read changes by, and its rows are versions of
+    // rows: it is a mirror only.
+    if (source && m_identities.contains(source->connection)
+        && m_identities[source->connection].driver == DriverKind::ClickHouse)
+        fail(childPath(childPath(path, u"source"_s), u"connection"_s),
+             u"connection "_s + quote(source->connection)
+                     + u" is a clickhouse connection, which can only be a mirror; read the "
+                       u"source from sqlite, postgres or mariadb"_s);
     const auto key = columnList(object, path, u"key"_s,
                                 u"leave \"key\" out to use the source table's primary key"_s);
     const auto columns = columnList(object, path, u"columns"_s,

@@ -40,6 +40,16 @@ CheckpointStore::CheckpointStore(DbConnection &mirror)
 {
 }
 
+QString CheckpointStore::select(const QStringList &columns) const
+{
+    return m_mirror.dialect().selectState(tableName(), u"mapping"_s, columns);
+}
+
+void CheckpointStore::write(const QStringList &columns, const QVariantList &values)
+{
+    m_mirror.dialect().writeState(m_mirror, tableName(), columns, values);
+}
+
 bool CheckpointStore::exists()
 {
     return m_mirror.dialect().tableExists(m_mirror, tableName());
@@ -64,9 +74,8 @@ bool CheckpointStore::captureTableExists()
 std::optional<CheckpointStore::CapturePosition>
 CheckpointStore::capturePosition(const QString &mapping)
 {
-    QSqlQuery q = m_mirror.exec(u"SELECT applied_seq, log_id FROM "_s
-                                        + m_mirror.dialect().quote(captureTableName())
-                                        + u" WHERE mapping = ?"_s,
+    QSqlQuery q = m_mirror.exec(m_mirror.dialect().selectState(captureTableName(), u"mapping"_s,
+                                                               {u"applied_seq"_s, u"log_id"_s}),
                                 {mapping});
     if (!q.next() || q.value(0).isNull())
         return std::nullopt;
@@ -83,19 +92,14 @@ std::optional<qint64> CheckpointStore::captureSeq(const QString &mapping, const 
 
 void CheckpointStore::saveCaptureSeq(const QString &mapping, qint64 seq, const QString &logId)
 {
-    m_mirror.exec(m_mirror.dialect().upsert(
-                          captureTableName(),
-                          {u"mapping"_s, u"applied_seq"_s, u"log_id"_s, u"applied_at"_s},
-                          {u"mapping"_s}, 1),
-                  {mapping, seq, logId, isoNow()});
+    m_mirror.dialect().writeState(m_mirror, captureTableName(),
+                                  {u"mapping"_s, u"applied_seq"_s, u"log_id"_s, u"applied_at"_s},
+                                  {mapping, seq, logId, isoNow()});
 }
 
 Checkpoint CheckpointStore::load(const QString &mapping)
 {
-    const Dialect &d = m_mirror.dialect();
-    QSqlQuery q = m_mirror.exec(u"SELECT cursor_value, key_value FROM "_s + d.quote(tableName())
-                                        + u" WHERE mapping = ?"_s,
-                                {mapping});
+    QSqlQuery q = m_mirror.exec(select({u"cursor_value"_s, u"key_value"_s}), {mapping});
     Checkpoint cp;
     if (q.next() && !q.value(0).isNull()) {
         cp.cursor = decodeTypedValue(QJsonDocument::fromJson(q.value(0).toString().toUtf8())
@@ -120,7 +124,7 @@ void CheckpointStore::save(const QString &mapping, const Checkpoint &checkpoint)
                 QJsonDocument(encodeTypedList(checkpoint.key)).toJson(QJsonDocument::Compact));
     }
     values << isoNow();
-    m_mirror.exec(m_mirror.dialect().upsert(tableName(), columns, {u"mapping"_s}, 1), values);
+    write(columns, values);
 }
 
 void CheckpointStore::clear(const QString &mapping)
@@ -142,16 +146,16 @@ void CheckpointStore::recordRun(const QString &mapping, const RunRecord &run)
                               run.result,
                               textOrNull(run.error.isEmpty() ? QString() : run.error),
                               textOrNull(run.note.isEmpty() ? QString() : run.note)};
-    m_mirror.exec(m_mirror.dialect().upsert(tableName(), columns, {u"mapping"_s}, 1), values);
+    write(columns, values);
 }
 
 std::optional<RunRecord> CheckpointStore::lastRun(const QString &mapping)
 {
-    QSqlQuery q = m_mirror.exec(
-            u"SELECT last_kind, last_started_at, last_finished_at, last_rows_written, "
-            "last_rows_deleted, last_result, last_error, last_note FROM "_s
-                    + m_mirror.dialect().quote(tableName()) + u" WHERE mapping = ?"_s,
-            {mapping});
+    QSqlQuery q = m_mirror.exec(select({u"last_kind"_s, u"last_started_at"_s,
+                                        u"last_finished_at"_s, u"last_rows_written"_s,
+                                        u"last_rows_deleted"_s, u"last_result"_s,
+                                        u"last_error"_s, u"last_note"_s}),
+                                {mapping});
     if (!q.next() || q.value(0).isNull())
         return std::nullopt;
     RunRecord run;
@@ -168,27 +172,18 @@ std::optional<RunRecord> CheckpointStore::lastRun(const QString &mapping)
 
 void CheckpointStore::recordOrphans(const QString &mapping, qint64 orphans)
 {
-    m_mirror.exec(m_mirror.dialect().upsert(tableName(),
-                                            {u"mapping"_s, u"orphans"_s, u"orphans_at"_s},
-                                            {u"mapping"_s}, 1),
-                  {mapping, orphans, isoNow()});
+    write({u"mapping"_s, u"orphans"_s, u"orphans_at"_s}, {mapping, orphans, isoNow()});
 }
 
 QDateTime CheckpointStore::orphansMeasuredAt(const QString &mapping)
 {
-    const QVariant v = m_mirror.scalar(u"SELECT orphans_at FROM "_s
-                                               + m_mirror.dialect().quote(tableName())
-                                               + u" WHERE mapping = ?"_s,
-                                       {mapping});
+    const QVariant v = m_mirror.scalar(select({u"orphans_at"_s}), {mapping});
     return v.isNull() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
 }
 
 std::optional<qint64> CheckpointStore::orphans(const QString &mapping)
 {
-    const QVariant v = m_mirror.scalar(u"SELECT orphans FROM "_s
-                                               + m_mirror.dialect().quote(tableName())
-                                               + u" WHERE mapping = ?"_s,
-                                       {mapping});
+    const QVariant v = m_mirror.scalar(select({u"orphans"_s}), {mapping});
     if (v.isNull())
         return std::nullopt;
     return v.toLongLong();

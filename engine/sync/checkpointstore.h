@@ -7,6 +7,8 @@
 #include "sync/checkpoint.h"
 
 #include <QString>
+#include <QStringList>
+#include <QVariantList>
 
 #include <optional>
 
@@ -55,6 +57,13 @@ public:
     QDateTime orphansMeasuredAt(const QString &mapping);
 
 private:
+    // Every read and write of the state table goes through these: the dialect decides the
+    // table's layout (Dialect::selectState / writeState). `columns` of write() start with
+    // "mapping". A new field is a new column name here (and in each dialect's
+    // createStateTable, except ClickHouse's, which keeps one row per field).
+    QString select(const QStringList &columns) const;
+    void write(const QStringList &columns, const QVariantList &values);
+
     DbConnection &m_mirror;
 };
 

@@ -91,7 +91,7 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
         }
         // At most four rows read per row asked for, however sparse the page.
         if (numeric && double(high) - double(low) + 1 <= 4.0 * double(keys.size())) {
-            const QString sql = u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
+            const QString sql = u"SELECT "_s + codec.selectList() + u" FROM "_s + d.readSource(table)
                     + u" WHERE "_s + d.quote(keyColumns.first()) + u" >= "_s
                     + d.placeholder(*single) + u" AND "_s + d.quote(keyColumns.first())
                     + u" <= "_s + d.placeholder(*single);
@@ -114,7 +114,7 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
     }
     // Keep each statement well inside the bind limit and small enough for the parser.
     const int perChunk = std::max(1, std::min(500, d.maxBindValues() / int(keyColumns.size())));
-    const QString head = u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
+    const QString head = u"SELECT "_s + codec.selectList() + u" FROM "_s + d.readSource(table)
             + u" WHERE "_s;
     for (qsizetype start = 0; start < keys.size(); start += perChunk) {
         const qsizetype n = std::min<qsizetype>(perChunk, keys.size() - start);

@@ -54,7 +54,7 @@ bool KeysetPager::next(QList<QVariantList> &page)
         conditions << d.rowGreaterThan(m_order);
         binds << d.bindRowValues(m_codec.toDriver(m_order, m_position));
     }
-    QString sql = u"SELECT "_s + m_codec.selectList() + u" FROM "_s + d.quote(m_table);
+    QString sql = u"SELECT "_s + m_codec.selectList() + u" FROM "_s + d.readSource(m_table);
     if (!conditions.isEmpty())
         sql += u" WHERE "_s + conditions.join(u" AND "_s);
     sql += u" ORDER BY "_s + d.columnList(m_order) + d.limit(m_pageRows);

@@ -221,20 +221,7 @@ WriteCounts MirrorWriter::upsertChanged(const QList<QVariantList> &rows, bool wr
 
 qint64 MirrorWriter::deleteKeys(const QList<QVariantList> &keys)
 {
-    const Dialect &d = m_mirror.dialect();
-    const int perChunk = std::max(1, std::min(500, d.maxBindValues() / int(m_key.size())));
-    qint64 deleted = 0;
-    for (qsizetype start = 0; start < keys.size(); start += perChunk) {
-        const qsizetype n = std::min<qsizetype>(perChunk, keys.size() - start);
-        QVariantList binds;
-        for (qsizetype i = start; i < start + n; ++i)
-            binds << m_codec.toDriver(m_key, keys.at(i));
-        QSqlQuery q = m_mirror.exec(u"DELETE FROM "_s + d.quote(m_table) + u" WHERE "_s
-                                            + d.keyIn(m_key, int(n)),
-                                    binds);
-        deleted += std::max(0, q.numRowsAffected());
-    }
-    return deleted;
+    return m_mirror.dialect().deleteKeys(m_mirror, m_table, m_schema, m_key, keys);
 }
 
 } // namespace tidemark

@@ -60,7 +60,7 @@ SweepResult OrphanSweep::run(bool force, bool dryRun)
     const Dialect &md = m_ctx.mirror.dialect();
     r.sourceRows = m_ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + sd.quote(m_ctx.sourceTable()))
                            .toLongLong();
-    r.mirrorRows = m_ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + md.quote(m_ctx.mirrorTable()))
+    r.mirrorRows = m_ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + md.readSource(m_ctx.mirrorTable()))
                            .toLongLong();
     r.orphans = scan(false);
     CheckpointStore store(m_ctx.mirror);

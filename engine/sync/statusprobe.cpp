@@ -100,7 +100,7 @@ StatusMeasurement measureStatus(MappingContext &ctx)
     const QString src = sd.quote(ctx.sourceTable());
     s.sourceRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src).toLongLong();
     if (md.tableExists(ctx.mirror, ctx.mirrorTable()))
-        s.mirrorRows = ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + md.quote(ctx.mirrorTable()))
+        s.mirrorRows = ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + md.readSource(ctx.mirrorTable()))
                                .toLongLong();
     CheckpointStore store(ctx.mirror);
     if (store.exists()) {

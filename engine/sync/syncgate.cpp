@@ -23,7 +23,7 @@ QVariant newestCursor(DbConnection &conn, const TableSchema &schema, const QStri
 {
     const Dialect &d = conn.dialect();
     const TableCodec codec(d, schema, {cursor});
-    QSqlQuery q = conn.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
+    QSqlQuery q = conn.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s + d.readSource(table)
                             + u" WHERE "_s + d.quote(cursor) + u" IS NOT NULL ORDER BY "_s
                             + d.quote(cursor) + u" DESC"_s + d.limit(1));
     return q.next() ? codec.readRow(q).first() : QVariant();
@@ -40,7 +40,7 @@ GateVerdict evaluateSyncGate(MappingContext &ctx)
         const Dialect &sd = ctx.source.dialect();
         const Dialect &md = ctx.mirror.dialect();
         const QString src = sd.quote(ctx.sourceTable());
-        const QString mir = md.quote(ctx.mirrorTable());
+        const QString mir = md.readSource(ctx.mirrorTable());
         const qint64 sourceRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src).toLongLong();
         const qint64 mirrorRows = ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + mir).toLongLong();
         if (sourceRows != mirrorRows)

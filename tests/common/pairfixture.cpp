@@ -127,6 +127,7 @@ QString PairColumn::typeFor(DriverKind kind) const
     case DriverKind::Sqlite: return sqliteType;
     case DriverKind::Postgres: return postgresType;
     case DriverKind::MariaDb: return mariadbType;
+    case DriverKind::ClickHouse: return {};   // a mirror only: prepare creates its tables
     }
     return {};
 }
@@ -186,7 +187,10 @@ PairFixture::~PairFixture()
         }
     }
     // The state table is shared with every other test on the server: remove only our rows.
+    // (ClickHouse's cannot delete; the mapping names are unique to this process anyway.)
     for (const QString &mapping : std::as_const(m_mappings)) {
+        if (m_mirrorKind == DriverKind::ClickHouse)
+            break;
         try {
             for (const QString &table : {CheckpointStore::tableName(), DriftResults::tableName()})
                 if (m_mirror && m_mirror->isOpen()
@@ -242,6 +246,9 @@ QString PairFixture::quote(Side side, const QString &identifier) const
     // The test's own quoting, independent of the dialect under test.
     if (kind(side) == DriverKind::MariaDb)
         return u'`' + QString(identifier).replace(u'`', u"``"_s) + u'`';
+    if (kind(side) == DriverKind::ClickHouse)
+        return u'`' + QString(identifier).replace(u'\\', u"\\\\"_s).replace(u'`', u"\\`"_s)
+                + u'`';
     return u'"' + QString(identifier).replace(u'"', u"\"\""_s) + u'"';
 }
 
@@ -323,6 +330,7 @@ std::pair<QString, QVariant> PairFixture::bindFor(DriverKind kind, ValueClass cl
         if (cls == ValueClass::Boolean && !null)
             return {u"?"_s, qlonglong(canonical.toBool() ? 1 : 0)};
         return {u"?"_s, null ? nullText() : canonical};
+    case DriverKind::ClickHouse: break;
     }
     return {u"?"_s, canonical};
 }
@@ -495,7 +503,7 @@ QList<QVariantList> PairFixture::readCanonical(Side side, const QString &table,
         for (qsizetype i = 0; i < columns.size(); ++i)
             classes->append(codec.column(i).valueClass);
     }
-    QSqlQuery q = conn.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s + d.quote(table)
+    QSqlQuery q = conn.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s + d.readSource(table)
                             + u" ORDER BY "_s + d.columnList(key));
     QList<QVariantList> rows;
     while (q.next())
@@ -642,7 +650,8 @@ QString PairFixture::compare(const QString &mapping, const QString &phase)
     const QList<QVariantList> mirror = readCanonical(Side::Mirror, m->mirror.table, columns, key);
     Sameness sameness;
     sameness.byColumnClass = true;
-    sameness.exactDoubles = kind(Side::Mirror) == DriverKind::Postgres;
+    sameness.exactDoubles =
+            kind(Side::Mirror) == DriverKind::Postgres || kind(Side::Mirror) == DriverKind::ClickHouse;
     return diffRows(phase.isEmpty() ? u"mirror"_s : phase, columns, classes, key, source, mirror,
                     u"source"_s, u"mirror"_s, sameness);
 }

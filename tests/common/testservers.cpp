@@ -10,6 +10,7 @@ std::optional<ConnectionConfig> serverConnection(DriverKind kind, const QString 
     switch (kind) {
     case DriverKind::Postgres: prefix = u"TIDEMARK_PG_"_s; break;
     case DriverKind::MariaDb: prefix = u"TIDEMARK_MARIA_"_s; break;
+    case DriverKind::ClickHouse: prefix = u"TIDEMARK_CH_"_s; break;
     case DriverKind::Sqlite: return std::nullopt;
     }
     auto var = [&](const char *suffix) {

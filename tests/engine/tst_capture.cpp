@@ -45,7 +45,7 @@ void pairings()
     QTest::addColumn<int>("sourceKind");
     QTest::addColumn<int>("mirrorKind");
     for (DriverKind s : kKinds)
-        for (DriverKind m : kKinds)
+        for (DriverKind m : kKinds + QList<DriverKind>{DriverKind::ClickHouse})
             QTest::newRow(qPrintable(driverKindName(s) + u" -> "_s + driverKindName(m)))
                     << int(s) << int(m);
 }
@@ -160,6 +160,7 @@ QStringList catalog(PairFixture &f, const QString &table)
               " DATABASE() AND TABLE_NAME IN ('_tidemark_changes', '_tidemark_sequencer',"
               " '_tidemark_capture_consumers') ORDER BY 1"_s;
         break;
+    case DriverKind::ClickHouse: return {u"ClickHouse is never a source"_s};
     }
     QSqlQuery query = f.exec(Side::Source, sql, {table});
     while (query.next())
@@ -228,7 +229,12 @@ private slots:
     void sequencersNeverNumberAtOnce();
     void concurrentWritersAndSequencers_data() { serverSources(); }
     void concurrentWritersAndSequencers();
-    void failedBatchIsAppliedAgain_data() { sources(); }
+    void failedBatchIsAppliedAgain_data()
+    {
+        sources();
+        QTest::newRow("sqlite -> clickhouse") << int(DriverKind::Sqlite)
+                                              << int(DriverKind::ClickHouse);
+    }
     void failedBatchIsAppliedAgain();
     void changesDuringFirstBackfill_data() { sources(); }
     void changesDuringFirstBackfill();
@@ -549,11 +555,15 @@ void TestCapture::failedBatchIsAppliedAgain()
             ctx.mirror.setStatementHook({});
         });
         QCOMPARE(failed.run.result, u"error"_s);
-        QVERIFY(!f.compare(s.mapping).isEmpty());   // nothing of the batch was kept
+        // A transactional mirror kept nothing of the batch. ClickHouse has no transactions: it
+        // kept the rows without their checkpoint, and applying them again must be harmless.
+        if (f.kind(Side::Mirror) != DriverKind::ClickHouse)
+            QVERIFY(!f.compare(s.mapping).isEmpty());
         QVERIFY(logRows(f, s) > 0);
         const OperationResult again = sync(f, s);
         QVERIFY2(again.ok(), qPrintable(PairFixture::describeResult(again)));
-        QCOMPARE(again.run.rowsDeleted, qint64(5));
+        if (f.kind(Side::Mirror) != DriverKind::ClickHouse)
+            QCOMPARE(again.run.rowsDeleted, qint64(5));
         QCOMPARE(f.compare(s.mapping, u"after catching up"_s), QString());
         removeCapture(f, s);
     });

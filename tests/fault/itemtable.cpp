@@ -35,14 +35,16 @@ ConnectionConfig quick(ConnectionConfig c)
 
 QString quoted(const ConnectionConfig &c, const QString &table)
 {
-    return c.driver == DriverKind::MariaDb ? u'`' + table + u'`' : u'"' + table + u'"';
+    return c.driver == DriverKind::MariaDb || c.driver == DriverKind::ClickHouse
+            ? u'`' + table + u'`'
+            : u'"' + table + u'"';
 }
 
 // id -> (v, version), in one statement.
 QHash<qint64, Item> readItems(DbConnection &conn, const QString &table)
 {
     QHash<qint64, Item> rows;
-    QSqlQuery q = conn.exec(u"SELECT id, v, version FROM "_s + quoted(conn.config(), table));
+    QSqlQuery q = conn.exec(u"SELECT id, v, version FROM "_s + conn.dialect().readSource(table));
     while (q.next())
         rows.insert(q.value(0).toLongLong(), Item{q.value(1).toString(), q.value(2).toLongLong()});
     return rows;
@@ -80,6 +82,7 @@ void createItemTable(const ConnectionConfig &connection, const QString &table, i
         conn.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "_s
                   + n + u") INSERT INTO "_s + t + u" SELECT i, 'seed ' || i, i / 3 FROM n"_s);
         break;
+    case DriverKind::ClickHouse: break;   // never a source
     }
 }
 
@@ -99,7 +102,8 @@ qint64 countRows(const ConnectionConfig &connection, const QString &table)
     try {
         DbConnection conn(quick(connection), u"fault-count"_s);
         conn.open();
-        return conn.scalar(u"SELECT COUNT(*) FROM "_s + quoted(connection, table)).toLongLong();
+        return conn.scalar(u"SELECT COUNT(*) FROM "_s + conn.dialect().readSource(table))
+                .toLongLong();
     } catch (const DbError &) {
         return -1;
     }
@@ -151,7 +155,7 @@ TableDiff compareItems(const ConnectionConfig &source, const QString &sourceTabl
         // Duplicates cannot hide in the hash: the counts come from the server.
         d.sourceRows = src.scalar(u"SELECT COUNT(*) FROM "_s + quoted(source, sourceTable))
                                .toLongLong();
-        d.mirrorRows = mir.scalar(u"SELECT COUNT(*) FROM "_s + quoted(mirror, mirrorTable))
+        d.mirrorRows = mir.scalar(u"SELECT COUNT(*) FROM "_s + mir.dialect().readSource(mirrorTable))
                                .toLongLong();
         int missingShown = 0, extraShown = 0, differingShown = 0;
         for (auto it = s.cbegin(); it != s.cend(); ++it) {
