@@ -204,6 +204,11 @@ MappingConfig Validator::readMapping(const QJsonObject &object, const QString &p
         m.batchRows = int(*batch);
     readLookback(object, path, m);
     // 0: sweeps run only when asked for. Otherwise deletes reach the mirror on this schedule.
+    // A captured mapping's deletes travel through its change log, so it is swept on a schedule
+    // only when the file asks for one (for what triggers cannot see: MariaDB's cascades,
+    // TRUNCATE); each sweep reads the whole source table.
+    if (m.captured())
+        m.sweepIntervalS = 0;
     if (const auto sweep = integer(object, path, u"sweep_interval_s"_s, 0, kMaxIntervalS,
                                    u"of seconds from 0 (only on request) to 604800"_s))
         m.sweepIntervalS = int(*sweep);

@@ -138,7 +138,8 @@ QByteArray renderMapping(const MappingConfig &m, qsizetype indent)
     f.append({u"batch_rows"_s, jsonText(m.batchRows)});
     f.append({u"lookback_s"_s, jsonText(m.lookback)});
     f.append({u"max_sweep_fraction"_s, jsonText(m.maxSweepFraction)});
-    if (m.sweepIntervalS != MappingConfig().sweepIntervalS)
+    // The default differs for captured mappings (0: their deletes come through the log).
+    if (m.sweepIntervalS != (m.captured() ? 0 : MappingConfig().sweepIntervalS))
         f.append({u"sweep_interval_s"_s, jsonText(m.sweepIntervalS)});
     if (m.verifyIntervalS != MappingConfig().verifyIntervalS)
         f.append({u"verify_interval_s"_s, jsonText(m.verifyIntervalS)});

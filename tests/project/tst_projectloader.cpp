@@ -704,6 +704,14 @@ void TestProjectLoader::validVariants_data()
             << QVariant(int(CaptureMode::Triggers));
     QTest::newRow("capture none") << spec({{u"mappings[0].capture"_s, u"none"_s}})
                                   << u"capture"_s << QVariant(int(CaptureMode::None));
+    // Deletes of a captured mapping travel through its log: no scheduled sweep unless asked.
+    QTest::newRow("captured: no scheduled sweep")
+            << spec({{u"mappings[0].capture"_s, u"triggers"_s}}) << u"sweep"_s << QVariant(0);
+    QTest::newRow("captured: sweep when asked")
+            << spec({{u"mappings[0].capture"_s, u"triggers"_s},
+                     {u"mappings[0].sweep_interval_s"_s, 60}})
+            << u"sweep"_s << QVariant(60);
+    QTest::newRow("not captured: sweep every minute") << spec({}) << u"sweep"_s << QVariant(60);
     QTest::newRow("whole number written as 5.0")
             << specText("\"interval_s\": 5,", "\"interval_s\": 5.0,") << u"interval"_s
             << QVariant(5);
@@ -771,6 +779,8 @@ void TestProjectLoader::validVariants()
         actual = int(m.deletes);
     else if (probe == u"capture"_s)
         actual = int(m.capture);
+    else if (probe == u"sweep"_s)
+        actual = m.sweepIntervalS;
     else if (probe == u"interval"_s)
         actual = m.intervalS;
     else if (probe == u"batch"_s)
@@ -906,6 +916,11 @@ void TestProjectLoader::roundTrip_data()
                            u"\"max_sweep_fraction\": 0.1"_s, u"\"lookback_s\": 9007199254740991"_s,
                            u"\"verify_interval_s\": 900"_s, u"\"capture\": \"triggers\""_s}
             << QStringList{u"3306"_s, u"\"key\""_s, u"\"columns\""_s, u"\"lookback\""_s};
+    QTest::newRow("captured, swept every minute")
+            << spec({{u"mappings[0].capture"_s, u"triggers"_s},
+                     {u"mappings[0].sweep_interval_s"_s, 60}})
+            << QStringList{u"\"sweep_interval_s\": 60"_s, u"\"capture\": \"triggers\""_s}
+            << QStringList{};
     // A file really named ":memory:" must not be written back as the in-memory database.
     QTest::newRow("odd names") << QByteArray(R"({
         "tidemark": 1,
