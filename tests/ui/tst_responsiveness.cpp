@@ -4,12 +4,14 @@
 // gap between its ticks. The gap must stay under 50 ms, and the engine's status must arrive
 // batched, a few snapshots a second, however many rows move.
 //
-// Each gap is measured twice: on the wall clock, and in CPU time the GUI thread itself spent
-// in it. On a machine with more runnable threads than cores (the suite, compilers and database
-// servers on two cores) the scheduler alone can hold the thread back for tens of ms; that is
-// not the window's doing. The CPU-time gap must always stay under 50 ms; the wall-clock gap
-// must too, unless the load average says the thread was waiting for a core (then it is
-// reported, not failed).
+// Each gap is measured three ways: on the wall clock; in CPU time the GUI thread itself spent
+// in it; and on the wall clock less the time the thread sat runnable in the scheduler's queue
+// waiting for a core (/proc/thread-self/schedstat). On a machine with more runnable threads
+// than cores (the suite, compilers and database servers on two cores) the scheduler alone can
+// hold the thread back for tens of ms; that is not the window's doing, and the one-minute load
+// average is too slow to tell (CI once saw a 54 ms gap at a load average of 1.8 while a soak
+// ran beside it). The CPU-time gap and the gap less queueing, which still counts every wait on
+// a lock, a disk or the network, must always stay under 50 ms; the wall-clock gap is reported.
 
 #include "api/embeddedengine.h"
 #include "mainwindow.h"
@@ -49,6 +51,19 @@ qint64 threadCpuMs()
     return qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
+// Nanoseconds this thread has spent runnable but waiting for a core; -1 where the kernel does
+// not say.
+qint64 threadQueuedNs()
+{
+    QFile file(u"/proc/thread-self/schedstat"_s);
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = file.readAll().trimmed().split(' ');
+    bool ok = false;
+    const qint64 queued = fields.value(1).toLongLong(&ok);
+    return ok ? queued : -1;
+}
+
 double loadAverage()
 {
     QFile file(u"/proc/loadavg"_s);
@@ -72,12 +87,16 @@ public:
         m_clock.start();
         m_last = 0;
         m_lastCpu = threadCpuMs();
+        m_lastQueued = threadQueuedNs();
         m_timer.start();
     }
     void stop() { m_timer.stop(); }
     qint64 longestGapMs() const { return m_longest; }
     // The most CPU time the GUI thread spent between two ticks: the work that held it.
     qint64 longestBusyGapMs() const { return m_longestBusy; }
+    // The longest gap less the time the thread waited for a core in it; -1 when the kernel
+    // does not report run-queue waits.
+    qint64 longestOwnGapMs() const { return m_queueKnown ? m_longestOwn : -1; }
     // When (ms after start()) the longest gap ended, and how many gaps passed 20 ms: one
     // outlier on a loaded machine reads differently from a stall every batch.
     qint64 longestGapAtMs() const { return m_longestAt; }
@@ -91,6 +110,12 @@ private:
         const qint64 cpu = threadCpuMs();
         m_longestBusy = std::max(m_longestBusy, cpu - m_lastCpu);
         m_lastCpu = cpu;
+        const qint64 queued = threadQueuedNs();
+        m_queueKnown = queued >= 0 && m_lastQueued >= 0;
+        if (m_queueKnown)
+            m_longestOwn = std::max(m_longestOwn,
+                                    (now - m_last) - (queued - m_lastQueued) / 1000000);
+        m_lastQueued = queued;
         if (now - m_last > m_longest) {
             m_longest = now - m_last;
             m_longestAt = now;
@@ -107,6 +132,9 @@ private:
     qint64 m_longestAt = 0;
     qint64 m_lastCpu = 0;
     qint64 m_longestBusy = 0;
+    qint64 m_lastQueued = -1;
+    qint64 m_longestOwn = 0;
+    bool m_queueKnown = false;
     int m_over20 = 0;
     qint64 m_ticks = 0;
 };
@@ -143,7 +171,10 @@ void TestResponsiveness::millionRowBackfillKeepsTheWindowResponsive()
     QList<qint64> snapshotTimes;
     QElapsedTimer clock;
     clock.start();
-    connect(engine.get(), &Engine::statusChanged, this,
+    // Destroyed before snapshotTimes and clock, so a snapshot the engine emits while it stops
+    // after a failed check never reaches them.
+    QObject snapshotReceiver;
+    connect(engine.get(), &Engine::statusChanged, &snapshotReceiver,
             [&snapshotTimes, &clock] { snapshotTimes.append(clock.elapsed()); });
     QSignalSpy finished(engine.get(), &Engine::operationFinished);
 
@@ -179,21 +210,28 @@ void TestResponsiveness::millionRowBackfillKeepsTheWindowResponsive()
     const double load = loadAverage();
     const int cores = QThread::idealThreadCount();
     qInfo("backfill of %lld rows took %lld ms; longest event-loop stall %lld ms wall clock "
-          "(ending at %lld ms; %d gaps over 20 ms), %lld ms of GUI-thread CPU time, over %lld "
-          "ticks; %lld snapshots, at most %d in one second; load average %.1f on %d cores",
+          "(ending at %lld ms; %d gaps over 20 ms), %lld ms less waits for a core, %lld ms of "
+          "GUI-thread CPU time, over %lld ticks; %lld snapshots, at most %d in one second; load "
+          "average %.1f on %d cores",
           Rows, runMs, meter.longestGapMs(), meter.longestGapAtMs(), meter.gapsOver20Ms(),
-          meter.longestBusyGapMs(), meter.ticks(), qint64(snapshotTimes.size()), busiestSecond,
+          meter.longestOwnGapMs(), meter.longestBusyGapMs(), meter.ticks(), qint64(snapshotTimes.size()), busiestSecond,
           load, cores);
 
     QVERIFY2(meter.longestBusyGapMs() < 50,
              qPrintable(u"the GUI thread was busy for %1 ms"_s.arg(meter.longestBusyGapMs())));
-    if (load <= cores) {
+    if (meter.longestOwnGapMs() >= 0) {
+        QVERIFY2(meter.longestOwnGapMs() < 50,
+                 qPrintable(u"the GUI thread stalled for %1 ms, not counting waits for a core"_s
+                                    .arg(meter.longestOwnGapMs())));
+    } else if (load <= cores) {
         QVERIFY2(meter.longestGapMs() < 50,
                  qPrintable(u"the GUI thread stalled for %1 ms"_s.arg(meter.longestGapMs())));
-    } else if (meter.longestGapMs() >= 50) {
-        qWarning("wall-clock stall of %lld ms with a load average of %.1f on %d cores: the "
-                 "thread waited for a core; its own work took at most %lld ms",
-                 meter.longestGapMs(), load, cores, meter.longestBusyGapMs());
+    }
+    if (meter.longestGapMs() >= 50) {
+        qWarning("wall-clock stall of %lld ms (%lld ms less waits for a core) with a load "
+                 "average of %.1f on %d cores; the GUI thread's own work took at most %lld ms",
+                 meter.longestGapMs(), meter.longestOwnGapMs(), load, cores,
+                 meter.longestBusyGapMs());
     }
     QVERIFY(snapshotTimes.size() >= 2);   // the table did move while it ran
     QVERIFY2(busiestSecond <= 6, qPrintable(u"%1 snapshots in one second"_s.arg(busiestSecond)));
