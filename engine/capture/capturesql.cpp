@@ -66,6 +66,20 @@ bool CaptureSql::logExists(DbConnection &conn) const
     return conn.dialect().tableExists(conn, capture::logTable());
 }
 
+QString CaptureSql::purgeThroughIds(const Dialect &d, int limit)
+{
+    const QString log = d.quote(capture::logTable());
+    return u"DELETE FROM "_s + log + u" WHERE id IN (SELECT id FROM "_s + log
+            + u" WHERE tbl = ? AND seq <= ? ORDER BY seq LIMIT %1)"_s.arg(limit);
+}
+
+QString CaptureSql::insertConsumerUnlessPresent(const Dialect &d)
+{
+    return u"INSERT INTO "_s + d.quote(capture::consumersTable())
+            + u" (consumer, tbl, applied_seq) VALUES (?, ?, 0) ON CONFLICT (consumer) DO"
+              " NOTHING"_s;
+}
+
 QString CaptureSql::script(const QStringList &statements)
 {
     QString out;

@@ -17,6 +17,7 @@
 //    the log has applied it, for retention;
 //  - per captured table, triggers named after a hash of the table's name.
 
+#include "db/dialect.h"
 #include "db/tableschema.h"
 #include "project/projectconfig.h"
 
@@ -96,6 +97,12 @@ public:
     static QString script(const QStringList &statements);
 
     static std::unique_ptr<CaptureSql> create(DriverKind kind);
+
+protected:
+    // The shapes PostgreSQL and SQLite share: a purge through an id subquery (neither has
+    // DELETE ... LIMIT), and INSERT ... ON CONFLICT DO NOTHING.
+    static QString purgeThroughIds(const Dialect &d, int limit);
+    static QString insertConsumerUnlessPresent(const Dialect &d);
 };
 
 } // namespace tidemark

@@ -119,19 +119,9 @@ public:
     bool hasSequencer() const override { return false; }
     QString skipLocked() const override { return {}; }
 
-    QString purgeBatch(int limit) const override
-    {
-        const QString log = m_d->quote(logTable());
-        return u"DELETE FROM "_s + log + u" WHERE id IN (SELECT id FROM "_s + log
-                + u" WHERE tbl = ? AND seq <= ? ORDER BY seq LIMIT %1)"_s.arg(limit);
-    }
+    QString purgeBatch(int limit) const override { return purgeThroughIds(*m_d, limit); }
 
-    QString registerConsumer() const override
-    {
-        return u"INSERT INTO "_s + m_d->quote(consumersTable())
-                + u" (consumer, tbl, applied_seq) VALUES (?, ?, 0) ON CONFLICT (consumer) DO"
-                  " NOTHING"_s;
-    }
+    QString registerConsumer() const override { return insertConsumerUnlessPresent(*m_d); }
 
     QString ageOfOldest() const override { return kNow + u" - min(at)"_s; }
 
