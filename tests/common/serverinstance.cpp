@@ -43,7 +43,18 @@ QString unquoteShell(const QString &value)
 
 QString prefixFor(DriverKind kind)
 {
-    return kind == DriverKind::Postgres ? u"TIDEMARK_PG_"_s : u"TIDEMARK_MARIA_"_s;
+    switch (kind) {
+    case DriverKind::Postgres: return u"TIDEMARK_PG_"_s;
+    case DriverKind::ClickHouse: return u"TIDEMARK_CH_"_s;
+    case DriverKind::MariaDb:
+    case DriverKind::Sqlite: break;
+    }
+    return u"TIDEMARK_MARIA_"_s;
+}
+
+int frozenSlot(DriverKind kind)
+{
+    return kind == DriverKind::Postgres ? 0 : kind == DriverKind::ClickHouse ? 2 : 1;
 }
 
 } // namespace
@@ -60,6 +71,7 @@ ServerInstance::~ServerInstance()
     // A frozen server ignores SIGTERM until it runs again; the script would wait and kill it.
     thaw(DriverKind::Postgres);
     thaw(DriverKind::MariaDb);
+    thaw(DriverKind::ClickHouse);
     if (!run({u"stop"_s, m_path}))
         qWarning("could not stop the fault-test servers in %s: %s", qPrintable(m_path),
                  qPrintable(m_error));
@@ -136,7 +148,7 @@ bool ServerInstance::start()
         if (eq > 0)
             m_env.insert(assignment.left(eq), unquoteShell(assignment.mid(eq + 1)));
     }
-    for (DriverKind kind : {DriverKind::Postgres, DriverKind::MariaDb}) {
+    for (DriverKind kind : {DriverKind::Postgres, DriverKind::MariaDb, DriverKind::ClickHouse}) {
         const QString password = env(prefixFor(kind) + u"PASSWORD"_s);
         if (env(prefixFor(kind) + u"PORT"_s).isEmpty() || password.isEmpty()) {
             m_error = u"%1 has no %2 server in it"_s.arg(envFile.fileName(), driverKindName(kind));
@@ -170,7 +182,7 @@ QString ServerInstance::passwordEnv(DriverKind kind) const
 {
     return u"TIDEMARK_FAULT_%1_%2_%3PASSWORD"_s.arg(QCoreApplication::applicationPid())
             .arg(m_id)
-            .arg(prefixFor(kind).mid(9));   // "PG_" / "MARIA_"
+            .arg(prefixFor(kind).mid(9));   // "PG_" / "MARIA_" / "CH_"
 }
 
 bool ServerInstance::pgStop(const QString &mode)
@@ -193,21 +205,43 @@ bool ServerInstance::mariaStart()
     return run({u"maria-start"_s, m_path});
 }
 
+bool ServerInstance::chStop(const QString &mode)
+{
+    return run({u"ch-stop"_s, m_path, mode});
+}
+
+bool ServerInstance::chStart()
+{
+    return run({u"ch-start"_s, m_path});
+}
+
 bool ServerInstance::stopServer(DriverKind kind)
 {
-    return kind == DriverKind::Postgres ? pgStop() : mariaStop();
+    switch (kind) {
+    case DriverKind::Postgres: return pgStop();
+    case DriverKind::ClickHouse: return chStop();
+    case DriverKind::MariaDb:
+    case DriverKind::Sqlite: break;
+    }
+    return mariaStop();
 }
 
 bool ServerInstance::startServer(DriverKind kind)
 {
-    return kind == DriverKind::Postgres ? pgStart() : mariaStart();
+    switch (kind) {
+    case DriverKind::Postgres: return pgStart();
+    case DriverKind::ClickHouse: return chStart();
+    case DriverKind::MariaDb:
+    case DriverKind::Sqlite: break;
+    }
+    return mariaStart();
 }
 
 qint64 ServerInstance::pid(DriverKind kind) const
 {
     const QString file = kind == DriverKind::Postgres
             ? env(u"TIDEMARK_PG_DATADIR"_s) + u"/postmaster.pid"_s
-            : env(u"TIDEMARK_MARIA_PIDFILE"_s);
+            : env(prefixFor(kind) + u"PIDFILE"_s);
     QFile f(file);
     if (!f.open(QIODevice::ReadOnly))
         return 0;
@@ -229,13 +263,13 @@ bool ServerInstance::freeze(DriverKind kind)
         m_error = u"SIGSTOP to %1 failed"_s.arg(p);
         return false;
     }
-    m_frozen[kind == DriverKind::Postgres ? 0 : 1] = true;
+    m_frozen[frozenSlot(kind)] = true;
     return true;
 }
 
 bool ServerInstance::thaw(DriverKind kind)
 {
-    bool &frozen = m_frozen[kind == DriverKind::Postgres ? 0 : 1];
+    bool &frozen = m_frozen[frozenSlot(kind)];
     if (!frozen)
         return true;
     const qint64 p = pid(kind);

@@ -1,5 +1,5 @@
 #pragma once
-// A PostgreSQL and a MariaDB server of the test's own (scripts/testservers.sh start DIR in a
+// A PostgreSQL, a MariaDB and a ClickHouse server of the test's own (scripts/testservers.sh start DIR in a
 // temporary folder), for fault tests that stop, kill, freeze and restart servers. The shared
 // servers that ./test.sh starts are never touched: other tests run against them in parallel.
 //
@@ -29,12 +29,13 @@ public:
     ServerInstance(const ServerInstance &) = delete;
     ServerInstance &operator=(const ServerInstance &) = delete;
 
-    // Starts both servers (about 10 s). False with error() when the script is missing or a
+    // Starts the three servers (about 10 s). False with error() when the script is missing or a
     // server does not come up.
     bool start();
     const QString &error() const { return m_error; }
 
-    // The connection to this instance's server of `kind` (PostgreSQL or MariaDB), named `name`.
+    // The connection to this instance's server of `kind` (PostgreSQL, MariaDB or ClickHouse),
+    // named `name`.
     ConnectionConfig connection(DriverKind kind, const QString &name) const;
     quint16 port(DriverKind kind) const;
     // The password environment variable and the password itself (for the CLI's project file).
@@ -45,6 +46,8 @@ public:
     bool pgStart();
     bool mariaStop(const QString &mode = QStringLiteral("term"));    // term | kill
     bool mariaStart();
+    bool chStop(const QString &mode = QStringLiteral("term"));       // term | kill
+    bool chStart();
     bool stopServer(DriverKind kind);
     bool startServer(DriverKind kind);
 
@@ -70,7 +73,7 @@ private:
     QMap<QString, QString> m_env;   // parsed from DIR/env.sh
     QString m_error;
     bool m_started = false;
-    bool m_frozen[2] = {false, false};
+    bool m_frozen[3] = {false, false, false};
 };
 
 } // namespace tidemark::test
