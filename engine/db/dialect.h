@@ -182,6 +182,14 @@ public:
     // ReplacingMergeTree), every read of a mirror table goes through this; elsewhere it is
     // quote(table).
     virtual QString readSource(const QString &table) const { return quote(table); }
+    // readSource(table) and " WHERE condition" (nothing for an empty condition), for reads that
+    // select some rows: a key lookup, a page, a segment. A ClickHouse mirror puts the condition
+    // inside its FINAL subquery, where the key part of it picks the granules to read; outside,
+    // the server reads and merges the whole table for every lookup.
+    virtual QString readSourceWhere(const QString &table, const QString &condition) const
+    {
+        return condition.isEmpty() ? readSource(table) : readSource(table) + u" WHERE " + condition;
+    }
     // Deletes the rows of `table` whose key is one of `keys` (canonical values in `keyColumns`
     // order; `schema` describes the table, or is empty to bind the values as they are) and
     // returns how many went. The base implementation sends DELETE ... WHERE key IN (...) in

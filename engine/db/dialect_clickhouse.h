@@ -67,6 +67,7 @@ public:
     QVariant fromCanonical(const ColumnInfo &column, const QVariant &canonical) const override;
 
     QString readSource(const QString &table) const override;
+    QString readSourceWhere(const QString &table, const QString &condition) const override;
     bool bulkUpsert(DbConnection &conn, const TableCodec &codec, const QString &table,
                     const QStringList &keyColumns, const QList<QVariantList> &rows,
                     bool keysAbsent = false) const override;

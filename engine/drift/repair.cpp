@@ -128,8 +128,10 @@ RepairResult repair(MappingContext &ctx, DiffRun &diff, const RepairOptions &opt
                 QVariantList binds;
                 for (const QVariantList &k : keys)
                     binds << keyCodec.toDriver(k);
-                ctx.mirror.exec(u"SELECT 1 FROM "_s + md.readSource(ctx.mirrorTable()) + u" WHERE "_s
-                                        + md.keyIn(m.key, int(keys.size())) + lock,
+                ctx.mirror.exec(u"SELECT 1 FROM "_s
+                                        + md.readSourceWhere(ctx.mirrorTable(),
+                                                             md.keyIn(m.key, int(keys.size())))
+                                        + lock,
                                 binds);
             }
             const QHash<QString, QVariantList> sourceRows = fetchRowsByKeys(

@@ -128,11 +128,6 @@ QString TableSide::compare(const char *op, const QVariantList &values, QVariantL
     return u"("_s + terms.join(u" OR "_s) + u')';
 }
 
-QString TableSide::where(const KeyRange &range, const QVariantList &after, QVariantList &binds) const
-{
-    return u" WHERE "_s + condition(range, after, binds);
-}
-
 QString TableSide::condition(const KeyRange &range, const QVariantList &after,
                              QVariantList &binds) const
 {
@@ -164,7 +159,8 @@ QString keyRangeFilter(DbConnection &conn, const TableSchema &schema, const QStr
 qint64 TableSide::count(const KeyRange &range)
 {
     QVariantList binds;
-    const QString sql = u"SELECT COUNT(*) FROM "_s + m_dialect.readSource(m_table) + where(range, {}, binds);
+    const QString sql = u"SELECT COUNT(*) FROM "_s
+            + m_dialect.readSourceWhere(m_table, condition(range, {}, binds));
     return m_conn.scalar(sql, binds).toLongLong();
 }
 
@@ -172,13 +168,12 @@ SegmentChecksum TableSide::checksum(const KeyRange &range)
 {
     SegmentChecksum result;
     QVariantList binds;
-    const QString filter = where(range, {}, binds);
-    const QString table = m_dialect.readSource(m_table);
+    const QString from = m_dialect.readSourceWhere(m_table, condition(range, {}, binds));
     if (m_hashExpr.isEmpty()) {
-        result.rows = m_conn.scalar(u"SELECT COUNT(*) FROM "_s + table + filter, binds).toLongLong();
+        result.rows = m_conn.scalar(u"SELECT COUNT(*) FROM "_s + from, binds).toLongLong();
     } else {
         const QString sql = u"SELECT "_s + m_dialect.hashSums(u"h"_s) + u" FROM (SELECT "_s
-                + m_hashExpr + u" AS h FROM "_s + table + filter + u") s"_s;
+                + m_hashExpr + u" AS h FROM "_s + from + u") s"_s;
         QSqlQuery q = m_conn.exec(sql, binds);
         if (!q.next())
             throw m_conn.failure(m_conn.describe() + u" (checksum of '"_s + m_table + u"')"_s,
@@ -188,8 +183,8 @@ SegmentChecksum TableSide::checksum(const KeyRange &range)
     }
     if (!m_clientColumns.isEmpty()) {
         QVariantList streamBinds;
-        const QString sql = u"SELECT "_s + m_keyAndClientCodec->selectList() + u" FROM "_s + table
-                + where(range, {}, streamBinds);
+        const QString sql = u"SELECT "_s + m_keyAndClientCodec->selectList() + u" FROM "_s
+                + m_dialect.readSourceWhere(m_table, condition(range, {}, streamBinds));
         QSqlQuery q = m_conn.exec(sql, streamBinds);
         while (q.next())
             result.sum += clientHash(m_keyAndClientCodec->readRow(q));
@@ -204,7 +199,7 @@ QList<KeyHash> TableSide::hashes(const KeyRange &range, const QVariantList &afte
     QVariantList binds;
     const QString sql = u"SELECT "_s + m_keyAndClientCodec->selectList()
             + (m_hashExpr.isEmpty() ? QString() : u", "_s + m_hashExpr) + u" FROM "_s
-            + m_dialect.readSource(m_table) + where(range, after, binds) + m_orderBy
+            + m_dialect.readSourceWhere(m_table, condition(range, after, binds)) + m_orderBy
             + m_dialect.limit(limit);
     QSqlQuery q = m_conn.exec(sql, binds, false);
     const int keys = int(m_keyIndexes.size());
@@ -231,7 +226,8 @@ std::optional<QVariantList> TableSide::keyAt(const KeyRange &range, qint64 offse
     const TableCodec keyCodec(m_dialect, m_schema, m_key);
     QVariantList binds;
     const QString sql = u"SELECT "_s + keyCodec.selectList() + u" FROM "_s
-            + m_dialect.readSource(m_table) + where(range, {}, binds) + m_orderBy + m_dialect.limit(1)
+            + m_dialect.readSourceWhere(m_table, condition(range, {}, binds)) + m_orderBy
+            + m_dialect.limit(1)
             + u" OFFSET "_s + QString::number(offset);
     QSqlQuery q = m_conn.exec(sql, binds);
     if (q.next())
@@ -245,7 +241,7 @@ QList<QVariantList> TableSide::rows(const KeyRange &range, const QVariantList &a
 {
     QVariantList binds;
     const QString sql = u"SELECT "_s + m_codec.selectList() + u" FROM "_s
-            + m_dialect.readSource(m_table) + where(range, after, binds) + m_orderBy
+            + m_dialect.readSourceWhere(m_table, condition(range, after, binds)) + m_orderBy
             + m_dialect.limit(limit);
     QSqlQuery q = m_conn.exec(sql, binds, false);
     QList<QVariantList> out;

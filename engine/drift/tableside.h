@@ -76,8 +76,6 @@ public:
     static bool sqlCanHash(const Dialect &dialect, const ColumnInfo &column, const HashRule &rule);
 
 private:
-    // "WHERE ..." for the range (and, with `after`, past that key), with its binds.
-    QString where(const KeyRange &range, const QVariantList &after, QVariantList &binds) const;
     QString compare(const char *op, const QVariantList &values, QVariantList &binds) const;
     // The key's and the client columns' positions in columns(), the key first.
     QList<int> keyAndClientPositions() const;

@@ -91,10 +91,11 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
         }
         // At most four rows read per row asked for, however sparse the page.
         if (numeric && double(high) - double(low) + 1 <= 4.0 * double(keys.size())) {
-            const QString sql = u"SELECT "_s + codec.selectList() + u" FROM "_s + d.readSource(table)
-                    + u" WHERE "_s + d.quote(keyColumns.first()) + u" >= "_s
-                    + d.placeholder(*single) + u" AND "_s + d.quote(keyColumns.first())
-                    + u" <= "_s + d.placeholder(*single);
+            const QString sql = u"SELECT "_s + codec.selectList() + u" FROM "_s
+                    + d.readSourceWhere(table, d.quote(keyColumns.first()) + u" >= "_s
+                                                       + d.placeholder(*single) + u" AND "_s
+                                                       + d.quote(keyColumns.first()) + u" <= "_s
+                                                       + d.placeholder(*single));
             QSqlQuery q = conn.exec(sql, {codec.toDriver(keyColumns, QVariantList{QVariant(low)}).first(),
                                           codec.toDriver(keyColumns, QVariantList{QVariant(high)}).first()});
             while (q.next()) {
@@ -114,15 +115,14 @@ QHash<QString, QVariantList> fetchRowsByKeys(DbConnection &conn, const TableSche
     }
     // Keep each statement well inside the bind limit and small enough for the parser.
     const int perChunk = std::max(1, std::min(500, d.maxBindValues() / int(keyColumns.size())));
-    const QString head = u"SELECT "_s + codec.selectList() + u" FROM "_s + d.readSource(table)
-            + u" WHERE "_s;
+    const QString head = u"SELECT "_s + codec.selectList() + u" FROM "_s;
     for (qsizetype start = 0; start < keys.size(); start += perChunk) {
         const qsizetype n = std::min<qsizetype>(perChunk, keys.size() - start);
         QVariantList binds;
         binds.reserve(n * keyColumns.size());
         for (qsizetype i = start; i < start + n; ++i)
             binds << codec.toDriver(keyColumns, keys.at(i));
-        const QString sql = head + d.keyIn(keyColumns, int(n));
+        const QString sql = head + d.readSourceWhere(table, d.keyIn(keyColumns, int(n)));
         QSqlQuery q = conn.exec(sql, binds);
         while (q.next()) {
             QVariantList row = codec.readRow(q);

@@ -54,9 +54,8 @@ bool KeysetPager::next(QList<QVariantList> &page)
         conditions << d.rowGreaterThan(m_order);
         binds << d.bindRowValues(m_codec.toDriver(m_order, m_position));
     }
-    QString sql = u"SELECT "_s + m_codec.selectList() + u" FROM "_s + d.readSource(m_table);
-    if (!conditions.isEmpty())
-        sql += u" WHERE "_s + conditions.join(u" AND "_s);
+    QString sql = u"SELECT "_s + m_codec.selectList() + u" FROM "_s
+            + d.readSourceWhere(m_table, conditions.join(u" AND "_s));
     sql += u" ORDER BY "_s + d.columnList(m_order) + d.limit(m_pageRows);
 
     // A page is bounded by LIMIT, so it is fetched whole: QPSQL streams a forward-only result

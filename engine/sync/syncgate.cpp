@@ -23,8 +23,9 @@ QVariant newestCursor(DbConnection &conn, const TableSchema &schema, const QStri
 {
     const Dialect &d = conn.dialect();
     const TableCodec codec(d, schema, {cursor});
-    QSqlQuery q = conn.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s + d.readSource(table)
-                            + u" WHERE "_s + d.quote(cursor) + u" IS NOT NULL ORDER BY "_s
+    QSqlQuery q = conn.exec(u"SELECT "_s + codec.selectList() + u" FROM "_s
+                            + d.readSourceWhere(table, d.quote(cursor) + u" IS NOT NULL"_s)
+                            + u" ORDER BY "_s
                             + d.quote(cursor) + u" DESC"_s + d.limit(1));
     return q.next() ? codec.readRow(q).first() : QVariant();
 }
