@@ -30,6 +30,8 @@ private slots:
     void tokenFileIsCreatedPrivateAndRefusedWhenReadable();
     void nonLoopbackNeedsTlsOrInsecureRemote();
     void tlsServes();
+    void idleConnectionIsClosed();
+    void connectionsBeyondTheCapAre503();
 
 private:
     QTemporaryDir m_tmp;
@@ -480,6 +482,40 @@ void TestServiceHttp::tlsServes()
     t.start();
     QVERIFY2(idle.waitForDisconnected(15000), "a connection without a handshake was kept");
     QVERIFY2(t.elapsed() < 12000, qPrintable(u"dropped after %1 ms"_s.arg(t.elapsed())));
+}
+
+void TestServiceHttp::idleConnectionIsClosed()
+{
+    // A kept-alive connection with nothing to do is closed after 15 s (ServerLimits), so idle
+    // clients cannot pile up to the connection cap.
+    HttpClient c(m_serve->port());
+    QVERIFY(c.connected());
+    c.send(requestBytes("GET", "/livez", {}));
+    QCOMPARE(c.read().status, 200);
+    QElapsedTimer t;
+    t.start();
+    QVERIFY2(c.waitClosed(25000), "an idle connection was kept for 25 s");
+    QVERIFY2(t.elapsed() >= 13000, qPrintable(u"closed after %1 ms"_s.arg(t.elapsed())));
+}
+
+void TestServiceHttp::connectionsBeyondTheCapAre503()
+{
+    // At most 256 connections at once: the ones past that are answered 503 and closed, and
+    // the service serves again once they go.
+    std::vector<std::unique_ptr<HttpClient>> held;
+    for (int i = 0; i < 256; ++i) {
+        held.push_back(std::make_unique<HttpClient>(m_serve->port()));
+        QVERIFY(held.back()->connected());
+    }
+    QTest::qWait(500);   // the service has accepted them all
+    HttpClient extra(m_serve->port());
+    const HttpResult refused = extra.read(10000);
+    QVERIFY2(refused.status == 503, refused.describe().constData());
+    QVERIFY2(refused.json().value(u"error"_s).toString().contains(u"too many connections"_s),
+             refused.describe().constData());
+    held.clear();
+    QTest::qWait(500);
+    QCOMPARE(exchange(m_serve->port(), requestBytes("GET", "/livez", {})).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestServiceHttp)
