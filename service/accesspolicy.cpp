@@ -9,7 +9,8 @@ using namespace Qt::StringLiterals;
 namespace tidemark::service {
 
 AccessPolicy::AccessPolicy(QByteArray token, bool loopbackOnly)
-    : m_token(std::move(token)), m_loopbackOnly(loopbackOnly)
+    : m_token(std::move(token))
+    , m_loopbackOnly(loopbackOnly)
 {
 }
 
@@ -32,8 +33,9 @@ std::optional<HttpResponse> AccessPolicy::checkHost(const HttpRequest &request) 
         || (!address.isNull() && address.isLoopback()))
         return std::nullopt;
     return HttpResponse::error(
-            400, u"Host '%1' is not this service: it listens on loopback only, so the Host must "
-                 "be localhost or a loopback address"_s.arg(QString::fromLatin1(host)));
+            400,
+            u"Host '%1' is not this service: it listens on loopback only, so the Host must "
+            "be localhost or a loopback address"_s.arg(QString::fromLatin1(host)));
 }
 
 std::optional<HttpResponse> AccessPolicy::checkToken(const HttpRequest &request)
@@ -46,7 +48,8 @@ std::optional<HttpResponse> AccessPolicy::checkToken(const HttpRequest &request)
         return std::nullopt;
     ++m_authFailures;
     HttpResponse r = HttpResponse::error(
-            401, authorization.isEmpty()
+            401,
+            authorization.isEmpty()
                     ? u"this request needs the header 'Authorization: Bearer TOKEN' (the token "
                       "is in the service's token file)"_s
                     : u"the bearer token is not the service's"_s);

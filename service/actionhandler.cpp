@@ -17,13 +17,15 @@ const QString kStopping = u"the engine is stopping; nothing more is queued"_s;
 
 const QStringList &ActionHandler::actions()
 {
-    static const QStringList list = {u"sync"_s,   u"backfill"_s, u"sweep"_s, u"resync"_s,
-                                     u"diff"_s,   u"repair"_s,   u"pause"_s, u"resume"_s};
+    static const QStringList list = {u"sync"_s, u"backfill"_s, u"sweep"_s, u"resync"_s,
+                                     u"diff"_s, u"repair"_s,   u"pause"_s, u"resume"_s};
     return list;
 }
 
 ActionHandler::ActionHandler(Engine &engine, RunRegistry &runs, QObject *parent)
-    : QObject(parent), m_engine(engine), m_runs(runs)
+    : QObject(parent)
+    , m_engine(engine)
+    , m_runs(runs)
 {
     connect(&engine, &Engine::operationFinished, this,
             [this](quint64 id, const QString &, const OperationResult &r) {
@@ -47,7 +49,8 @@ std::optional<ActionHandler::Body> ActionHandler::parseBody(const QString &actio
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
         reply(HttpResponse::error(
-                400, error.error != QJsonParseError::NoError
+                400,
+                error.error != QJsonParseError::NoError
                         ? u"the body is not valid JSON: %1 at offset %2"_s.arg(error.errorString())
                                   .arg(error.offset)
                         : u"the body must be a JSON object, e.g. {\"force\": true}"_s));
@@ -55,12 +58,13 @@ std::optional<ActionHandler::Body> ActionHandler::parseBody(const QString &actio
     }
     const QJsonObject o = doc.object();
     for (auto it = o.begin(); it != o.end(); ++it) {
-        const bool known = it.key() == u"force" || (it.key() == u"no_gate" && action == u"backfill");
+        const bool known =
+                it.key() == u"force" || (it.key() == u"no_gate" && action == u"backfill");
         if (!known) {
-            reply(HttpResponse::error(400, u"'%1' is not an option of %2 (options: force%3)"_s
-                                                   .arg(it.key(), action,
-                                                        action == u"backfill" ? u", no_gate"_s
-                                                                              : QString())));
+            reply(HttpResponse::error(
+                    400,
+                    u"'%1' is not an option of %2 (options: force%3)"_s.arg(
+                            it.key(), action, action == u"backfill" ? u", no_gate"_s : QString())));
             return std::nullopt;
         }
         if (!it.value().isBool()) {
@@ -73,8 +77,8 @@ std::optional<ActionHandler::Body> ActionHandler::parseBody(const QString &actio
     return b;
 }
 
-void ActionHandler::handle(const QString &mapping, const QString &action,
-                           const QByteArray &body, const HttpReply &reply)
+void ActionHandler::handle(const QString &mapping, const QString &action, const QByteArray &body,
+                           const HttpReply &reply)
 {
     const QList<MappingStatus> mappings = m_engine.mappings();
     if (std::none_of(mappings.cbegin(), mappings.cend(),
@@ -83,8 +87,8 @@ void ActionHandler::handle(const QString &mapping, const QString &action,
         return;
     }
     if (!actions().contains(action)) {
-        reply(HttpResponse::error(404, u"'%1' is not an action; actions: %2"_s.arg(
-                                               action, actions().join(u", "_s))));
+        reply(HttpResponse::error(
+                404, u"'%1' is not an action; actions: %2"_s.arg(action, actions().join(u", "_s))));
         return;
     }
     const std::optional<Body> b = parseBody(action, body, reply);
@@ -93,9 +97,10 @@ void ActionHandler::handle(const QString &mapping, const QString &action,
 
     if (action == u"pause" || action == u"resume") {
         m_engine.setPaused(mapping, action == u"pause");
-        reply(HttpResponse::json(202, QJsonObject{{u"mapping"_s, mapping},
-                                                  {u"action"_s, action},
-                                                  {u"run"_s, QJsonValue::Null}}));
+        reply(HttpResponse::json(202,
+                                 QJsonObject{{u"mapping"_s, mapping},
+                                             {u"action"_s, action},
+                                             {u"run"_s, QJsonValue::Null}}));
         return;
     }
     if (action == u"diff") {
@@ -104,8 +109,8 @@ void ActionHandler::handle(const QString &mapping, const QString &action,
             reply(HttpResponse::error(409, kStopping));
             return;
         }
-        accepted(m_runs.add(RunRegistry::Kind::DriftCheck, id, mapping, action), mapping,
-                 action, reply);
+        accepted(m_runs.add(RunRegistry::Kind::DriftCheck, id, mapping, action), mapping, action,
+                 reply);
         return;
     }
     if (action == u"repair") {
@@ -149,8 +154,8 @@ void ActionHandler::queueOperation(const QString &mapping, const QString &action
             return;
         }
         if (!r.ok()) {
-            reply(HttpResponse::error(
-                    409, u"the %1 pre-flight failed: %2"_s.arg(action, r.run.error)));
+            reply(HttpResponse::error(409,
+                                      u"the %1 pre-flight failed: %2"_s.arg(action, r.run.error)));
             return;
         }
         queue();
@@ -182,8 +187,8 @@ void ActionHandler::queueRepair(const QString &mapping, bool force, const HttpRe
     }
     m_repairPreflights.insert(dryId, [queue, reply](const DriftRepairResult &r) {
         if (r.result == u"refused" || r.counts.refused) {
-            reply(HttpResponse::error(409, r.counts.refusal.isEmpty() ? r.error
-                                                                      : r.counts.refusal));
+            reply(HttpResponse::error(409,
+                                      r.counts.refusal.isEmpty() ? r.error : r.counts.refusal));
             return;
         }
         if (!r.ok()) {
@@ -197,11 +202,12 @@ void ActionHandler::queueRepair(const QString &mapping, bool force, const HttpRe
 void ActionHandler::accepted(quint64 runId, const QString &mapping, const QString &action,
                              const HttpReply &reply) const
 {
-    HttpResponse r = HttpResponse::json(
-            202, QJsonObject{{u"run"_s, double(runId)},
-                             {u"mapping"_s, mapping},
-                             {u"action"_s, action},
-                             {u"status"_s, u"/api/v1/runs/%1"_s.arg(runId)}});
+    HttpResponse r =
+            HttpResponse::json(202,
+                               QJsonObject{{u"run"_s, double(runId)},
+                                           {u"mapping"_s, mapping},
+                                           {u"action"_s, action},
+                                           {u"status"_s, u"/api/v1/runs/%1"_s.arg(runId)}});
     r.addHeader("Location", "/api/v1/runs/" + QByteArray::number(runId));
     reply(r);
 }

@@ -24,7 +24,7 @@ class RunRegistry;
 class ActionHandler final : public QObject
 {
 public:
-    static const QStringList &actions();   // sync, backfill, sweep, resync, diff, repair, ...
+    static const QStringList &actions(); // sync, backfill, sweep, resync, diff, repair, ...
 
     ActionHandler(Engine &engine, RunRegistry &runs, QObject *parent = nullptr);
 

@@ -16,9 +16,9 @@ namespace {
 HttpResponse methodNotAllowed(const HttpRequest &request, const QByteArray &allowed)
 {
     HttpResponse r = HttpResponse::error(
-            405, u"%1 is not allowed on %2; use %3"_s.arg(QString::fromLatin1(request.method),
-                                                          request.path(),
-                                                          QString::fromLatin1(allowed)));
+            405,
+            u"%1 is not allowed on %2; use %3"_s.arg(QString::fromLatin1(request.method),
+                                                     request.path(), QString::fromLatin1(allowed)));
     r.addHeader("Allow", allowed);
     return r;
 }
@@ -69,8 +69,8 @@ void ApiRouter::handle(const HttpRequest &request, const HttpReply &reply)
         if (rest == QStringList{u"runs"_s}) {
             if (!get)
                 return reply(methodNotAllowed(request, "GET"));
-            return reply(HttpResponse::json(
-                    200, {{u"runs"_s, m_p.runs.recent(RunRegistry::kKeep)}}));
+            return reply(
+                    HttpResponse::json(200, {{u"runs"_s, m_p.runs.recent(RunRegistry::kKeep)}}));
         }
         if (rest.size() == 2 && rest[0] == u"runs") {
             if (!get)
@@ -80,9 +80,10 @@ void ApiRouter::handle(const HttpRequest &request, const HttpReply &reply)
             const std::optional<QJsonObject> run =
                     ok ? m_p.runs.find(id) : std::optional<QJsonObject>();
             if (!run)
-                return reply(HttpResponse::error(404, u"no run %1 (runs are numbered by the 202 "
-                                                      "answers of this service since it "
-                                                      "started)"_s.arg(rest[1])));
+                return reply(HttpResponse::error(404,
+                                                 u"no run %1 (runs are numbered by the 202 "
+                                                 "answers of this service since it "
+                                                 "started)"_s.arg(rest[1])));
             return reply(HttpResponse::json(200, *run));
         }
         if (rest.size() == 3 && rest[0] == u"mappings") {
@@ -102,9 +103,8 @@ void ApiRouter::status(const HttpRequest &request, const HttpReply &reply)
     const QString since = request.query.queryItemValue(u"since"_s);
     const bool unchanged = (!ifNoneMatch.isEmpty() && ifNoneMatch.trimmed() == board.etag())
             || (!since.isEmpty() && since.toULongLong() == board.revision());
-    HttpResponse r = unchanged
-            ? HttpResponse{304, {}, {}, {}}
-            : HttpResponse::text(200, "application/json", board.body());
+    HttpResponse r = unchanged ? HttpResponse{304, {}, {}, {}}
+                               : HttpResponse::text(200, "application/json", board.body());
     r.addHeader("ETag", board.etag());
     r.addHeader("Cache-Control", "no-cache");
     reply(r);

@@ -26,9 +26,12 @@ public:
         ServiceMetrics &metrics;
         RunRegistry &runs;
         ActionHandler &actions;
-        std::function<bool()> ready;   // the project is loaded and the scheduler runs
+        std::function<bool()> ready; // the project is loaded and the scheduler runs
     };
-    explicit ApiRouter(Parts parts) : m_p(std::move(parts)) {}
+    explicit ApiRouter(Parts parts)
+        : m_p(std::move(parts))
+    {
+    }
 
     void handle(const HttpRequest &request, const HttpReply &reply);
 

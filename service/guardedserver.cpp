@@ -46,7 +46,8 @@ void ConnectionGate::attach(QTcpSocket *socket)
 }
 
 GuardedTcpServer::GuardedTcpServer(ServerLimits limits, QObject *parent)
-    : QTcpServer(parent), m_gate(limits)
+    : QTcpServer(parent)
+    , m_gate(limits)
 {
 }
 
@@ -60,8 +61,9 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     if (!m_gate.admit()) {
         // Nobody reads from it: it goes once the answer is written or the peer is gone.
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        refuseConnection(socket, 503, u"too many connections (at most %1); try again later"_s
-                                              .arg(m_gate.limits().maxConnections));
+        refuseConnection(socket, 503,
+                         u"too many connections (at most %1); try again later"_s.arg(
+                                 m_gate.limits().maxConnections));
         return;
     }
     m_gate.attach(socket);
@@ -70,7 +72,8 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
 
 GuardedSslServer::GuardedSslServer(ServerLimits limits, const QSslConfiguration &tls,
                                    QObject *parent)
-    : QSslServer(parent), m_gate(limits)
+    : QSslServer(parent)
+    , m_gate(limits)
 {
     setSslConfiguration(tls);
     setHandshakeTimeout(limits.handshakeTimeoutMs);

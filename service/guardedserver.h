@@ -23,7 +23,10 @@ namespace tidemark::service {
 class ConnectionGate
 {
 public:
-    explicit ConnectionGate(ServerLimits limits) : m_limits(limits) {}
+    explicit ConnectionGate(ServerLimits limits)
+        : m_limits(limits)
+    {
+    }
     // False when the server is full: the caller answers 503 and closes.
     bool admit() const { return *m_open < m_limits.maxConnections; }
     void attach(QTcpSocket *socket);

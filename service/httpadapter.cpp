@@ -1,8 +1,8 @@
 #include "httpadapter.h"
 
+#include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
-#include <QAbstractHttpServer>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -14,7 +14,10 @@ namespace tidemark::service {
 class HttpAdapter::Server final : public QAbstractHttpServer
 {
 public:
-    explicit Server(HttpHandler handler) : m_handler(std::move(handler)) {}
+    explicit Server(HttpHandler handler)
+        : m_handler(std::move(handler))
+    {
+    }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
@@ -76,7 +79,8 @@ private:
 };
 
 HttpAdapter::HttpAdapter(HttpHandler handler, QObject *parent)
-    : QObject(parent), m_server(std::make_unique<Server>(std::move(handler)))
+    : QObject(parent)
+    , m_server(std::make_unique<Server>(std::move(handler)))
 {
 }
 

@@ -16,8 +16,10 @@ QByteArray HttpRequest::header(const QByteArray &name) const
 
 HttpResponse HttpResponse::json(int status, const QJsonObject &document)
 {
-    return HttpResponse{status, "application/json",
-                        QJsonDocument(document).toJson(QJsonDocument::Compact) + '\n', {}};
+    return HttpResponse{status,
+                        "application/json",
+                        QJsonDocument(document).toJson(QJsonDocument::Compact) + '\n',
+                        {}};
 }
 
 HttpResponse HttpResponse::error(int status, const QString &message)

@@ -20,8 +20,8 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 struct HttpRequest
 {
-    QByteArray method;            // "GET", "POST", ...
-    QStringList segments;         // the path's segments, each percent-decoded
+    QByteArray method;    // "GET", "POST", ...
+    QStringList segments; // the path's segments, each percent-decoded
     QUrlQuery query;
     HeaderList headers;
     QByteArray body;
@@ -37,7 +37,7 @@ struct HttpResponse
     int status = 200;
     QByteArray contentType;
     QByteArray body;
-    HeaderList headers;           // beyond Content-Type and Content-Length
+    HeaderList headers; // beyond Content-Type and Content-Length
 
     static HttpResponse json(int status, const QJsonObject &document);
     // {"error": message}: every 4xx/5xx the service sends looks like this.

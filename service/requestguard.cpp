@@ -9,15 +9,18 @@ using namespace Qt::StringLiterals;
 namespace tidemark::service {
 
 RequestGuard::RequestGuard(QTcpSocket *socket, const ServerLimits &limits)
-    : QObject(socket), m_socket(socket), m_limits(limits)
+    : QObject(socket)
+    , m_socket(socket)
+    , m_limits(limits)
 {
     m_requestTimer.setSingleShot(true);
     m_requestTimer.setInterval(m_limits.requestTimeoutMs);
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(m_limits.idleTimeoutMs);
     connect(&m_requestTimer, &QTimer::timeout, this, [this] {
-        refuse(408, u"the request was not complete within %1 ms; closing the connection"_s
-                            .arg(m_limits.requestTimeoutMs));
+        refuse(408,
+               u"the request was not complete within %1 ms; closing the connection"_s.arg(
+                       m_limits.requestTimeoutMs));
     });
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
         if (m_inFlight == 0)
@@ -61,21 +64,22 @@ bool RequestGuard::frame(const QByteArray &data)
             }
             // Scan from a little before the old end: the blank line may straddle two chunks.
             const qsizetype from = std::max<qsizetype>(0, m_head.size() - 3);
-            const qsizetype take = std::min<qsizetype>(data.size() - at,
-                                                       m_limits.maxRequestBytes + 1 - m_head.size());
+            const qsizetype take = std::min<qsizetype>(
+                    data.size() - at, m_limits.maxRequestBytes + 1 - m_head.size());
             m_head.append(data.constData() + at, take);
             const qsizetype end = m_head.indexOf("\r\n\r\n", from);
             if (end < 0) {
                 if (m_head.size() > m_limits.maxRequestBytes) {
-                    refuse(413, u"the request's headers are larger than %1 bytes"_s
-                                        .arg(m_limits.maxRequestBytes));
+                    refuse(413,
+                           u"the request's headers are larger than %1 bytes"_s.arg(
+                                   m_limits.maxRequestBytes));
                     return false;
                 }
                 at += take;
                 continue;
             }
             const qsizetype headLength = end + 4;
-            at += take - (m_head.size() - headLength);   // the rest belongs to the body
+            at += take - (m_head.size() - headLength); // the rest belongs to the body
             m_head.truncate(headLength);
             m_requestBytes = headLength;
             if (!startBody())
@@ -126,9 +130,9 @@ bool RequestGuard::startBody()
         }
     }
     if (m_requestBytes + length > m_limits.maxRequestBytes) {
-        refuse(413, u"the request is %1 bytes; at most %2 are accepted"_s
-                            .arg(m_requestBytes + length)
-                            .arg(m_limits.maxRequestBytes));
+        refuse(413,
+               u"the request is %1 bytes; at most %2 are accepted"_s.arg(m_requestBytes + length)
+                       .arg(m_limits.maxRequestBytes));
         return false;
     }
     m_bodyLeft = length;

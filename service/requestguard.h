@@ -32,12 +32,12 @@ private:
     QTcpSocket *m_socket;
     ServerLimits m_limits;
     enum class State { Headers, Body, Refused } m_state = State::Headers;
-    QByteArray m_head;          // the request's bytes up to the blank line
-    qint64 m_bodyLeft = 0;      // Body: bytes of the body still to come
-    qint64 m_requestBytes = 0;  // bytes of the request in hand so far
-    int m_inFlight = 0;         // complete requests not answered yet
-    QTimer m_requestTimer;      // the request in hand must be complete before it fires
-    QTimer m_idleTimer;         // no request in hand and none in flight
+    QByteArray m_head;         // the request's bytes up to the blank line
+    qint64 m_bodyLeft = 0;     // Body: bytes of the body still to come
+    qint64 m_requestBytes = 0; // bytes of the request in hand so far
+    int m_inFlight = 0;        // complete requests not answered yet
+    QTimer m_requestTimer;     // the request in hand must be complete before it fires
+    QTimer m_idleTimer;        // no request in hand and none in flight
 };
 
 } // namespace tidemark::service

@@ -6,7 +6,8 @@ using namespace Qt::StringLiterals;
 
 namespace tidemark::service {
 
-RunRegistry::RunRegistry(Engine &engine, QObject *parent) : QObject(parent)
+RunRegistry::RunRegistry(Engine &engine, QObject *parent)
+    : QObject(parent)
 {
     connect(&engine, &Engine::operationFinished, this,
             [this](quint64 id, const QString &, const OperationResult &r) {
@@ -37,8 +38,7 @@ RunRegistry::RunRegistry(Engine &engine, QObject *parent) : QObject(parent)
     });
 }
 
-quint64 RunRegistry::add(Kind kind, quint64 engineId, const QString &mapping,
-                         const QString &action)
+quint64 RunRegistry::add(Kind kind, quint64 engineId, const QString &mapping, const QString &action)
 {
     Run run;
     run.id = ++m_lastId;
@@ -59,12 +59,12 @@ quint64 RunRegistry::add(Kind kind, quint64 engineId, const QString &mapping,
     return run.id;
 }
 
-void RunRegistry::finish(Kind kind, quint64 engineId, const QString &result,
-                         const QString &error, const QJsonObject &detail)
+void RunRegistry::finish(Kind kind, quint64 engineId, const QString &result, const QString &error,
+                         const QJsonObject &detail)
 {
     const QList<quint64> ids = m_waiting.take({int(kind), engineId});
     if (ids.isEmpty())
-        return;   // a scheduled run, or one asked for by nobody through the API
+        return; // a scheduled run, or one asked for by nobody through the API
     for (quint64 id : ids) {
         auto it = m_runs.find(id);
         if (it == m_runs.end())
@@ -86,15 +86,15 @@ QJsonObject RunRegistry::toJson(const Run &run)
             {u"action"_s, run.action},
             {u"state"_s, run.finishedAt.isValid() ? u"finished"_s : u"pending"_s},
             {u"requested_at"_s, run.requestedAt.toString(Qt::ISODateWithMs)},
-            {u"finished_at"_s, run.finishedAt.isValid()
-                     ? QJsonValue(run.finishedAt.toString(Qt::ISODateWithMs))
-                     : QJsonValue(QJsonValue::Null)},
-            {u"result"_s, run.result.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                               : QJsonValue(run.result)},
-            {u"error"_s, run.error.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                             : QJsonValue(run.error)},
-            {u"detail"_s, run.detail.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                               : QJsonValue(run.detail)},
+            {u"finished_at"_s,
+             run.finishedAt.isValid() ? QJsonValue(run.finishedAt.toString(Qt::ISODateWithMs))
+                                      : QJsonValue(QJsonValue::Null)},
+            {u"result"_s,
+             run.result.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.result)},
+            {u"error"_s,
+             run.error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.error)},
+            {u"detail"_s,
+             run.detail.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.detail)},
     };
 }
 

@@ -20,7 +20,7 @@ namespace tidemark::service {
 class RunRegistry final : public QObject
 {
 public:
-    static constexpr int kKeep = 500;   // finished runs kept; the oldest go first
+    static constexpr int kKeep = 500; // finished runs kept; the oldest go first
 
     explicit RunRegistry(Engine &engine, QObject *parent = nullptr);
 
@@ -43,18 +43,18 @@ private:
         QString mapping;
         QString action;
         QDateTime requestedAt;
-        QDateTime finishedAt;   // invalid while queued or running
-        QString result;         // "ok", "skipped", "refused", "error", "cancelled"
+        QDateTime finishedAt; // invalid while queued or running
+        QString result;       // "ok", "skipped", "refused", "error", "cancelled"
         QString error;
-        QJsonObject detail;     // the run record, or the check's / repair's counts
+        QJsonObject detail; // the run record, or the check's / repair's counts
     };
     void finish(Kind kind, quint64 engineId, const QString &result, const QString &error,
                 const QJsonObject &detail);
     static QJsonObject toJson(const Run &run);
 
     quint64 m_lastId = 0;
-    QMap<quint64, Run> m_runs;                              // by API id
-    QMap<QPair<int, quint64>, QList<quint64>> m_waiting;    // (kind, engine id) -> API ids
+    QMap<quint64, Run> m_runs;                           // by API id
+    QMap<QPair<int, quint64>, QList<quint64>> m_waiting; // (kind, engine id) -> API ids
     std::function<void()> m_changed;
 };
 

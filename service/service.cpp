@@ -25,7 +25,9 @@ bool Service::isLoopback(const QHostAddress &address)
 }
 
 Service::Service(Engine &engine, ServeOptions options, QObject *parent)
-    : QObject(parent), m_engine(engine), m_options(std::move(options))
+    : QObject(parent)
+    , m_engine(engine)
+    , m_options(std::move(options))
 {
     m_access = std::make_unique<AccessPolicy>(m_options.token, isLoopback(m_options.address));
     m_runs = std::make_unique<RunRegistry>(engine);
@@ -69,8 +71,8 @@ bool Service::listen(QString *error)
             *error = u"--tls-key %1: %2"_s.arg(m_options.tlsKey, keyFile.errorString());
             return false;
         }
-        const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(),
-                                                                       QSsl::Pem);
+        const QList<QSslCertificate> chain =
+                QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
         QSslKey key(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
         if (key.isNull()) {
             keyFile.seek(0);

@@ -34,8 +34,8 @@ struct ServeOptions
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 8457;
     QByteArray token;
-    bool insecureRemote = false;  // allow plain HTTP on a non-loopback address
-    QString tlsCert;              // PEM files; both or neither
+    bool insecureRemote = false; // allow plain HTTP on a non-loopback address
+    QString tlsCert;             // PEM files; both or neither
     QString tlsKey;
     ServerLimits limits;
 };
@@ -62,7 +62,7 @@ private:
     Engine &m_engine;
     ServeOptions m_options;
     bool m_ready = false;
-    QTcpServer *m_server = nullptr;   // owned by the adapter once bound
+    QTcpServer *m_server = nullptr; // owned by the adapter once bound
     std::unique_ptr<AccessPolicy> m_access;
     std::unique_ptr<RunRegistry> m_runs;
     std::unique_ptr<StatusBoard> m_status;

@@ -16,8 +16,8 @@ namespace {
 
 // Every operation the engine runs, so that each counter family is there (at zero) from the
 // first scrape: a series that appears only with its first event hides that event from rate().
-const QStringList kOperations = {u"sync"_s,   u"backfill"_s, u"sweep"_s, u"resync"_s,
-                                 u"diff"_s,   u"repair"_s};
+const QStringList kOperations = {u"sync"_s,   u"backfill"_s, u"sweep"_s,
+                                 u"resync"_s, u"diff"_s,     u"repair"_s};
 
 } // namespace
 
@@ -57,7 +57,8 @@ const QList<double> &ServiceMetrics::durationBounds()
     return bounds;
 }
 
-ServiceMetrics::ServiceMetrics(Engine &engine, QObject *parent) : QObject(parent)
+ServiceMetrics::ServiceMetrics(Engine &engine, QObject *parent)
+    : QObject(parent)
 {
     for (const QString &op : kOperations) {
         m_rowsWritten[op] = 0;
@@ -154,8 +155,7 @@ QByteArray ServiceMetrics::render(const QList<MappingStatus> &mappings,
              "service started.");
     for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it)
         w.sample("tidemark_runs_total",
-                 {{"operation", it.key().first}, {"result", it.key().second}},
-                 double(it.value()));
+                 {{"operation", it.key().first}, {"result", it.key().second}}, double(it.value()));
 
     w.family("tidemark_run_duration_seconds", "histogram",
              "How long finished runs took, by operation.");

@@ -25,18 +25,17 @@ public:
     static const QList<double> &durationBounds();
 
 private:
-    void count(const QString &operation, const QString &result, double seconds,
-               qint64 rowsWritten);
+    void count(const QString &operation, const QString &result, double seconds, qint64 rowsWritten);
 
     struct Histogram
     {
-        QList<quint64> buckets;   // per bound, not cumulative
+        QList<quint64> buckets; // per bound, not cumulative
         double sum = 0;
         quint64 count = 0;
     };
-    QMap<QPair<QString, QString>, quint64> m_runs;   // (operation, result) -> runs
-    QMap<QString, quint64> m_rowsWritten;            // operation -> rows
-    QMap<QString, Histogram> m_durations;            // operation -> durations
+    QMap<QPair<QString, QString>, quint64> m_runs; // (operation, result) -> runs
+    QMap<QString, quint64> m_rowsWritten;          // operation -> rows
+    QMap<QString, Histogram> m_durations;          // operation -> durations
 };
 
 // The checkpoint's cursor as seconds since the epoch, when it is a date/time (a driver's

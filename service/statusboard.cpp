@@ -11,18 +11,19 @@ using namespace Qt::StringLiterals;
 namespace tidemark::service {
 
 StatusBoard::StatusBoard(Engine &engine, RunRegistry &runs, QObject *parent)
-    : QObject(parent), m_runs(runs), m_mappings(engine.mappings()),
-      m_connections(engine.connections())
+    : QObject(parent)
+    , m_runs(runs)
+    , m_mappings(engine.mappings())
+    , m_connections(engine.connections())
 {
     connect(&engine, &Engine::statusChanged, this, [this](const QList<MappingStatus> &m) {
         m_mappings = m;
         rebuild();
     });
-    connect(&engine, &Engine::connectionsChanged, this,
-            [this](const QList<ConnectionStatus> &c) {
-                m_connections = c;
-                rebuild();
-            });
+    connect(&engine, &Engine::connectionsChanged, this, [this](const QList<ConnectionStatus> &c) {
+        m_connections = c;
+        rebuild();
+    });
     rebuild();
 }
 

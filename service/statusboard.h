@@ -17,7 +17,7 @@ class RunRegistry;
 class StatusBoard final : public QObject
 {
 public:
-    static constexpr int kRecentRuns = 20;   // runs listed in the document
+    static constexpr int kRecentRuns = 20; // runs listed in the document
 
     StatusBoard(Engine &engine, RunRegistry &runs, QObject *parent = nullptr);
 
@@ -34,7 +34,7 @@ private:
     RunRegistry &m_runs;
     QList<MappingStatus> m_mappings;
     QList<ConnectionStatus> m_connections;
-    QJsonObject m_document;   // without "revision", to compare the next one with
+    QJsonObject m_document; // without "revision", to compare the next one with
     QByteArray m_body;
     quint64 m_revision = 0;
 };

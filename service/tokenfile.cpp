@@ -1,8 +1,8 @@
 #include "tokenfile.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QDir>
 #include <QRandomGenerator>
 
 #include <cerrno>
@@ -27,7 +27,8 @@ QString systemError()
 std::optional<TokenFile> TokenFile::loadOrCreate(const QString &path, QString *error)
 {
     const QByteArray native = QFile::encodeName(path);
-    struct stat st {};
+    struct stat st
+    {};
     if (::stat(native.constData(), &st) != 0) {
         if (errno != ENOENT) {
             *error = u"token file %1: %2"_s.arg(path, systemError());
@@ -61,7 +62,8 @@ std::optional<TokenFile> TokenFile::loadOrCreate(const QString &path, QString *e
     }
     if (st.st_mode & (S_IRWXG | S_IRWXO)) {
         *error = u"token file %1 has group or world access (mode %2); it must be readable by its "
-                 "owner only: chmod 600 %1"_s.arg(path).arg(st.st_mode & 0777, 4, 8, QChar(u'0'));
+                 "owner only: chmod 600 %1"_s.arg(path)
+                         .arg(st.st_mode & 0777, 4, 8, QChar(u'0'));
         return std::nullopt;
     }
     QFile file(path);

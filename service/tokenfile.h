@@ -13,7 +13,7 @@ namespace tidemark::service {
 struct TokenFile
 {
     QByteArray token;
-    bool created = false;   // this start wrote it: the command prints it, once
+    bool created = false; // this start wrote it: the command prints it, once
 
     // Reads the token from `path`, creating the file when it is missing. Nullopt with `error`
     // naming the file and what is wrong (permissions, empty, unreadable).

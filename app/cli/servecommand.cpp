@@ -58,8 +58,7 @@ bool parseListen(const QString &text, service::ServeOptions &options, QTextStrea
 
 QString defaultTokenFile()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-            + u"/serve.token"_s;
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/serve.token"_s;
 }
 
 } // namespace
@@ -122,9 +121,9 @@ int runServe(const Options &o, QTextStream &out, QTextStream &err)
     const QString host = options.address.protocol() == QAbstractSocket::IPv6Protocol
             ? u'[' + options.address.toString() + u']'
             : options.address.toString();
-    out << "listening on " << (http.tls() ? "https" : "http") << "://" << host << ':'
-        << http.port() << "; serving " << selected.mappings.size() << " mappings of "
-        << project->filePath << "; Ctrl-C stops\n";
+    out << "listening on " << (http.tls() ? "https" : "http") << "://" << host << ':' << http.port()
+        << "; serving " << selected.mappings.size() << " mappings of " << project->filePath
+        << "; Ctrl-C stops\n";
     out.flush();
 
     QSocketNotifier notifier(stopSignalFd(), QSocketNotifier::Read);

@@ -95,9 +95,9 @@ QJsonObject encodeCapture(const CaptureStatus &c, Detail detail)
                   {u"log_rows"_s, countOrNull(c.logRows)},
                   {u"applied_seq"_s,
                    c.appliedSeq ? QJsonValue(double(*c.appliedSeq)) : QJsonValue(QJsonValue::Null)},
-                  {u"oldest_pending_age_s"_s, c.oldestPendingAgeS
-                           ? QJsonValue(*c.oldestPendingAgeS)
-                           : QJsonValue(QJsonValue::Null)}};
+                  {u"oldest_pending_age_s"_s,
+                   c.oldestPendingAgeS ? QJsonValue(*c.oldestPendingAgeS)
+                                       : QJsonValue(QJsonValue::Null)}};
     if (!c.problem.isEmpty())
         o[u"problem"_s] = c.problem;
     if (detail == Detail::Full)
@@ -111,7 +111,11 @@ QJsonObject encodeCapture(const CaptureStatus &c, Detail detail)
 class Reader
 {
 public:
-    Reader(QString *error, QString path) : m_error(error), m_path(std::move(path)) {}
+    Reader(QString *error, QString path)
+        : m_error(error)
+        , m_path(std::move(path))
+    {
+    }
 
     bool ok() const { return m_failed == false; }
     void fail(const QString &field, const QString &what)
@@ -211,10 +215,7 @@ public:
             list << v.toString();
         return list;
     }
-    void adopt(bool ok)
-    {
-        m_failed = m_failed || !ok;
-    }
+    void adopt(bool ok) { m_failed = m_failed || !ok; }
 
 private:
     QString *m_error;
@@ -334,20 +335,19 @@ QJsonObject encodeMapping(const MappingStatus &s, Detail detail)
         QJsonArray key;
         for (const QVariant &k : s.checkpoint.key)
             key.append(displayJson(k));
-        o[u"checkpoint"_s] = QJsonObject{{u"cursor"_s, displayJson(s.checkpoint.cursor)},
-                                         {u"key"_s, key}};
+        o[u"checkpoint"_s] =
+                QJsonObject{{u"cursor"_s, displayJson(s.checkpoint.cursor)}, {u"key"_s, key}};
     }
     if (s.capture)
         o[u"capture"_s] = encodeCapture(*s.capture, detail);
-    o[u"last_run"_s] = s.lastRun ? QJsonValue(encodeRun(*s.lastRun))
-                                 : QJsonValue(QJsonValue::Null);
-    o[u"drift"_s] = s.drift ? QJsonValue(encodeDrift(*s.drift, detail))
-                            : QJsonValue(QJsonValue::Null);
+    o[u"last_run"_s] = s.lastRun ? QJsonValue(encodeRun(*s.lastRun)) : QJsonValue(QJsonValue::Null);
+    o[u"drift"_s] =
+            s.drift ? QJsonValue(encodeDrift(*s.drift, detail)) : QJsonValue(QJsonValue::Null);
     // Extensions beyond SPEC's minimum.
     o[u"source"_s] = s.source;
     o[u"mirror"_s] = s.mirror;
-    o[u"null_cursor_rows"_s] = s.hasCursor ? QJsonValue(double(s.nullCursorRows))
-                                           : QJsonValue(QJsonValue::Null);
+    o[u"null_cursor_rows"_s] =
+            s.hasCursor ? QJsonValue(double(s.nullCursorRows)) : QJsonValue(QJsonValue::Null);
     o[u"rows_per_second"_s] = s.rowsPerSecond;
     o[u"orphans_measured_at"_s] = timeOrNull(s.orphansMeasuredAt);
     o[u"last_error"_s] = textOrNull(s.lastError);
@@ -430,9 +430,8 @@ std::optional<MappingStatus> decodeMappingAt(const QJsonObject &o, QString *erro
     s.name = r.text(o, u"name"_s, false);
     const QString state = r.text(o, u"state"_s, false);
     bool known = false;
-    for (MappingState candidate : {MappingState::Idle, MappingState::Running,
-                                   MappingState::Waiting, MappingState::Paused,
-                                   MappingState::Error})
+    for (MappingState candidate : {MappingState::Idle, MappingState::Running, MappingState::Waiting,
+                                   MappingState::Paused, MappingState::Error})
         if (mappingStateName(candidate) == state) {
             s.state = candidate;
             known = true;
@@ -525,9 +524,8 @@ std::optional<ConnectionStatus> decodeConnectionAt(const QJsonObject &o, QString
     c.description = r.text(o, u"description"_s);
     const QString state = r.text(o, u"state"_s, false);
     bool known = false;
-    for (ConnectionState candidate :
-         {ConnectionState::NeverConnected, ConnectionState::Connected,
-          ConnectionState::Disconnected, ConnectionState::Reconnecting})
+    for (ConnectionState candidate : {ConnectionState::NeverConnected, ConnectionState::Connected,
+                                      ConnectionState::Disconnected, ConnectionState::Reconnecting})
         if (connectionStateName(candidate) == state) {
             c.state = candidate;
             known = true;
@@ -570,8 +568,8 @@ std::optional<Document> decodeDocument(const QJsonObject &json, QString *error)
     }
     const QJsonArray connections = json.value(u"connections"_s).toArray();
     for (qsizetype i = 0; i < connections.size(); ++i) {
-        std::optional<ConnectionStatus> c = decodeConnectionAt(
-                connections.at(i).toObject(), error, u"connections[%1]"_s.arg(i));
+        std::optional<ConnectionStatus> c = decodeConnectionAt(connections.at(i).toObject(), error,
+                                                               u"connections[%1]"_s.arg(i));
         if (!c)
             return std::nullopt;
         d.connections << *c;

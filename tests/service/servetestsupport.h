@@ -21,10 +21,10 @@ using clitest::startCli;
 
 struct HttpResult
 {
-    int status = 0;                     // 0: no answer
+    int status = 0;                       // 0: no answer
     QMap<QByteArray, QByteArray> headers; // names in lower case
     QByteArray body;
-    bool closed = false;                // the server closed the connection after it
+    bool closed = false; // the server closed the connection after it
     QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
     QByteArray describe() const
     {
@@ -90,7 +90,8 @@ public:
                     break;
                 }
             }
-            if (m_socket->state() != QAbstractSocket::ConnectedState && !m_socket->bytesAvailable()) {
+            if (m_socket->state() != QAbstractSocket::ConnectedState
+                && !m_socket->bytesAvailable()) {
                 r.closed = true;
                 if (headEnd < 0)
                     r.status = 0;
@@ -141,8 +142,8 @@ inline QByteArray requestBytes(const QByteArray &method, const QByteArray &path,
     for (const QByteArray &h : extraHeaders)
         r += h + "\r\n";
     if (!body.isEmpty() || method == "POST")
-        r += "Content-Type: application/json\r\nContent-Length: "
-                + QByteArray::number(body.size()) + "\r\n";
+        r += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                + "\r\n";
     return r + "\r\n" + body;
 }
 
@@ -162,7 +163,8 @@ inline HttpResult exchange(quint16 port, const QByteArray &bytes, int timeoutMs 
 class ServeProcess
 {
 public:
-    ServeProcess(const QStringList &args, const QString &home) : m_home(home)
+    ServeProcess(const QStringList &args, const QString &home)
+        : m_home(home)
     {
         m_tokenFile = QDir(home).filePath(u"serve.token"_s);
         QStringList all = {u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s};
@@ -262,8 +264,8 @@ private:
 // A demo project (tidemark-cli demo) in `dir`, prepared: "orders" and "order lines".
 inline bool makeDemo(const QString &dir, const QString &home, int rows, QString *why)
 {
-    const clitest::CliResult demo = clitest::runCli(
-            {u"demo"_s, u"--dir"_s, dir, u"--rows"_s, QString::number(rows)}, home);
+    const clitest::CliResult demo =
+            clitest::runCli({u"demo"_s, u"--dir"_s, dir, u"--rows"_s, QString::number(rows)}, home);
     if (demo.exitCode != 0) {
         *why = QString::fromUtf8(demo.describe());
         return false;

@@ -76,7 +76,7 @@ void TestServiceHttp::requests_data()
     QTest::addColumn<QList<QByteArray>>("headers");
     QTest::addColumn<QByteArray>("host");
     QTest::addColumn<int>("status");
-    QTest::addColumn<QString>("contains");   // in the body (an "error" for 4xx)
+    QTest::addColumn<QString>("contains"); // in the body (an "error" for 4xx)
 
     using H = QList<QByteArray>;
     const QByteArray lo = "127.0.0.1";
@@ -102,32 +102,30 @@ void TestServiceHttp::requests_data()
             << lo << 401 << u"error"_s;
     QTest::newRow("status") << QByteArray("GET") << QByteArray("/api/v1/status") << true
                             << QByteArray() << H{} << lo << 200 << u"\"revision\""_s;
-    QTest::newRow("status by localhost") << QByteArray("GET") << QByteArray("/api/v1/status")
-                                         << true << QByteArray() << H{}
-                                         << QByteArray("localhost:8457") << 200
-                                         << u"\"order lines\""_s;
-    QTest::newRow("status by [::1]") << QByteArray("GET") << QByteArray("/api/v1/status") << true
-                                     << QByteArray() << H{} << QByteArray("[::1]:8457") << 200
-                                     << u"\"mappings\""_s;
-    QTest::newRow("metrics") << QByteArray("GET") << QByteArray("/metrics") << true
-                             << QByteArray() << H{} << lo << 200
-                             << u"# TYPE tidemark_runs_total counter"_s;
-    QTest::newRow("runs") << QByteArray("GET") << QByteArray("/api/v1/runs") << true
-                          << QByteArray() << H{} << lo << 200 << u"\"runs\""_s;
+    QTest::newRow("status by localhost")
+            << QByteArray("GET") << QByteArray("/api/v1/status") << true << QByteArray() << H{}
+            << QByteArray("localhost:8457") << 200 << u"\"order lines\""_s;
+    QTest::newRow("status by [::1]")
+            << QByteArray("GET") << QByteArray("/api/v1/status") << true << QByteArray() << H{}
+            << QByteArray("[::1]:8457") << 200 << u"\"mappings\""_s;
+    QTest::newRow("metrics") << QByteArray("GET") << QByteArray("/metrics") << true << QByteArray()
+                             << H{} << lo << 200 << u"# TYPE tidemark_runs_total counter"_s;
+    QTest::newRow("runs") << QByteArray("GET") << QByteArray("/api/v1/runs") << true << QByteArray()
+                          << H{} << lo << 200 << u"\"runs\""_s;
     QTest::newRow("DNS rebinding: a foreign Host")
             << QByteArray("GET") << QByteArray("/api/v1/status") << true << QByteArray() << H{}
             << QByteArray("evil.example:8457") << 400 << u"loopback"_s;
-    QTest::newRow("no Host") << QByteArray("GET") << QByteArray("/livez") << false
-                             << QByteArray() << H{} << QByteArray() << 400 << u"Host"_s;
+    QTest::newRow("no Host") << QByteArray("GET") << QByteArray("/livez") << false << QByteArray()
+                             << H{} << QByteArray() << 400 << u"Host"_s;
     QTest::newRow("unknown path") << QByteArray("GET") << QByteArray("/api/v1/nothing") << true
                                   << QByteArray() << H{} << lo << 404 << u"no such endpoint"_s;
     QTest::newRow("POST status") << QByteArray("POST") << QByteArray("/api/v1/status") << true
                                  << QByteArray() << H{} << lo << 405 << u"use GET"_s;
     QTest::newRow("DELETE metrics") << QByteArray("DELETE") << QByteArray("/metrics") << true
                                     << QByteArray() << H{} << lo << 405 << u"use GET"_s;
-    QTest::newRow("GET an action") << QByteArray("GET")
-                                   << QByteArray("/api/v1/mappings/orders/sync") << true
-                                   << QByteArray() << H{} << lo << 405 << u"use POST"_s;
+    QTest::newRow("GET an action")
+            << QByteArray("GET") << QByteArray("/api/v1/mappings/orders/sync") << true
+            << QByteArray() << H{} << lo << 405 << u"use POST"_s;
     QTest::newRow("unknown mapping")
             << QByteArray("POST") << QByteArray("/api/v1/mappings/nope/sync") << true
             << QByteArray() << H{} << lo << 404 << u"no mapping named 'nope'"_s;
@@ -156,21 +154,19 @@ void TestServiceHttp::requests_data()
             << QByteArray() << H{} << lo << 404 << u"orders/sync"_s;
     QTest::newRow("pause") << QByteArray("POST") << QByteArray("/api/v1/mappings/orders/pause")
                            << true << QByteArray() << H{} << lo << 202 << u"pause"_s;
-    QTest::newRow("resume") << QByteArray("POST")
-                            << QByteArray("/api/v1/mappings/orders/resume") << true
-                            << QByteArray() << H{} << lo << 202 << u"resume"_s;
-    QTest::newRow("unknown run") << QByteArray("GET") << QByteArray("/api/v1/runs/999999")
-                                 << true << QByteArray() << H{} << lo << 404 << u"no run"_s;
-    QTest::newRow("oversized body") << QByteArray("POST")
-                                    << QByteArray("/api/v1/mappings/orders/sync") << true
-                                    << QByteArray(70 * 1024, ' ') << H{} << lo << 413
-                                    << u"at most 65536"_s;
+    QTest::newRow("resume") << QByteArray("POST") << QByteArray("/api/v1/mappings/orders/resume")
+                            << true << QByteArray() << H{} << lo << 202 << u"resume"_s;
+    QTest::newRow("unknown run") << QByteArray("GET") << QByteArray("/api/v1/runs/999999") << true
+                                 << QByteArray() << H{} << lo << 404 << u"no run"_s;
+    QTest::newRow("oversized body")
+            << QByteArray("POST") << QByteArray("/api/v1/mappings/orders/sync") << true
+            << QByteArray(70 * 1024, ' ') << H{} << lo << 413 << u"at most 65536"_s;
     QTest::newRow("oversized headers")
             << QByteArray("GET") << QByteArray("/api/v1/status") << true << QByteArray()
             << H{"X-Filler: " + QByteArray(70 * 1024, 'x')} << lo << 413 << u"headers"_s;
     QTest::newRow("chunked body") << QByteArray("GET") << QByteArray("/api/v1/status") << true
-                                  << QByteArray() << H{"Transfer-Encoding: chunked"} << lo
-                                  << 411 << u"Content-Length"_s;
+                                  << QByteArray() << H{"Transfer-Encoding: chunked"} << lo << 411
+                                  << u"Content-Length"_s;
     QTest::newRow("two different Content-Lengths")
             << QByteArray("GET") << QByteArray("/api/v1/status") << true << QByteArray()
             << H{"Content-Length: 3", "Content-Length: 5"} << lo << 400 << u"Content-Length"_s;
@@ -337,9 +333,8 @@ void TestServiceHttp::destructiveActionIsRefusedWithItsReason()
         db.close();
     }
     QSqlDatabase::removeDatabase(u"shrink"_s);
-    const clitest::CliResult cliSweep =
-            clitest::runCli({u"sweep"_s, u"--mapping"_s, u"orders"_s, u"--project"_s, project},
-                            home);
+    const clitest::CliResult cliSweep = clitest::runCli(
+            {u"sweep"_s, u"--mapping"_s, u"orders"_s, u"--project"_s, project}, home);
     QVERIFY2(cliSweep.exitCode == 3, cliSweep.describe().constData());
 
     ServeProcess serve({u"--project"_s, project}, home);
@@ -381,8 +376,9 @@ void TestServiceHttp::tokenFileIsCreatedPrivateAndRefusedWhenReadable()
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray token = f.readAll().trimmed();
         QCOMPARE(token.size(), 64);
-        QCOMPARE(f.permissions() & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser
-                                     | QFile::WriteUser),
+        QCOMPARE(f.permissions()
+                         & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser
+                             | QFile::WriteUser),
                  QFile::Permissions());
         // Printed once, when created.
         QVERIFY2(first.out().contains(QString::fromLatin1(token)), qPrintable(first.output()));
@@ -399,12 +395,12 @@ void TestServiceHttp::tokenFileIsCreatedPrivateAndRefusedWhenReadable()
         second.process().terminate();
         QVERIFY(second.process().waitForFinished(15000));
     }
-    QVERIFY(QFile::setPermissions(tokenFile, QFile::ReadOwner | QFile::WriteOwner
-                                                     | QFile::ReadGroup | QFile::ReadOther));
-    const clitest::CliResult refused = clitest::runCli(
-            {u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s, u"--project"_s, project,
-             u"--token-file"_s, tokenFile},
-            home, {}, 30000);
+    QVERIFY(QFile::setPermissions(
+            tokenFile, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));
+    const clitest::CliResult refused =
+            clitest::runCli({u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s, u"--project"_s, project,
+                             u"--token-file"_s, tokenFile},
+                            home, {}, 30000);
     QVERIFY2(refused.exitCode == 2, refused.describe().constData());
     QVERIFY2(refused.err.contains(tokenFile) && refused.err.contains(u"chmod 600"_s),
              refused.describe().constData());
@@ -417,10 +413,10 @@ void TestServiceHttp::nonLoopbackNeedsTlsOrInsecureRemote()
     QVERIFY(QDir().mkpath(home));
     const QString project = QDir(m_dir).filePath(u"tidemark.json"_s);
     const QString token = tmp.filePath(u"token"_s);
-    const clitest::CliResult refused = clitest::runCli(
-            {u"serve"_s, u"--listen"_s, u"0.0.0.0:0"_s, u"--project"_s, project,
-             u"--token-file"_s, token},
-            home, {}, 30000);
+    const clitest::CliResult refused =
+            clitest::runCli({u"serve"_s, u"--listen"_s, u"0.0.0.0:0"_s, u"--project"_s, project,
+                             u"--token-file"_s, token},
+                            home, {}, 30000);
     QVERIFY2(refused.exitCode == 2, refused.describe().constData());
     QVERIFY2(refused.err.contains(u"--insecure-remote"_s), refused.describe().constData());
 
@@ -446,16 +442,16 @@ void TestServiceHttp::tlsServes()
     const QString cert = tmp.filePath(u"cert.pem"_s);
     const QString key = tmp.filePath(u"key.pem"_s);
     QProcess openssl;
-    openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s,
-                                 u"-keyout"_s, key, u"-out"_s, cert, u"-days"_s, u"2"_s,
-                                 u"-subj"_s, u"/CN=localhost"_s});
+    openssl.start(u"openssl"_s,
+                  {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-keyout"_s,
+                   key, u"-out"_s, cert, u"-days"_s, u"2"_s, u"-subj"_s, u"/CN=localhost"_s});
     if (!openssl.waitForStarted(5000))
         QSKIP("openssl is not installed: no certificate to serve TLS with");
     QVERIFY(openssl.waitForFinished(60000));
     QVERIFY2(openssl.exitCode() == 0, openssl.readAllStandardError().constData());
 
-    ServeProcess serve({u"--project"_s, QDir(m_dir).filePath(u"tidemark.json"_s),
-                        u"--tls-cert"_s, cert, u"--tls-key"_s, key},
+    ServeProcess serve({u"--project"_s, QDir(m_dir).filePath(u"tidemark.json"_s), u"--tls-cert"_s,
+                        cert, u"--tls-key"_s, key},
                        home);
     // waitReady probes /readyz in plain HTTP, which a TLS port does not answer: read the port
     // from the line, then speak TLS.
@@ -464,9 +460,8 @@ void TestServiceHttp::tlsServes()
         serve.process().waitForReadyRead(100);
         out += serve.process().readAllStandardOutput();
     }
-    const QRegularExpressionMatch m =
-            QRegularExpression(u"listening on https://127.0.0.1:(\\d+)"_s).match(
-                    QString::fromUtf8(out));
+    const QRegularExpressionMatch m = QRegularExpression(u"listening on https://127.0.0.1:(\\d+)"_s)
+                                              .match(QString::fromUtf8(out));
     QVERIFY2(m.hasMatch(), out.constData());
     const quint16 port = quint16(m.captured(1).toUInt());
     HttpClient c(port, true);
@@ -507,7 +502,7 @@ void TestServiceHttp::connectionsBeyondTheCapAre503()
         held.push_back(std::make_unique<HttpClient>(m_serve->port()));
         QVERIFY(held.back()->connected());
     }
-    QTest::qWait(500);   // the service has accepted them all
+    QTest::qWait(500); // the service has accepted them all
     HttpClient extra(m_serve->port());
     const HttpResult refused = extra.read(10000);
     QVERIFY2(refused.status == 503, refused.describe().constData());

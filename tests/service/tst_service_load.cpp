@@ -23,10 +23,13 @@ namespace {
 class LoadGenerator : public QObject
 {
 public:
-    LoadGenerator(quint16 port, QByteArray token, int statusRequests, int actions,
-                  int concurrency)
-        : m_port(port), m_token(std::move(token)), m_statusLeft(statusRequests),
-          m_actionsLeft(actions), m_total(statusRequests + actions), m_concurrency(concurrency)
+    LoadGenerator(quint16 port, QByteArray token, int statusRequests, int actions, int concurrency)
+        : m_port(port)
+        , m_token(std::move(token))
+        , m_statusLeft(statusRequests)
+        , m_actionsLeft(actions)
+        , m_total(statusRequests + actions)
+        , m_concurrency(concurrency)
     {
     }
 
@@ -38,7 +41,7 @@ public:
     }
 
     std::atomic<bool> done{false};
-    QMap<int, int> byStatus;          // read after `done`
+    QMap<int, int> byStatus; // read after `done`
     int failures = 0;
     qint64 elapsedMs = 0;
     qint64 slowestMs = 0;
@@ -52,7 +55,8 @@ private:
         QByteArray request;
         // One action in every ~75 requests, spread over the run.
         const bool action = m_actionsLeft > 0
-                && (m_statusLeft == 0 || (m_sent % (m_total / std::max(1, m_actionsLeft + 1))) == 0);
+                && (m_statusLeft == 0
+                    || (m_sent % (m_total / std::max(1, m_actionsLeft + 1))) == 0);
         if (action) {
             --m_actionsLeft;
             // Never "orders/sync": its passes in the loaded window must be the schedule's
@@ -64,16 +68,17 @@ private:
                                    {"Connection: close"});
         } else {
             --m_statusLeft;
-            request = requestBytes("GET", "/api/v1/status", m_token, {},
-                                   {"Connection: close"});
+            request = requestBytes("GET", "/api/v1/status", m_token, {}, {"Connection: close"});
         }
         ++m_sent;
         auto *socket = new QTcpSocket(this);
         auto *buffer = new QByteArray;
         auto *timer = new QElapsedTimer;
         timer->start();
-        connect(socket, &QTcpSocket::connected, socket, [socket, request] { socket->write(request); });
-        connect(socket, &QTcpSocket::readyRead, socket, [socket, buffer] { *buffer += socket->readAll(); });
+        connect(socket, &QTcpSocket::connected, socket,
+                [socket, request] { socket->write(request); });
+        connect(socket, &QTcpSocket::readyRead, socket,
+                [socket, buffer] { *buffer += socket->readAll(); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket, buffer, timer] {
             *buffer += socket->readAll();
             finish(socket, buffer, timer);
@@ -124,7 +129,7 @@ private:
 struct Window
 {
     QList<double> lags;
-    QSet<QString> syncs;   // finished_at of "orders" sync runs seen
+    QSet<QString> syncs; // finished_at of "orders" sync runs seen
     double meanLag() const
     {
         double sum = 0;
@@ -132,7 +137,10 @@ struct Window
             sum += l;
         return lags.isEmpty() ? 0 : sum / double(lags.size());
     }
-    double maxLag() const { return lags.isEmpty() ? 0 : *std::max_element(lags.begin(), lags.end()); }
+    double maxLag() const
+    {
+        return lags.isEmpty() ? 0 : *std::max_element(lags.begin(), lags.end());
+    }
 };
 
 // Samples the lag of "orders" every 250 ms until `until` says stop.
@@ -186,12 +194,11 @@ void TestServiceLoad::answersEverythingAndKeepsTheSchedule()
             clitest::runCli({u"backfill"_s, u"--project"_s, project}, home);
     QVERIFY2(backfill.exitCode == 0, backfill.describe().constData());
 
-    auto writer = startCli({u"demo"_s, u"--dir"_s, dir, u"--write"_s, u"--rate"_s, u"100"_s},
-                           home);
+    auto writer = startCli({u"demo"_s, u"--dir"_s, dir, u"--write"_s, u"--rate"_s, u"100"_s}, home);
     QVERIFY(writer->waitForStarted(10000));
     ServeProcess serve({u"--project"_s, project}, home);
     QVERIFY2(serve.waitReady(), qPrintable(serve.output()));
-    QTest::qWait(3000);   // the first passes, and the writer's first writes
+    QTest::qWait(3000); // the first passes, and the writer's first writes
 
     const Window quiet = sample(serve, [](qint64 ms) { return ms > 10000; });
 
@@ -203,12 +210,12 @@ void TestServiceLoad::answersEverythingAndKeepsTheSchedule()
     QMetaObject::invokeMethod(&load, [&load] { load.start(); });
     QElapsedTimer loaded;
     loaded.start();
-    const Window busy = sample(serve, [&](qint64 ms) {
-        return (load.done.load() && ms > 10000) || ms > 60000;
-    });
+    const Window busy = sample(
+            serve, [&](qint64 ms) { return (load.done.load() && ms > 10000) || ms > 60000; });
     const qint64 busyMs = loaded.elapsed();
-    QMetaObject::invokeMethod(&load, [&load] { load.moveToThread(QCoreApplication::instance()->thread()); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+            &load, [&load] { load.moveToThread(QCoreApplication::instance()->thread()); },
+            Qt::BlockingQueuedConnection);
     thread.quit();
     thread.wait();
 
@@ -218,7 +225,8 @@ void TestServiceLoad::answersEverythingAndKeepsTheSchedule()
         statuses += u" %1:%2"_s.arg(it.key()).arg(it.value());
     const double ratio = quiet.meanLag() > 0 ? busy.meanLag() / quiet.meanLag() : 0;
     const QString report =
-            u"load: %1 requests in %2 ms (slowest answer %3 ms, %14 over 1 s), statuses%4; lag of orders: "
+            u"load: %1 requests in %2 ms (slowest answer %3 ms, %14 over 1 s), statuses%4; lag of "
+            u"orders: "
             "quiet mean %5 s (max %6 s, %7 syncs in %8 s), loaded mean %9 s (max %10 s, %11 "
             "syncs in %12 s), ratio %13"_s.arg(kStatusRequests + kActions)
                     .arg(load.elapsedMs)

@@ -4,8 +4,8 @@
 // or extracted from the prometheus .deb in apt's cache (scripts/install-deps.sh --test puts it
 // there) without installing the Prometheus server. CI requires it (ciskip.h).
 
-#include "servetestsupport.h"
 #include "../common/ciskip.h"
+#include "servetestsupport.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -31,16 +31,16 @@ QString findPromtool(const QTemporaryDir &scratch, QString *tried)
     const QString onPath = QStandardPaths::findExecutable(u"promtool"_s);
     if (!onPath.isEmpty())
         return onPath;
-    const QStringList debs = QDir(u"/var/cache/apt/archives"_s)
-                                     .entryList({u"prometheus_*.deb"_s}, QDir::Files,
-                                                QDir::Name | QDir::Reversed);
+    const QStringList debs =
+            QDir(u"/var/cache/apt/archives"_s)
+                    .entryList({u"prometheus_*.deb"_s}, QDir::Files, QDir::Name | QDir::Reversed);
     *tried = u"TIDEMARK_PROMTOOL, PATH, and /var/cache/apt/archives/prometheus_*.deb (%1 found)"_s
                      .arg(debs.size());
     if (debs.isEmpty())
         return {};
     QProcess dpkg;
-    dpkg.start(u"dpkg-deb"_s, {u"-x"_s, u"/var/cache/apt/archives/"_s + debs.first(),
-                               scratch.path()});
+    dpkg.start(u"dpkg-deb"_s,
+               {u"-x"_s, u"/var/cache/apt/archives/"_s + debs.first(), scratch.path()});
     if (!dpkg.waitForFinished(120000) || dpkg.exitCode() != 0) {
         *tried += u"; dpkg-deb -x failed: "_s + QString::fromUtf8(dpkg.readAllStandardError());
         return {};
@@ -118,7 +118,8 @@ void TestServicePromtool::promtoolAcceptsMetrics()
             if (!metrics.body.contains(family))
                 missing += family + '\n';
     } while (!missing.isEmpty() && waited.elapsed() < 15000);
-    QVERIFY2(missing.isEmpty(), QByteArray(missing + "--- metrics ---\n" + metrics.body).constData());
+    QVERIFY2(missing.isEmpty(),
+             QByteArray(missing + "--- metrics ---\n" + metrics.body).constData());
     QCOMPARE(metrics.headers.value("content-type"),
              QByteArray("text/plain; version=0.0.4; charset=utf-8"));
     const QByteArray text = metrics.body;
@@ -131,7 +132,8 @@ void TestServicePromtool::promtoolAcceptsMetrics()
     QVERIFY2(check.waitForFinished(60000), "promtool did not finish");
     const QByteArray said = check.readAllStandardOutput() + check.readAllStandardError();
     // promtool prints lint findings (and exits 1) for a metric it would not accept.
-    QVERIFY2(check.exitStatus() == QProcess::NormalExit && check.exitCode() == 0 && said.trimmed().isEmpty(),
+    QVERIFY2(check.exitStatus() == QProcess::NormalExit && check.exitCode() == 0
+                     && said.trimmed().isEmpty(),
              QByteArray(said + "\n--- metrics ---\n" + text).constData());
 
     serve.process().terminate();

@@ -32,13 +32,13 @@ void TestServiceSigterm::sigtermWhileTheWriterRuns()
     const QString project = QDir(dir).filePath(u"tidemark.json"_s);
     const QStringList withProject{u"--project"_s, project};
 
-    auto writer = startCli({u"demo"_s, u"--dir"_s, dir, u"--write"_s, u"--rate"_s, u"300"_s},
-                           home);
+    auto writer = startCli({u"demo"_s, u"--dir"_s, dir, u"--write"_s, u"--rate"_s, u"300"_s}, home);
     QVERIFY(writer->waitForStarted(10000));
     ServeProcess serve(withProject, home);
     QVERIFY2(serve.waitReady(), qPrintable(serve.output()));
     // A backfill is a long pass of many batches: the signal lands in the middle of one.
-    const HttpResult backfill = serve.post("/api/v1/mappings/orders/backfill", "{\"no_gate\": true}");
+    const HttpResult backfill =
+            serve.post("/api/v1/mappings/orders/backfill", "{\"no_gate\": true}");
     QVERIFY2(backfill.status == 202, backfill.describe().constData());
     QTest::qWait(2500);
     for (int i = 0; i < 5; ++i)
@@ -58,10 +58,8 @@ void TestServiceSigterm::sigtermWhileTheWriterRuns()
     QVERIFY(writer->waitForFinished(10000));
 
     // The checkpoint names a row the mirror has, with the checkpoint's cursor.
-    const clitest::CliResult status =
-            clitest::runCli(QStringList{u"status"_s, u"--json"_s, u"--mapping"_s, u"orders"_s}
-                                    + withProject,
-                            home);
+    const clitest::CliResult status = clitest::runCli(
+            QStringList{u"status"_s, u"--json"_s, u"--mapping"_s, u"orders"_s} + withProject, home);
     QVERIFY2(status.exitCode == 0, status.describe().constData());
     const QJsonObject orders = QJsonDocument::fromJson(status.out.toUtf8())
                                        .object()

@@ -77,7 +77,7 @@ MappingStatus fullStatus()
     seg.range = KeyRange{{QVariant(qlonglong(1))}, {QVariant(qlonglong(250))}, true};
     seg.sourceRows = 250;
     seg.mirrorRows = 249;
-    seg.sourceSum = 18'000'000'000'000'000'001ull;   // past 2^53: must not travel as a double
+    seg.sourceSum = 18'000'000'000'000'000'001ull; // past 2^53: must not travel as a double
     seg.mirrorSum = 42;
     d.segments = {seg};
     s.drift = d;
@@ -139,8 +139,8 @@ private slots:
 void TestStatusJson::mappingRoundTripsEveryField()
 {
     const MappingStatus s = fullStatus();
-    const QJsonObject doc = statusjson::encodeDocument({s}, {fullConnection()},
-                                                       statusjson::Detail::Full);
+    const QJsonObject doc =
+            statusjson::encodeDocument({s}, {fullConnection()}, statusjson::Detail::Full);
     QString error;
     const std::optional<statusjson::Document> back = statusjson::decodeDocument(doc, &error);
     QVERIFY2(back, qPrintable(error));
@@ -224,9 +224,8 @@ void TestStatusJson::emptySnapshotRoundTrips()
     s.name = u"fresh"_s;
     s.state = MappingState::Waiting;
     QString error;
-    const std::optional<MappingStatus> d =
-            statusjson::decodeMapping(statusjson::encodeMapping(s, statusjson::Detail::Full),
-                                      &error);
+    const std::optional<MappingStatus> d = statusjson::decodeMapping(
+            statusjson::encodeMapping(s, statusjson::Detail::Full), &error);
     QVERIFY2(d, qPrintable(error));
     QCOMPARE(d->sourceRows, -1);
     QCOMPARE(d->mirrorRows, -1);
@@ -267,14 +266,28 @@ void TestStatusJson::cliFormIsTheStatusJsonDocument()
     // the service's Full form adds keys but changes none of them.
     const MappingStatus s = fullStatus();
     const QJsonObject cli = statusjson::encodeMapping(s, statusjson::Detail::Cli);
-    QStringList expected{u"backlog"_s, u"capture"_s, u"checkpoint"_s, u"drift"_s,
-                                u"last_error"_s, u"last_run"_s, u"lag"_s, u"lag_unit"_s,
-                                u"mirror"_s, u"mirror_rows"_s, u"name"_s, u"next_run_at"_s,
-                                u"null_cursor_rows"_s, u"orphans"_s, u"orphans_measured_at"_s,
-                                u"rows_per_second"_s, u"source"_s, u"source_rows"_s,
-                                u"state"_s, u"warnings"_s};
+    QStringList expected{u"backlog"_s,
+                         u"capture"_s,
+                         u"checkpoint"_s,
+                         u"drift"_s,
+                         u"last_error"_s,
+                         u"last_run"_s,
+                         u"lag"_s,
+                         u"lag_unit"_s,
+                         u"mirror"_s,
+                         u"mirror_rows"_s,
+                         u"name"_s,
+                         u"next_run_at"_s,
+                         u"null_cursor_rows"_s,
+                         u"orphans"_s,
+                         u"orphans_measured_at"_s,
+                         u"rows_per_second"_s,
+                         u"source"_s,
+                         u"source_rows"_s,
+                         u"state"_s,
+                         u"warnings"_s};
     expected.sort();
-    QCOMPARE(cli.keys(), expected);   // QJsonObject keeps its keys sorted
+    QCOMPARE(cli.keys(), expected); // QJsonObject keeps its keys sorted
     QCOMPARE(cli.value(u"checkpoint"_s).toObject().value(u"key"_s).toArray(),
              (QJsonArray{1042, u"7"_s}));
     QCOMPARE(cli.value(u"last_run"_s).toObject().value(u"finished_at"_s).toString(),
