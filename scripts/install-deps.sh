@@ -7,7 +7,8 @@
 # nothing.
 #
 #   scripts/install-deps.sh            build + run dependencies
-#   scripts/install-deps.sh --test     ... plus the test servers and a virtual X display
+#   scripts/install-deps.sh --test     ... plus the test servers, a virtual X display, and
+#                                      promtool (the prometheus .deb, unpacked by the test)
 #   scripts/install-deps.sh --bench    ... plus the backfill benchmark's baseline (pgloader)
 #   scripts/install-deps.sh --check    only report what is missing (exit 1 if anything is)
 set -euo pipefail
@@ -45,9 +46,10 @@ BENCH_PACKAGES=(pgloader)
 
 want=("${BUILD_PACKAGES[@]}")
 check_only=0
+want_promtool=0
 for arg in "$@"; do
     case "$arg" in
-        --test) want+=("${TEST_PACKAGES[@]}") ;;
+        --test) want+=("${TEST_PACKAGES[@]}"); want_promtool=1 ;;
         --bench) want+=("${BENCH_PACKAGES[@]}") ;;
         --check) check_only=1 ;;
         -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
@@ -66,7 +68,43 @@ for pkg in "${want[@]}"; do
     is_installed "$pkg" || missing+=("$pkg")
 done
 
+# tst_service_promtool runs `promtool check metrics` on the service's /metrics. promtool comes
+# in Debian's `prometheus` package, whose installation would also start a Prometheus server
+# on port 9090; so the .deb is only downloaded into apt's cache, and the test unpacks promtool
+# from it (dpkg-deb -x). Nothing happens when promtool is on PATH or the .deb is there.
+PROMETHEUS_DEB_DIR=/var/cache/apt/archives
+need_promtool_deb() {
+    ((want_promtool)) || return 1
+    command -v promtool >/dev/null 2>&1 && return 1
+    compgen -G "$PROMETHEUS_DEB_DIR/prometheus_*.deb" >/dev/null && return 1
+    return 0
+}
+fetch_promtool_deb() {
+    need_promtool_deb || return 0
+    if ((check_only)); then
+        return 1
+    fi
+    echo "install-deps: downloading the prometheus .deb (for promtool) into $PROMETHEUS_DEB_DIR"
+    (cd "$PROMETHEUS_DEB_DIR" && "${as_root[@]}" apt-get -q download prometheus) || {
+        "${as_root[@]}" apt-get -q update
+        (cd "$PROMETHEUS_DEB_DIR" && "${as_root[@]}" apt-get -q download prometheus)
+    }
+    if need_promtool_deb; then
+        echo "install-deps: could not download the prometheus .deb" >&2
+        exit 1
+    fi
+}
+
+as_root=()
+if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+fi
+
 if ((${#missing[@]} == 0)); then
+    if ! fetch_promtool_deb; then
+        echo "install-deps: missing: promtool (the prometheus .deb)"
+        exit 1
+    fi
     exit 0
 fi
 
@@ -75,14 +113,9 @@ if ((check_only)); then
     exit 1
 fi
 
-as_root=()
-if ((EUID != 0)); then
-    if command -v sudo >/dev/null 2>&1; then
-        as_root=(sudo)
-    else
-        echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
-        exit 1
-    fi
+if ((EUID != 0)) && ((${#as_root[@]} == 0)); then
+    echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
 fi
 
 export DEBIAN_FRONTEND=noninteractive
@@ -97,3 +130,4 @@ if ((${#still_missing[@]})); then
     echo "install-deps: still not installed after apt-get: ${still_missing[*]}" >&2
     exit 1
 fi
+fetch_promtool_deb

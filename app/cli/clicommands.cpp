@@ -26,6 +26,8 @@ Commands:
   explain    one key: source row, mirror row, checkpoint, and the verdict (--key)
   repair     make the mirror equal to the source where diff finds differences
              (prints the statements; --execute applies them)
+  serve      run the engine headless with an HTTP API: status, metrics, actions
+             (--listen HOST:PORT, default 127.0.0.1:8457; see README "HTTP API")
   demo       create the embedded SQLite demo in --dir (--write: run its live writer)
 
 Options:
@@ -48,6 +50,11 @@ Options:
   --rows N         demo: initial rows (default 2000)
   --write          demo: run the live writer until SIGINT/SIGTERM
   --rate N         demo: writes per second (default 20)
+  --listen H:P     serve: the address to listen on (default 127.0.0.1:8457; port 0: any)
+  --token-file F   serve: the bearer token's file (created, mode 0600, when missing)
+  --tls-cert F     serve: PEM certificate (chain) for HTTPS
+  --tls-key F      serve: PEM private key for HTTPS
+  --insecure-remote serve: allow plain HTTP on a non-loopback address
   --verbose        log every message to stderr
 
 Exit codes: 0 done, 1 diff found differences, 2 bad input or error, 3 refused for safety.
@@ -80,7 +87,8 @@ std::optional<Options> parseArgs(const QStringList &args, QTextStream &err)
         const QString a = rest.at(i);
         const QString name = a.section(u'=', 0, 0);
         if (name == u"--key" || name == u"--key-from" || name == u"--key-to" || name == u"--html"
-            || name == u"--csv") {
+            || name == u"--csv" || name == u"--listen" || name == u"--token-file"
+            || name == u"--tls-cert" || name == u"--tls-key") {
             const auto v = value(i, name);
             if (!v)
                 return std::nullopt;
@@ -92,6 +100,14 @@ std::optional<Options> parseArgs(const QStringList &args, QTextStream &err)
                 o.keyTo = *v;
             else if (name == u"--html")
                 o.htmlFile = *v;
+            else if (name == u"--listen")
+                o.listen = *v;
+            else if (name == u"--token-file")
+                o.tokenFile = *v;
+            else if (name == u"--tls-cert")
+                o.tlsCert = *v;
+            else if (name == u"--tls-key")
+                o.tlsKey = *v;
             else
                 o.csvFile = *v;
         } else if (name == u"--limit") {
@@ -106,6 +122,8 @@ std::optional<Options> parseArgs(const QStringList &args, QTextStream &err)
                 return std::nullopt;
             }
             o.limit = n;
+        } else if (a == u"--insecure-remote") {
+            o.insecureRemote = true;
         } else if (a == u"--execute") {
             o.execute = true;
         } else if (a == u"--remove-capture") {
@@ -213,10 +231,8 @@ int runCommand(const Options &o, QTextStream &out, QTextStream &err)
         return runExplain(o, out, err);
     if (o.command == u"repair")
         return runRepair(o, out, err);
-    if (o.command == u"serve") {
-        err << "tidemark-cli: '" << o.command << "' is not available in this version yet\n";
-        return ExitError;
-    }
+    if (o.command == u"serve")
+        return runServe(o, out, err);
     err << "tidemark-cli: unknown command '" << o.command << "'\n\n" << kUsage;
     return ExitError;
 }

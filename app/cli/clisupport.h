@@ -46,6 +46,12 @@ struct Options
     bool removeCapture = false;   // prepare --remove-capture
     int rows = 2000;
     double rate = 20;
+    // serve
+    QString listen;               // HOST:PORT; empty: 127.0.0.1:8457
+    QString tokenFile;            // empty: serve.token in the application's data folder
+    bool insecureRemote = false;
+    QString tlsCert;
+    QString tlsKey;
 };
 
 // Set by SIGINT/SIGTERM once installStopSignals() ran: passes stop after the batch in hand
@@ -111,6 +117,7 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err);
 // prepare, sync, backfill, sweep and resync: one operation per selected mapping.
 int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextStream &err);
 int runWatch(const Options &o, QTextStream &out, QTextStream &err); // sync --watch
+int runServe(const Options &o, QTextStream &out, QTextStream &err);
 int runDemo(const Options &o, QTextStream &out, QTextStream &err);
 int runDiff(const Options &o, QTextStream &out, QTextStream &err);
 int runExplain(const Options &o, QTextStream &out, QTextStream &err);

@@ -1,6 +1,7 @@
 // tidemark-cli status: connections, then counts, backlog, orphans and checkpoint per mapping.
 #include "clisupport.h"
 
+#include "api/statusjson.h"
 #include "api/types.h"
 #include "db/connectionset.h"
 #include "db/dberror.h"
@@ -8,7 +9,6 @@
 #include "sync/statusprobe.h"
 
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
@@ -133,13 +133,8 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
         err << "tidemark-cli status: " << it.value() << '\n';
     const int exitCode = failed ? ExitError : ExitOk;
     if (o.json) {
-        QJsonArray list;
-        for (const MappingStatus &s : statuses)
-            list.append(s.toJson());
-        QJsonArray connectionList;
-        for (const ConnectionStatus &c : connectionStates)
-            connectionList.append(c.toJson());
-        out << QJsonDocument(QJsonObject{{u"mappings"_s, list}, {u"connections"_s, connectionList}})
+        out << QJsonDocument(statusjson::encodeDocument(statuses, connectionStates,
+                                                        statusjson::Detail::Cli))
                         .toJson(QJsonDocument::Indented);
         return exitCode;
     }

@@ -1,6 +1,6 @@
 #pragma once
 // Value types the engine hands out: snapshots, never pointers to engine state. They cross
-// threads by copy through queued signals.
+// threads by copy through queued signals. Their JSON form is api/statusjson.h.
 
 #include "sync/checkpoint.h"
 #include "sync/mappingcontext.h"
@@ -63,9 +63,6 @@ struct MappingStatus
     QList<RunRecord> history;
     static constexpr int kHistoryLength = 50;
 
-    // SPEC "status --json" object for one mapping.
-    QJsonObject toJson() const;
-
     // The snapshot of a mapping nothing has been measured for yet.
     static MappingStatus initial(const MappingConfig &mapping);
     // Takes over what a measurement found (counts, backlog, checkpoint, orphans). The last run
@@ -85,11 +82,7 @@ struct ConnectionStatus
     QDateTime since;              // when it entered `state`
     int attempts = 0;             // failed attempts since it was last connected
     QStringList mappings;         // the mappings that use it
-
-    QJsonObject toJson() const;
 };
-
-QJsonObject runRecordToJson(const RunRecord &run);
 
 } // namespace tidemark
 
