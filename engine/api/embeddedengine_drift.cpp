@@ -20,6 +20,23 @@ quint64 EmbeddedEngine::checkDrift(const QString &mapping, const DriftCheckOptio
 
 quint64 EmbeddedEngine::repairDrift(const QString &mapping, const DriftRepairOptions &options)
 {
+    auto it = m_slots.find(mapping);
+    if (options.execute && m_started && !m_stopped && it != m_slots.end()
+        && it->second->status.holder && !it->second->status.holder->self) {
+        // Another instance runs this mapping (run/mappinghold.h): a repair from here would
+        // write beside it. Refused, as a one-shot `repair --execute` is, naming the holder.
+        DriftRepairResult refused;
+        refused.mapping = mapping;
+        refused.options = options;
+        refused.result = u"refused"_s;
+        refused.error = u"mapping '%1' is %2: repair it on that instance"_s.arg(
+                mapping, describeHolder(*it->second->status.holder));
+        const quint64 id = ++m_lastDriftId;
+        QMetaObject::invokeMethod(
+                this, [this, id, refused] { Q_EMIT driftRepaired(id, refused); },
+                Qt::QueuedConnection);
+        return id;
+    }
     DriftJob job;
     job.kind = DriftJob::Repair;
     job.repair = options;

@@ -16,6 +16,7 @@ QString mappingStateName(MappingState state)
     case MappingState::Waiting: return u"waiting"_s;
     case MappingState::Paused: return u"paused"_s;
     case MappingState::Error: return u"error"_s;
+    case MappingState::Standby: return u"standby"_s;
     }
     return {};
 }
@@ -154,7 +155,17 @@ QJsonObject MappingStatus::toJson() const
     o[u"lag_unit"_s] = !lag ? QJsonValue(QJsonValue::Null)
                             : QJsonValue(lagInSeconds ? u"seconds"_s : u"cursor"_s);
     o[u"next_run_at"_s] = timeOrNull(nextRunAt);
+    o[u"holder"_s] = holderToJson(holder);
     return o;
+}
+
+QJsonValue holderToJson(const std::optional<MappingHolder> &holder)
+{
+    if (!holder)
+        return QJsonValue::Null;
+    return QJsonObject{{u"instance"_s, holder->instance},
+                       {u"since"_s, timeOrNull(holder->since)},
+                       {u"this_instance"_s, holder->self}};
 }
 
 QJsonObject ConnectionStatus::toJson() const
