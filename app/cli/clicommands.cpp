@@ -48,6 +48,10 @@ Options:
   --rows N         demo: initial rows (default 2000)
   --write          demo: run the live writer until SIGINT/SIGTERM
   --rate N         demo: writes per second (default 20)
+  --instance NAME  sync, backfill, sweep, resync, repair: this process's name in the
+                   mappings' holds (default hostname:pid); one instance at a time runs a
+                   mapping, and a one-shot command on a mapping another instance holds is
+                   refused (exit 3)
   --verbose        log every message to stderr
 
 Exit codes: 0 done, 1 diff found differences, 2 bad input or error, 3 refused for safety.
@@ -106,6 +110,15 @@ std::optional<Options> parseArgs(const QStringList &args, QTextStream &err)
                 return std::nullopt;
             }
             o.limit = n;
+        } else if (name == u"--instance") {
+            const auto v = value(i, name);
+            if (!v)
+                return std::nullopt;
+            if (v->trimmed().isEmpty() || v->size() > 200) {
+                err << "tidemark-cli: --instance needs a name of 1 to 200 characters\n";
+                return std::nullopt;
+            }
+            o.instance = *v;
         } else if (a == u"--execute") {
             o.execute = true;
         } else if (a == u"--remove-capture") {
