@@ -261,7 +261,9 @@ MappingHolder MappingHold::ensureLease(DbConnection &mirror)
 {
     ensureTable(mirror);
     const qint64 now = mirror.scalar(holdsql::serverClockMs(mirror.config().driver)).toLongLong();
-    const qint64 leaseMs = qint64(m_leaseS) * 1000;
+    // ClickHouse 18.16's clock has whole seconds: a lease written just before a second ticks
+    // would otherwise last a second less than asked.
+    const qint64 leaseMs = qint64(m_leaseS) * 1000 + 999;
     std::optional<Row> row = readRow(mirror, m_mapping);
     if (row && row->token == m_token && row->expiresMs > now) {
         writeRow(mirror, m_since, now + leaseMs);
