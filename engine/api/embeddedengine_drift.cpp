@@ -149,6 +149,12 @@ void EmbeddedEngine::scheduleVerify(Slot &slot, const QDateTime &now)
     if (slot.verifyIntervalS <= 0 || slot.paused || !slot.nextVerifyAt.isValid()
         || slot.nextVerifyAt > now)
         return;
+    if (slot.status.holder && !slot.status.holder->self) {
+        // The instance that holds the mapping verifies it; a standby reading both tables as
+        // well would only double the load on them. Asked again an interval later.
+        slot.nextVerifyAt = now.addSecs(slot.verifyIntervalS);
+        return;
+    }
     // Yield to the operator: a check they asked for, a repair waiting on its preview, or an
     // operation of theirs on the sync queue. The schedule's own check is only a safety net; the
     // next one comes an interval later.
