@@ -118,6 +118,33 @@ QString isLocked(DriverKind driver)
     return {};
 }
 
+QString lockHolderSession(DriverKind driver)
+{
+    switch (driver) {
+    case DriverKind::Postgres:
+        return u"SELECT MIN(pid) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1"
+               " AND granted AND database = (SELECT oid FROM pg_database"
+               " WHERE datname = current_database())"
+               " AND ((classid::bigint << 32) | objid::bigint) = CAST(? AS bigint)"_s;
+    case DriverKind::MariaDb: return u"SELECT IS_USED_LOCK(?)"_s;
+    case DriverKind::Sqlite:
+    case DriverKind::ClickHouse: break;
+    }
+    return {};
+}
+
+QString endSession(DriverKind driver)
+{
+    // Both let a user end sessions of its own user without further privileges.
+    switch (driver) {
+    case DriverKind::Postgres: return u"SELECT pg_terminate_backend(%1)"_s;
+    case DriverKind::MariaDb: return u"KILL CONNECTION %1"_s;
+    case DriverKind::Sqlite:
+    case DriverKind::ClickHouse: break;
+    }
+    return {};
+}
+
 QString createHoldTable(const Dialect &dialect, const QString &table)
 {
     // ClickHouse: the state table's layout (one row per mapping and field, each with a

@@ -36,6 +36,11 @@ QString tryLock(DriverKind driver);
 QString heldBySession(DriverKind driver);
 QString unlock(DriverKind driver);
 QString isLocked(DriverKind driver);
+// One row, one value: the server's id for the session that holds the lock (NULL when none),
+// and the statement that ends that session, with `%1` for the id. For a session of this
+// instance's own that the server has not noticed is gone (see MappingHold).
+QString lockHolderSession(DriverKind driver);
+QString endSession(DriverKind driver);
 
 // The table that names each mapping's holder (mapping, instance, token, since, expires_ms);
 // for a Lease it is the hold itself. Read and written through Dialect::selectState() and

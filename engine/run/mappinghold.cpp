@@ -189,6 +189,22 @@ MappingHolder MappingHold::ensureSessionLock(DbConnection &mirror)
         return self();
     }
     const std::optional<Row> row = readRow(mirror, m_mapping);
+    if (row && row->token == m_token) {
+        // The lock is held by a session of this very hold that the server has not noticed is
+        // gone (a connection cut by a firewall or the statement watchdog, whose server side
+        // lingers until TCP keepalive): ending it is the only way back, and no other instance
+        // can be waiting for it, since the row names this hold's own token. Taken again at the
+        // next attempt. (In the moment between another instance taking the lock and naming
+        // itself in the row, this could end that instance's session instead: it then loses
+        // the hold with its session, which costs it a pass, never a write beside us.)
+        const QVariant session = mirror.scalar(holdsql::lockHolderSession(driver), {key});
+        if (!session.isNull()) {
+            logger("run.hold")->warn("mapping '{}': an old session of instance '{}' (server "
+                                     "session {}) still holds the lock; ending it",
+                                     m_mapping, m_instance, session.toString());
+            mirror.exec(holdsql::endSession(driver).arg(session.toLongLong()));
+        }
+    }
     return {row ? row->instance : u"(another instance)"_s, row ? row->since : QDateTime(),
             false};
 }

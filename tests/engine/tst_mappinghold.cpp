@@ -257,6 +257,45 @@ private Q_SLOTS:
         }
     }
 
+    // A session of the hold's own that the server has not noticed is gone (a firewall cut the
+    // connection; the worker dropped it and reconnected): the hold ends that session, so the
+    // instance is not kept out of its own mapping until TCP keepalive gives up.
+    void ownLingeringSessionIsEnded_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("postgres") << u"postgres"_s;
+        QTest::newRow("mariadb") << u"mariadb"_s;
+    }
+    void ownLingeringSessionIsEnded()
+    {
+        QFETCH(QString, kind);
+        MIRROR_OR_SKIP(kind, mirror);
+        const MappingConfig mapping = holdMapping(uniqueName(u"linger"_s));
+        try {
+            auto lingering = open(mirror, u"linger-old"_s);
+            MappingHold a(mapping, mirror, u"a"_s, 5);
+            MappingHold other(mapping, mirror, u"other"_s, 5);
+            QVERIFY(a.ensure(*lingering).self);
+            a.sessionEnded();   // the worker believes the session gone; the server does not
+            auto fresh = open(mirror, u"linger-new"_s);
+            QVERIFY2(test::waitUntil([&] { return a.ensure(*fresh).self; }, 10000, 100),
+                     "the instance was kept out by its own old session");
+            bool oldSessionEnded = false;
+            try {
+                lingering->scalar(u"SELECT 1"_s);
+            } catch (const DbError &) {
+                oldSessionEnded = true;
+            }
+            QVERIFY(oldSessionEnded);
+            // Another instance's session is never ended: it only stands by.
+            auto otherConn = open(mirror, u"linger-other"_s);
+            QVERIFY(!other.ensure(*otherConn).self);
+            QVERIFY(a.ensure(*fresh).self);
+        } catch (const DbError &e) {
+            QFAIL(qPrintable(e.message()));
+        }
+    }
+
     void leaseExpiresUnlessRenewed()
     {
         MIRROR_OR_SKIP(u"clickhouse"_s, mirror);
