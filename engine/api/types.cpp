@@ -155,7 +155,10 @@ QJsonObject MappingStatus::toJson() const
     o[u"lag_unit"_s] = !lag ? QJsonValue(QJsonValue::Null)
                             : QJsonValue(lagInSeconds ? u"seconds"_s : u"cursor"_s);
     o[u"next_run_at"_s] = timeOrNull(nextRunAt);
-    o[u"holder"_s] = holderToJson(holder);
+    // Only once known: `status` run on its own does not ask the mirror yet, and an absent
+    // holder must not read as "no instance runs it".
+    if (holder)
+        o[u"holder"_s] = holderToJson(holder);
     return o;
 }
 

@@ -96,7 +96,8 @@ struct ConnectionStatus
 };
 
 QJsonObject runRecordToJson(const RunRecord &run);
-// status "holder": {"instance": "...", "since": "..." | null, "this_instance": bool}, or null.
+// status "holder": {"instance": "...", "since": "..." | null, "this_instance": bool}, or null
+// for none (MappingStatus::toJson leaves the key out while the holder is unknown).
 QJsonValue holderToJson(const std::optional<MappingHolder> &holder);
 
 } // namespace tidemark
