@@ -95,6 +95,9 @@ QString stateToolTip(const MappingStatus &s)
         return u"Paused: no scheduled syncs until resumed."_s;
     case MappingState::Error:
         return u"Error: %1"_s.arg(s.lastError.isEmpty() ? u"(no message)"_s : s.lastError);
+    case MappingState::Standby:
+        return u"Standby: %1; this instance takes over when it is gone."_s.arg(
+                s.holder ? describeHolder(*s.holder) : u"another instance holds it"_s);
     }
     return {};
 }
@@ -107,9 +110,10 @@ int stateSeverityRank(MappingState state)
     case MappingState::Waiting: return 1;
     case MappingState::Running: return 2;
     case MappingState::Paused: return 3;
-    case MappingState::Idle: return 4;
+    case MappingState::Standby: return 4;
+    case MappingState::Idle: return 5;
     }
-    return 5;
+    return 6;
 }
 
 // "\n\nWarnings:\n• ..." for the Name tooltip, empty without warnings.

@@ -158,6 +158,10 @@ void MappingDetail::showMapping(const MappingStatus &s, const QList<MetricsSampl
     m_title->setText(u"%1: %2 → %3"_s.arg(s.name, s.source, s.mirror));
     QStringList summary;
     summary << u"State: %1"_s.arg(mappingStateName(s.state));
+    // Which instance runs it, when more than one runs the project (run/mappinghold.h).
+    if (s.holder)
+        summary << (s.holder->self ? u"run by this instance"_s
+                                   : QString(u"run by instance "_s + s.holder->instance));
     summary << u"source %1 rows, mirror %2 rows"_s.arg(display::count(s.sourceRows),
                                                        display::count(s.mirrorRows));
     summary << u"backlog %1"_s.arg(display::count(s.backlog));

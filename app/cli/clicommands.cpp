@@ -55,6 +55,10 @@ Options:
   --tls-cert F     serve: PEM certificate (chain) for HTTPS
   --tls-key F      serve: PEM private key for HTTPS
   --insecure-remote serve: allow plain HTTP on a non-loopback address
+  --instance NAME  sync, backfill, sweep, resync, repair: this process's name in the
+                   mappings' holds (default hostname:pid); one instance at a time runs a
+                   mapping, and a one-shot command on a mapping another instance holds is
+                   refused (exit 3)
   --verbose        log every message to stderr
 
 Exit codes: 0 done, 1 diff found differences, 2 bad input or error, 3 refused for safety.
@@ -124,6 +128,15 @@ std::optional<Options> parseArgs(const QStringList &args, QTextStream &err)
             o.limit = n;
         } else if (a == u"--insecure-remote") {
             o.insecureRemote = true;
+        } else if (name == u"--instance") {
+            const auto v = value(i, name);
+            if (!v)
+                return std::nullopt;
+            if (v->trimmed().isEmpty() || v->size() > 200) {
+                err << "tidemark-cli: --instance needs a name of 1 to 200 characters\n";
+                return std::nullopt;
+            }
+            o.instance = *v;
         } else if (a == u"--execute") {
             o.execute = true;
         } else if (a == u"--remove-capture") {

@@ -1,7 +1,9 @@
 #include "clisupport.h"
 
 #include "db/connectionset.h"
+#include "db/dberror.h"
 #include "drift/keytext.h"
+#include "run/mappinghold.h"
 #include "project/projectloader.h"
 #include "sync/checkpointstore.h"
 
@@ -198,6 +200,49 @@ std::function<void(const Progress &)> progressPrinter(const QString &mapping, QT
             err << " (" << p.rowsDone << " rows)";
         err << '\n';
         err.flush();
+    };
+}
+
+QString instanceName(const Options &o)
+{
+    return o.instance.isEmpty() ? defaultInstanceName() : o.instance;
+}
+
+std::unique_ptr<MappingHold> makeHold(const Options &o, const Project &project,
+                                      const ResolvedMapping &m)
+{
+    return std::make_unique<MappingHold>(m.config,
+                                         project.connections.value(m.config.mirror.connection),
+                                         instanceName(o), std::max(2 * m.config.intervalS, 3));
+}
+
+QString takeHold(MappingHold &hold, const QString &mapping, DbConnection &mirror)
+{
+    const MappingHolder holder = hold.ensure(mirror);
+    if (holder.self)
+        return {};
+    return u"mapping '%1' is %2: one instance at a time runs a mapping; not run (stop that "
+           "instance, or run this on it)"_s.arg(mapping, describeHolder(holder));
+}
+
+std::function<void(const Progress &)> renewingHold(MappingHold &hold, DbConnection &mirror,
+                                                   QTextStream &err,
+                                                   std::function<void(const Progress &)> next)
+{
+    return [&hold, &mirror, &err, next = std::move(next)](const Progress &p) {
+        bool held = true;
+        try {
+            held = hold.renewIfDue(mirror);
+        } catch (const DbError &) {
+            // The pass's next statement on the mirror meets the same trouble and says so.
+        }
+        if (!held && !stopFlag().exchange(true)) {
+            err << "lost the hold of the mapping to another instance; stopping after the "
+                   "batch in hand\n";
+            err.flush();
+        }
+        if (next)
+            next(p);
     };
 }
 

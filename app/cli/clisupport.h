@@ -18,6 +18,8 @@
 
 namespace tidemark {
 class ConnectionSet;
+class DbConnection;
+class MappingHold;
 }
 
 namespace tidemark::cli {
@@ -44,6 +46,9 @@ struct Options
     QString csvFile;
     bool execute = false;
     bool removeCapture = false;   // prepare --remove-capture
+    // This process's name in the mappings' holds (engine/run/mappinghold.h); empty:
+    // "hostname:pid". sync (--watch too), backfill, sweep, resync and repair.
+    QString instance;
     int rows = 2000;
     double rate = 20;
     // serve
@@ -100,6 +105,22 @@ private:
     std::unique_ptr<ConnectionSet> m_connections; // refers to *m_project
     QList<ResolvedMapping> m_mappings;
 };
+
+// The name this process holds mappings under: --instance, or "hostname:pid".
+QString instanceName(const Options &o);
+// A one-shot command's hold of `m` (engine/run/mappinghold.h), for the command's life: the
+// command runs a mapping only while it holds it, on the mirror connection it writes through,
+// and is refused (exit 3) while another instance holds it, never run beside it.
+std::unique_ptr<MappingHold> makeHold(const Options &o, const Project &project,
+                                      const ResolvedMapping &m);
+// Takes `hold` on `mirror`; empty when taken, else the refusal naming the holder. Throws
+// DbError.
+QString takeHold(MappingHold &hold, const QString &mapping, DbConnection &mirror);
+// For the passes' progress: renews a lease in a long pass; on losing it, says so on `err`
+// and raises the stop flag, so the pass stops after the batch in hand.
+std::function<void(const Progress &)> renewingHold(MappingHold &hold, DbConnection &mirror,
+                                                   QTextStream &err,
+                                                   std::function<void(const Progress &)> next = {});
 
 // --key-from / --key-to for one mapping, as canonical key values (empty when not given).
 // Prints the problem and returns false when a value does not fit the key.

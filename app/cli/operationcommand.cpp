@@ -2,6 +2,8 @@
 #include "clisupport.h"
 
 #include "db/connectionset.h"
+#include "db/dberror.h"
+#include "run/mappinghold.h"
 #include "sync/checkpointstore.h"
 
 using namespace Qt::StringLiterals;
@@ -52,12 +54,42 @@ int runOperations(const Options &o, OperationKind kind, QTextStream &out, QTextS
     for (const ResolvedMapping &m : check.mappings) {
         if (!keyRange(o, m, options.keyFrom, options.keyTo, err))
             return ExitError;
+        DbConnection &mirror = connections.get(m.config.mirror.connection, preparing);
+        // Never beside the instance that runs the mapping (a `sync --watch`, `serve` or the
+        // monitor): refused while another holds it. `prepare` only creates what is missing.
+        std::unique_ptr<MappingHold> hold;
+        if (!preparing) {
+            hold = makeHold(o, *project, m);
+            QString refusal;
+            try {
+                refusal = takeHold(*hold, m.name(), mirror);
+            } catch (const DbError &e) {
+                OperationResult failed;
+                failed.run.kind = operationName(kind);
+                failed.run.result = u"error"_s;
+                failed.run.error = u"cannot take the mapping's hold: "_s + e.message();
+                err << resultLine(m.name(), failed) << '\n';
+                results << failed;
+                continue;
+            }
+            if (!refusal.isEmpty()) {
+                OperationResult refused;
+                refused.run.kind = operationName(kind);
+                refused.run.result = u"refused"_s;
+                refused.run.error = refusal;
+                err << resultLine(m.name(), refused) << '\n';
+                results << refused;
+                continue;
+            }
+        }
         MappingContext ctx{m,
                            connections.get(m.config.source.connection),
-                           connections.get(m.config.mirror.connection, preparing),
+                           mirror,
                            &stopFlag(),
-                           {}};
+                           hold ? renewingHold(*hold, mirror, err) : nullptr};
         const OperationResult r = runOperation(kind, ctx, options);
+        if (hold)
+            hold->release(&mirror);
         (r.ok() ? out : err) << resultLine(m.name(), r) << '\n';
         results << r;
         if (stopFlag().load())

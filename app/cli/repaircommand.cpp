@@ -4,6 +4,7 @@
 
 #include "db/dberror.h"
 #include "drift/repair.h"
+#include "run/mappinghold.h"
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +25,36 @@ int runRepair(const Options &o, QTextStream &out, QTextStream &err)
         if (!keyRange(o, m, diffOptions.keyFrom, diffOptions.keyTo, err))
             return ExitError;
         MappingContext ctx = checked.context(m, &stopFlag(), progressPrinter(m.name(), err));
+        // A repair writes only with --execute; then never beside the instance that runs the
+        // mapping (refused, exit 3, while another holds it).
+        std::unique_ptr<MappingHold> hold;
+        if (o.execute) {
+            hold = makeHold(o, checked.project(), m);
+            try {
+                const QString refusal = takeHold(*hold, m.name(), ctx.mirror);
+                if (!refusal.isEmpty()) {
+                    err << m.name() << ": repair refused: " << refusal << '\n';
+                    refused = true;
+                    continue;
+                }
+            } catch (const DbError &e) {
+                err << m.name() << ": repair failed: cannot take the mapping's hold: "
+                    << e.message() << '\n';
+                failed = true;
+                continue;
+            }
+            ctx.progress = renewingHold(*hold, ctx.mirror, err, ctx.progress);
+        }
+        struct Release
+        {
+            MappingHold *hold;
+            DbConnection &mirror;
+            ~Release()
+            {
+                if (hold)
+                    hold->release(&mirror);
+            }
+        } release{hold.get(), ctx.mirror};
         try {
             DiffRun diff = Differ(ctx, diffOptions).run();
             if (diff.equal()) {

@@ -6,6 +6,7 @@
 #include "db/connectionset.h"
 #include "db/dberror.h"
 #include "db/valuecodec.h"
+#include "run/mappinghold.h"
 #include "sync/statusprobe.h"
 
 #include <QFileInfo>
@@ -118,6 +119,8 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
                                nullptr,
                                {}};
             s.apply(measureStatus(ctx));
+            // Which instance runs it (nobody: no key); reading never takes the hold.
+            s.holder = MappingHold::read(ctx.mirror, m.config, instanceName(o));
             if (s.lastRun && s.lastRun->result == u"error") {
                 s.state = MappingState::Error;
                 s.lastError = s.lastRun->error;
@@ -170,6 +173,9 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
         if (s.lastRun)
             tail += u" / %1 %2 at %3"_s.arg(s.lastRun->kind, s.lastRun->result,
                                             s.lastRun->finishedAt.toString(Qt::ISODate));
+        if (s.holder)
+            tail += u" / run by "_s + s.holder->instance
+                    + (s.holder->self ? u" (this instance)"_s : QString());
         if (!s.lastError.isEmpty())
             tail += u" / error: "_s + s.lastError;
         out << format.arg(s.name, -16)

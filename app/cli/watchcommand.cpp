@@ -36,6 +36,7 @@ int runWatch(const Options &o, QTextStream &out, QTextStream &err)
     installStopSignals();
     EngineOptions options;
     options.prepareMissing = false;
+    options.instance = instanceName(o);
     EmbeddedEngine engine(selected, options);
     QSocketNotifier notifier(stopSignalFd(), QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, &engine, [&] {
@@ -77,8 +78,26 @@ int runWatch(const Options &o, QTextStream &out, QTextStream &err)
                              to.flush();
                          }
                      });
+    // Which mappings this instance runs, and which another instance holds: each change once.
+    QMap<QString, QString> holders;
+    QObject::connect(&engine, &Engine::statusChanged, &engine,
+                     [&](const QList<MappingStatus> &mappings) {
+                         for (const MappingStatus &m : mappings) {
+                             if (!m.holder)
+                                 continue;
+                             const QString text = m.holder->self
+                                     ? u"this instance runs it"_s
+                                     : QString(describeHolder(*m.holder) + u"; standing by"_s);
+                             if (holders.value(m.name) == text)
+                                 continue;
+                             holders.insert(m.name, text);
+                             out << QDateTime::currentDateTimeUtc().toString(Qt::ISODate)
+                                 << " mapping " << m.name << ": " << text << '\n';
+                             out.flush();
+                         }
+                     });
     out << "watching " << selected.mappings.size() << " mappings of " << project->filePath
-        << "; Ctrl-C stops\n";
+        << " as instance '" << engine.instance() << "'; Ctrl-C stops\n";
     out.flush();
     engine.start();
     if (stopFlag().load())

@@ -25,6 +25,7 @@ void registerTypes()
     qRegisterMetaType<OperationOptions>();
     qRegisterMetaType<Progress>();
     qRegisterMetaType<StatusMeasurement>();
+    qRegisterMetaType<MappingHolder>();
     qRegisterMetaType<QList<MappingStatus>>();
     qRegisterMetaType<QList<ConnectionStatus>>();
     qRegisterMetaType<DriftCheckResult>();
@@ -43,6 +44,8 @@ EmbeddedEngine::EmbeddedEngine(Project project, EngineOptions options, QObject *
     , m_options(options)
 {
     registerTypes();
+    if (m_options.instance.isEmpty())
+        m_options.instance = defaultInstanceName();
     for (const MappingConfig &m : m_project.mappings) {
         auto slot = std::make_unique<Slot>();
         slot->name = m.name;
@@ -76,7 +79,8 @@ void EmbeddedEngine::start()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (auto &[name, slot] : m_slots) {
         slot->thread = startWorkerThread(u"tidemark-mapping-"_s + name);
-        slot->worker = new MappingWorker(m_project, name, slot->cancel, m_options.prepareMissing);
+        slot->worker = new MappingWorker(m_project, name, slot->cancel, m_options.prepareMissing,
+                                         m_options.instance);
         slot->worker->moveToThread(slot->thread.get());
         MappingWorker *w = slot->worker;
         connect(w, &MappingWorker::operationStarted, this, &EmbeddedEngine::handleStarted);
@@ -86,6 +90,7 @@ void EmbeddedEngine::start()
         connect(w, &MappingWorker::measureFailed, this, &EmbeddedEngine::handleMeasureFailed);
         connect(w, &MappingWorker::checked, this, &EmbeddedEngine::handleChecked);
         connect(w, &MappingWorker::connectionObserved, this, &EmbeddedEngine::handleConnection);
+        connect(w, &MappingWorker::holderObserved, this, &EmbeddedEngine::handleHolder);
         slot->status.nextRunAt = now;
         // The first sweep comes soon after start, so orphans are measured early.
         if (slot->sweepIntervalS > 0)
@@ -98,8 +103,8 @@ void EmbeddedEngine::start()
     if (m_options.schedule)
         m_scheduleTimer.start();
     m_publishTimer.start();
-    logger("sync.engine")->info("engine started with {} mappings from {}", m_slots.size(),
-                                m_project.filePath);
+    logger("sync.engine")->info("engine started as instance '{}' with {} mappings from {}",
+                                m_options.instance, m_slots.size(), m_project.filePath);
 }
 
 void EmbeddedEngine::stop()
@@ -237,7 +242,9 @@ void EmbeddedEngine::setPaused(const QString &mapping, bool paused)
         if (!mapping.isEmpty() && name != mapping)
             continue;
         slot->paused = paused;
-        if (slot->status.state == MappingState::Idle && paused)
+        if ((slot->status.state == MappingState::Idle
+             || slot->status.state == MappingState::Standby)
+            && paused)
             slot->status.state = MappingState::Paused;
         else if (slot->status.state == MappingState::Paused && !paused)
             slot->status.state = MappingState::Idle;
@@ -475,7 +482,9 @@ void EmbeddedEngine::handleFinished(quint64 id, const QString &mapping,
             && (result.run.kind == u"sync" || result.run.kind == u"backfill"
                 || result.run.kind == u"resync"))
             s.lastSyncAt = result.run.finishedAt;
-        s.state = slot.paused ? MappingState::Paused : MappingState::Idle;
+        const bool standby = s.holder && !s.holder->self;
+        s.state = slot.paused ? MappingState::Paused
+                              : (standby ? MappingState::Standby : MappingState::Idle);
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const bool sweep = result.run.kind == u"sweep";
@@ -504,6 +513,19 @@ void EmbeddedEngine::handleChecked(const QString &mapping, const QStringList &wa
         return;
     status.warnings = warnings;
     status.keyColumns = key;
+    markDirty();
+}
+
+void EmbeddedEngine::handleHolder(const QString &mapping, const MappingHolder &holder)
+{
+    MappingStatus &status = m_slots.at(mapping)->status;
+    if (status.holder == holder)
+        return;
+    status.holder = holder;
+    if (!holder.self && status.state == MappingState::Idle)
+        status.state = MappingState::Standby;
+    else if (holder.self && status.state == MappingState::Standby)
+        status.state = MappingState::Idle;
     markDirty();
 }
 

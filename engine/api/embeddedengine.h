@@ -30,6 +30,9 @@ struct EngineOptions
     // stop(): how long running statements may take to finish before their connections are
     // closed under them (the batch in hand is then rolled back by the server).
     int stopGraceMs = 3000;
+    // This instance's name in the mappings' holds (run/mappinghold.h): each mapping runs in
+    // one instance at a time, and `status` shows which. Empty: "hostname:pid".
+    QString instance;
 };
 
 class EmbeddedEngine final : public Engine
@@ -56,6 +59,7 @@ public:
     void cancelDrift(const QString &mapping) override;
 
     const Project &project() const { return m_project; }
+    const QString &instance() const { return m_options.instance; }
     // True when nothing is queued or running (tests wait for this), drift work included.
     bool idle() const;
     // Checks run or running for the mapping since start, scheduled ones only (tests).
@@ -82,6 +86,7 @@ private:
     void handleMeasureFailed(const QString &mapping, const QString &error, bool transient);
     void handleChecked(const QString &mapping, const QStringList &warnings,
                        const QList<ColumnInfo> &key);
+    void handleHolder(const QString &mapping, const MappingHolder &holder);
     void handleConnection(const QString &connection, bool up, const QString &error,
                           bool transient);
     void scheduleTick();

@@ -20,6 +20,23 @@ quint64 EmbeddedEngine::checkDrift(const QString &mapping, const DriftCheckOptio
 
 quint64 EmbeddedEngine::repairDrift(const QString &mapping, const DriftRepairOptions &options)
 {
+    auto it = m_slots.find(mapping);
+    if (options.execute && m_started && !m_stopped && it != m_slots.end()
+        && it->second->status.holder && !it->second->status.holder->self) {
+        // Another instance runs this mapping (run/mappinghold.h): a repair from here would
+        // write beside it. Refused, as a one-shot `repair --execute` is, naming the holder.
+        DriftRepairResult refused;
+        refused.mapping = mapping;
+        refused.options = options;
+        refused.result = u"refused"_s;
+        refused.error = u"mapping '%1' is %2: repair it on that instance"_s.arg(
+                mapping, describeHolder(*it->second->status.holder));
+        const quint64 id = ++m_lastDriftId;
+        QMetaObject::invokeMethod(
+                this, [this, id, refused] { Q_EMIT driftRepaired(id, refused); },
+                Qt::QueuedConnection);
+        return id;
+    }
     DriftJob job;
     job.kind = DriftJob::Repair;
     job.repair = options;
@@ -132,6 +149,12 @@ void EmbeddedEngine::scheduleVerify(Slot &slot, const QDateTime &now)
     if (slot.verifyIntervalS <= 0 || slot.paused || !slot.nextVerifyAt.isValid()
         || slot.nextVerifyAt > now)
         return;
+    if (slot.status.holder && !slot.status.holder->self) {
+        // The instance that holds the mapping verifies it; a standby reading both tables as
+        // well would only double the load on them. Asked again an interval later.
+        slot.nextVerifyAt = now.addSecs(slot.verifyIntervalS);
+        return;
+    }
     // Yield to the operator: a check they asked for, a repair waiting on its preview, or an
     // operation of theirs on the sync queue. The schedule's own check is only a safety net; the
     // next one comes an interval later.

@@ -356,6 +356,12 @@ QJsonObject encodeMapping(const MappingStatus &s, Detail detail)
     o[u"lag_unit"_s] = !s.lag ? QJsonValue(QJsonValue::Null)
                               : QJsonValue(s.lagInSeconds ? u"seconds"_s : u"cursor"_s);
     o[u"next_run_at"_s] = timeOrNull(s.nextRunAt);
+    // Only once known (run/mappinghold.h): `status` on its own may not have asked the mirror,
+    // and an absent holder must not read as "no instance runs it".
+    if (s.holder)
+        o[u"holder"_s] = QJsonObject{{u"instance"_s, s.holder->instance},
+                                     {u"since"_s, timeOrNull(s.holder->since)},
+                                     {u"this_instance"_s, s.holder->self}};
     if (detail == Detail::Cli)
         return o;
 
@@ -431,7 +437,7 @@ std::optional<MappingStatus> decodeMappingAt(const QJsonObject &o, QString *erro
     const QString state = r.text(o, u"state"_s, false);
     bool known = false;
     for (MappingState candidate : {MappingState::Idle, MappingState::Running, MappingState::Waiting,
-                                   MappingState::Paused, MappingState::Error})
+                                   MappingState::Paused, MappingState::Error, MappingState::Standby})
         if (mappingStateName(candidate) == state) {
             s.state = candidate;
             known = true;
@@ -501,6 +507,17 @@ std::optional<MappingStatus> decodeMappingAt(const QJsonObject &o, QString *erro
     if (capture.isObject()) {
         s.capture = decodeCapture(capture.toObject(), error, r.path(u"capture"_s));
         r.adopt(s.capture.has_value());
+    }
+    const QJsonValue holder = o.value(u"holder"_s);
+    if (holder.isObject()) {
+        Reader hr(error, r.path(u"holder"_s));
+        const QJsonObject h = holder.toObject();
+        MappingHolder decoded;
+        decoded.instance = hr.text(h, u"instance"_s, false);
+        decoded.since = hr.time(h, u"since"_s);
+        decoded.self = hr.boolean(h, u"this_instance"_s);
+        r.adopt(hr.ok());
+        s.holder = decoded;
     }
     const QJsonArray history = r.array(o, u"history"_s);
     for (qsizetype i = 0; i < history.size() && r.ok(); ++i) {

@@ -12,6 +12,7 @@ QString mappingStateName(MappingState state)
     case MappingState::Waiting: return u"waiting"_s;
     case MappingState::Paused: return u"paused"_s;
     case MappingState::Error: return u"error"_s;
+    case MappingState::Standby: return u"standby"_s;
     }
     return {};
 }

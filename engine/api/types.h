@@ -2,6 +2,7 @@
 // Value types the engine hands out: snapshots, never pointers to engine state. They cross
 // threads by copy through queued signals. Their JSON form is api/statusjson.h.
 
+#include "run/mappinghold.h"
 #include "sync/checkpoint.h"
 #include "sync/mappingcontext.h"
 #include "sync/operations.h"
@@ -18,7 +19,9 @@
 
 namespace tidemark {
 
-enum class MappingState { Idle, Running, Waiting, Paused, Error };
+// Standby: another instance holds the mapping (run/mappinghold.h); this one asks again each
+// interval and takes over when the holder is gone.
+enum class MappingState { Idle, Running, Waiting, Paused, Error, Standby };
 QString mappingStateName(MappingState state);   // SPEC spelling: "idle", "running", ...
 
 enum class ConnectionState { NeverConnected, Connected, Disconnected, Reconnecting };
@@ -59,6 +62,9 @@ struct MappingStatus
     std::optional<DriftSummary> drift;
     // Trigger capture's state (sync/statusprobe.h); unset for mappings without capture.
     std::optional<CaptureStatus> capture;
+    // Which instance runs the mapping (itself when `holder->self`), as this instance's last
+    // attempt to take or renew the hold found it; unset until it tried.
+    std::optional<MappingHolder> holder;
     // The most recent runs, oldest first, skipped ones included (at most kHistoryLength).
     QList<RunRecord> history;
     static constexpr int kHistoryLength = 50;

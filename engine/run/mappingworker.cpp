@@ -12,14 +12,40 @@ using namespace Qt::StringLiterals;
 
 namespace tidemark {
 
+namespace {
+
+const MappingConfig &configOf(const Project &project, const QString &mapping)
+{
+    const MappingConfig *config = project.mapping(mapping);
+    Q_ASSERT(config);
+    return *config;
+}
+
+// A lease lasts two intervals (at least a few seconds): the holder renews it every interval,
+// and a standby that asks every interval takes over within about two intervals of the
+// holder's death.
+int leaseSeconds(const MappingConfig &mapping)
+{
+    return std::max(2 * mapping.intervalS, 3);
+}
+
+} // namespace
+
 MappingWorker::MappingWorker(Project project, QString mapping,
-                             std::shared_ptr<std::atomic<bool>> cancel, bool prepareMissing)
+                             std::shared_ptr<std::atomic<bool>> cancel, bool prepareMissing,
+                             QString instance)
     : m_project(std::move(project))
     , m_mapping(std::move(mapping))
     , m_cancel(std::move(cancel))
     , m_prepareMissing(prepareMissing)
     , m_connections(m_project, u"worker:"_s + m_mapping, m_cancel.get(),
-                    [this](const Progress &p) { Q_EMIT progressed(m_mapping, p); })
+                    [this](const Progress &p) {
+                        renewDuringPass();
+                        Q_EMIT progressed(m_mapping, p);
+                    })
+    , m_hold(configOf(m_project, m_mapping),
+             m_project.connections.value(configOf(m_project, m_mapping).mirror.connection),
+             std::move(instance), leaseSeconds(configOf(m_project, m_mapping)))
 {
 }
 
@@ -27,7 +53,46 @@ MappingWorker::~MappingWorker() = default;
 
 void MappingWorker::shutdown()
 {
+    const MappingConfig *config = m_project.mapping(m_mapping);
+    ConnectionSet *connections = m_connections.existing();
+    m_hold.release(connections ? connections->peek(config->mirror.connection) : nullptr);
+    forgetConnections();
+}
+
+void MappingWorker::forgetConnections()
+{
     m_connections.forget();
+    m_hold.sessionEnded();
+}
+
+bool MappingWorker::holdMapping(MappingContext &ctx)
+{
+    const MappingHolder holder = m_hold.ensure(ctx.mirror);
+    if (holder != m_lastHolder) {
+        if (!holder.self && (!m_lastHolder || m_lastHolder->instance != holder.instance))
+            logger("run.worker")->info("mapping '{}': {}; instance '{}' stands by", m_mapping,
+                                       describeHolder(holder), m_hold.instance());
+        m_lastHolder = holder;
+        Q_EMIT holderObserved(m_mapping, holder);
+    }
+    return holder.self;
+}
+
+void MappingWorker::renewDuringPass()
+{
+    MappingContext *ctx = m_connections.context();
+    if (!ctx || !m_hold.held())
+        return;
+    try {
+        if (m_hold.renewIfDue(ctx->mirror))
+            return;
+    } catch (const DbError &e) {
+        // Could not ask: the pass's own next write meets the same trouble and ends the pass.
+        logger("run.worker")->warn("mapping '{}': could not renew the hold: {}", m_mapping,
+                                   e.message());
+        return;
+    }
+    m_cancel->store(true);   // lost to another instance: stop after the batch in hand
 }
 
 MappingContext &MappingWorker::context()
@@ -110,7 +175,7 @@ void MappingWorker::probe(const QString &connection)
         }
         Q_EMIT connectionObserved(connection, true, {}, false);
     } catch (const DbError &e) {
-        m_connections.forget();
+        forgetConnections();
         Q_EMIT connectionObserved(connection, false, e.message(), e.isTransient());
     }
 }
@@ -121,12 +186,23 @@ void MappingWorker::runOperation(quint64 requestId, OperationKind kind, Operatio
     OperationResult result;
     try {
         MappingContext &ctx = context();
+        if (!holdMapping(ctx)) {
+            // Another instance runs this mapping: stand by, and ask again next time.
+            result.run.kind = operationName(kind);
+            result.run.startedAt = result.run.finishedAt = QDateTime::currentDateTimeUtc();
+            result.run.result = u"skipped"_s;
+            result.run.error = describeHolder(*m_lastHolder) + u"; this instance ('"_s
+                    + m_hold.instance() + u"') stands by"_s;
+            m_connections.quiet();
+            Q_EMIT operationFinished(requestId, m_mapping, result);
+            return;
+        }
         result = tidemark::runOperation(kind, ctx, options);
         if (result.connectionLost) {
             observeFailure(result.connection, result.run.error);
-            m_connections.forget();   // reconnect on the next attempt
+            forgetConnections();   // reconnect on the next attempt
         } else if (result.transient) {
-            m_connections.forget();   // a timed-out statement may leave the session unusable
+            forgetConnections();   // a timed-out statement may leave the session unusable
         } else if (result.run.result == u"error") {
             m_connections.forgetCatalog();   // the schema may have changed
         }
@@ -142,7 +218,7 @@ void MappingWorker::runOperation(quint64 requestId, OperationKind kind, Operatio
                                     result.run.kind, e.message());
         if (e.connectionLost() && !e.connection().isEmpty())
             observeFailure(e.connection(), e.message());
-        m_connections.forget();
+        forgetConnections();
     }
     if (result.run.result == u"ok" || result.run.result == u"skipped"
         || result.run.result == u"refused")
@@ -165,7 +241,7 @@ void MappingWorker::measure()
         if (e.connectionLost() && !e.connection().isEmpty())
             observeFailure(e.connection(), e.message());
         if (e.isTransient())
-            m_connections.forget();
+            forgetConnections();
         else
             m_connections.quiet();
     }
