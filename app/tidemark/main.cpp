@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPixmap>
@@ -30,6 +31,16 @@ namespace {
 const QString DefaultHint = u"Open a project (File > Open) or run ./run.sh for the demo"_s;
 // The project opened last, reopened on start when no project is named on the command line.
 const QString LastProjectKey = u"session/lastProject"_s;
+
+// The window's icon: the installed theme's (hicolor, from the package) when there is one, else
+// the PNG sizes compiled in from resources/icons, so a build run from its folder has it too.
+QIcon applicationIcon()
+{
+    QIcon builtIn;
+    for (int size : {16, 22, 24, 32, 48, 64, 128, 256})
+        builtIn.addFile(u":/icons/%1x%1/tidemark.png"_s.arg(size), QSize(size, size));
+    return QIcon::fromTheme(u"io.github.tidemark.Tidemark"_s, builtIn);
+}
 
 // Owns the running engine and swaps it when the operator opens another project.
 class ProjectSession
@@ -119,6 +130,7 @@ int main(int argc, char *argv[])
     // Names the .desktop file, so Wayland compositors and docks show our icon and group our
     // windows (packaging/io.github.tidemark.Tidemark.desktop).
     QGuiApplication::setDesktopFileName(u"io.github.tidemark.Tidemark"_s);
+    QApplication::setWindowIcon(applicationIcon());
     tidemark::app::quitOnTerminationSignals(&app);
 
     QCommandLineParser parser;
