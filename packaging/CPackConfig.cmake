@@ -77,9 +77,10 @@ add_custom_command(
   COMMAND ${CMAKE_COMMAND} -E make_directory ${_tidemark_example_out}
   COMMAND ${CMAKE_COMMAND} -E rm -f ${_tidemark_example_out}/source.db
                                     ${_tidemark_example_out}/mirror.db
-  COMMAND ${TIDEMARK_SQLITE3} ${_tidemark_example_out}/source.db
+  # .output /dev/null: the journal_mode pragmas answer on stdout; errors still go to stderr.
+  COMMAND ${TIDEMARK_SQLITE3} -batch ${_tidemark_example_out}/source.db ".output /dev/null"
           ".read ${_tidemark_pkg_dir}/example/source.sql"
-  COMMAND ${TIDEMARK_SQLITE3} ${_tidemark_example_out}/mirror.db
+  COMMAND ${TIDEMARK_SQLITE3} -batch ${_tidemark_example_out}/mirror.db ".output /dev/null"
           ".read ${_tidemark_pkg_dir}/example/mirror.sql"
   DEPENDS ${_tidemark_pkg_dir}/example/source.sql ${_tidemark_pkg_dir}/example/mirror.sql
   COMMENT "Building the example project's SQLite databases"
