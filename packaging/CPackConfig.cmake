@@ -17,12 +17,6 @@ set(_tidemark_pkg_out ${PROJECT_BINARY_DIR}/packaging)
 set(TIDEMARK_PACKAGE_CONTACT "Tidemark developers <tidemark@users.noreply.github.com>"
     CACHE STRING "The package's Maintainer field: \"Name <email>\" (dpkg and lintian want both)")
 
-# Directories in the package are 0755 whatever the umask of whoever builds it: with umask 077
-# CMake would create usr/share/... as 0700, and dpkg would install them so, unreadable for
-# every user but root.
-set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
-    OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
-
 # gzip -9n: no name and no time stamp in the header, so the same input packs to the same bytes
 # (lintian wants man pages and changelogs compressed, and reproducible).
 function(_tidemark_gzip input output)
@@ -147,5 +141,7 @@ file(GENERATE OUTPUT ${_tidemark_pkg_out}/binaries.cmake
      CONTENT "set(TIDEMARK_PACK_BINARIES \"${_tidemark_pack_binaries}\")\n")
 set(CPACK_TIDEMARK_BINARIES_FILE ${_tidemark_pkg_out}/binaries.cmake)
 set(CPACK_PROJECT_CONFIG_FILE ${_tidemark_pkg_dir}/cpackproject.cmake)
+# Directories 0755 whatever the umask (see the script).
+set(CPACK_PRE_BUILD_SCRIPTS ${_tidemark_pkg_dir}/cpackstaging.cmake)
 
 include(CPack)

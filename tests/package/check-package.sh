@@ -176,7 +176,9 @@ unit="$x/usr/lib/systemd/system/tidemark-serve.service"
 # find the packaged man page that Documentation= names.
 vroot="$work/verify-root"
 mkdir -p "$vroot/usr/lib/systemd" "$vroot/usr/bin"
-cp -a "$(readlink -f /usr/lib/systemd/system)" "$vroot/usr/lib/systemd/system"
+host_units=/usr/lib/systemd/system
+[[ -f "$host_units/sysinit.target" ]] || host_units=/lib/systemd/system
+cp -a "$(readlink -f "$host_units")" "$vroot/usr/lib/systemd/system"
 cp "$unit" "$vroot/usr/lib/systemd/system/"
 cp "$x/usr/bin/tidemark-cli" "$vroot/usr/bin/"
 rc=0
