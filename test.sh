@@ -23,7 +23,8 @@ cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 on() { [[ "${1:-}" == 1 || "${1:-}" == ON || "${1:-}" == on || "${1:-}" == true ]]; }
 
 if ! on "${TIDEMARK_SKIP_INSTALL:-}"; then
-    scripts/install-deps.sh --test
+    # --package: the checkers of the test labelled `package` (lintian, appstreamcli, ...).
+    scripts/install-deps.sh --test --package
 fi
 
 sanitize=OFF

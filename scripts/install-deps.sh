@@ -10,6 +10,8 @@
 #   scripts/install-deps.sh --test     ... plus the test servers, a virtual X display, and
 #                                      promtool (the prometheus .deb, unpacked by the test)
 #   scripts/install-deps.sh --bench    ... plus the backfill benchmark's baseline (pgloader)
+#   scripts/install-deps.sh --package  ... plus what builds and checks the .deb (scripts/package.sh,
+#                                      the test labelled `package`)
 #   scripts/install-deps.sh --check    only report what is missing (exit 1 if anything is)
 set -euo pipefail
 
@@ -43,6 +45,11 @@ TEST_PACKAGES=(postgresql mariadb-server clickhouse-server xvfb xauth sysbench)
 # bench/backfill/run.sh compares Tidemark with pgloader; psql and the mariadb client come with
 # the servers (--test), which the benchmark also needs.
 BENCH_PACKAGES=(pgloader)
+# scripts/package.sh and tests/package: dpkg-shlibdeps (dpkg-dev) for the dependencies,
+# readelf (binutils) to see whether serve links Qt HttpServer, and the checkers: lintian,
+# appstreamcli (appstream), desktop-file-validate (desktop-file-utils), groff for the man
+# pages, systemd-analyze (systemd: a fresh Debian 12 container has none).
+PACKAGE_PACKAGES=(dpkg-dev binutils lintian appstream desktop-file-utils groff-base systemd)
 
 want=("${BUILD_PACKAGES[@]}")
 check_only=0
@@ -51,8 +58,9 @@ for arg in "$@"; do
     case "$arg" in
         --test) want+=("${TEST_PACKAGES[@]}"); want_promtool=1 ;;
         --bench) want+=("${BENCH_PACKAGES[@]}") ;;
+        --package) want+=("${PACKAGE_PACKAGES[@]}") ;;
         --check) check_only=1 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done

@@ -11,6 +11,7 @@ namespace tidemark::cli {
 namespace {
 
 const char *kUsage = R"(Usage: tidemark-cli COMMAND [options]
+       tidemark-cli --help | --version
 
 Commands:
   validate   read the project, connect, check tables, keys and columns
@@ -60,6 +61,7 @@ Options:
                    mapping, and a one-shot command on a mapping another instance holds is
                    refused (exit 3)
   --verbose        log every message to stderr
+  --version        print the version and exit
 
 Exit codes: 0 done, 1 diff found differences, 2 bad input or error, 3 refused for safety.
 )";
@@ -71,6 +73,10 @@ std::optional<Options> parseArgs(const QStringList &args, QTextStream &err)
     if (rest.isEmpty() || rest.first().startsWith(u'-')) {
         if (rest.contains(u"--help"_s) || rest.contains(u"-h"_s)) {
             o.command = u"help"_s;
+            return o;
+        }
+        if (rest.contains(u"--version"_s)) {
+            o.command = u"version"_s;
             return o;
         }
         err << "tidemark-cli: no command given\n\n" << kUsage;
@@ -202,6 +208,10 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     const Options &o = *parsed;
     if (o.command == u"help") {
         out << kUsage;
+        return ExitOk;
+    }
+    if (o.command == u"version") {
+        out << "tidemark-cli " << TIDEMARK_VERSION << '\n';
         return ExitOk;
     }
     LogOptions logOptions;

@@ -14,6 +14,15 @@
 
 using namespace Qt::StringLiterals;
 
+// The template lives in a static library: Q_INIT_RESOURCE makes the linker keep it (and must
+// be called outside any namespace).
+static QByteArray demoProjectTemplate()
+{
+    Q_INIT_RESOURCE(tidemark_demo);
+    QFile file(u":/demo/tidemark.json"_s);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 namespace tidemark::demo {
 
 namespace {
@@ -149,52 +158,28 @@ bool createDemo(const QString &dir, int initialRows, QString *error)
             return false;
     }
     if (!QFileInfo::exists(projectPath)) {
+        // Read first, so a broken build leaves no empty project file behind.
+        const QByteArray project = demoProjectTemplate();
+        if (project.isEmpty()) {
+            *error = u"the demo's project template :/demo/tidemark.json is not in this binary"_s;
+            return false;
+        }
         QFile f(projectPath);
         if (!f.open(QIODevice::WriteOnly)) {
             *error = u"cannot write '%1': %2"_s.arg(projectPath, f.errorString());
             return false;
         }
-        // "order lines" is captured by triggers (prepare installs them), so the demo shows both
-        // ways of finding changes side by side.
-        // verify_interval_s: the engine's first scheduled drift check comes 10 s after start,
-        // then one every 5 min (orders) and 15 min (order lines), so the Drift tab, its column
-        // and the tray show scheduled checks while someone watches the demo. Tests that run
-        // the demo under `sync --watch` stop it within seconds, before the first one.
-        f.write(R"({
-  "tidemark": 1,
-  "connections": {
-    "src":    { "driver": "sqlite", "database": "source.db" },
-    "mirror": { "driver": "sqlite", "database": "mirror.db" }
-  },
-  "mappings": [
-    {
-      "name": "orders",
-      "source": { "connection": "src", "table": "orders" },
-      "mirror": { "connection": "mirror", "table": "orders" },
-      "cursor": { "column": "updated_at" },
-      "deletes": "sweep",
-      "interval_s": 2,
-      "batch_rows": 500,
-      "lookback_s": 10,
-      "max_sweep_fraction": 0.5,
-      "verify_interval_s": 300
-    },
-    {
-      "name": "order lines",
-      "source": { "connection": "src", "table": "order lines" },
-      "mirror": { "connection": "mirror", "table": "order lines" },
-      "key": ["order_id", "line_no"],
-      "cursor": { "column": "version" },
-      "capture": "triggers",
-      "deletes": "sweep",
-      "interval_s": 3,
-      "batch_rows": 500,
-      "lookback_s": 50,
-      "verify_interval_s": 900
-    }
-  ]
-}
-)");
+        // The project file is resources/demo/tidemark.json, compiled in. "order lines" is
+        // captured by triggers (prepare installs them), so the demo shows both ways of finding
+        // changes side by side. verify_interval_s: the engine's first scheduled drift check
+        // comes 10 s after start, then one every 5 min (orders) and 15 min (order lines), so
+        // the Drift tab, its column and the tray show scheduled checks while someone watches
+        // the demo. Tests that run the demo under `sync --watch` stop it within seconds,
+        // before the first one.
+        if (f.write(project) != project.size()) {
+            *error = u"cannot write '%1': %2"_s.arg(projectPath, f.errorString());
+            return false;
+        }
     }
     return true;
 }

@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPixmap>
@@ -27,9 +28,25 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString DefaultHint = u"Open a project (File > Open) or run ./run.sh for the demo"_s;
+// The strings a person reads go through QCoreApplication::translate with the context
+// "tidemark", so lupdate collects them into resources/translations/tidemark.ts.
+QString defaultHint()
+{
+    return QCoreApplication::translate("tidemark",
+                                       "Open a project (File > Open) or run ./run.sh for the demo");
+}
 // The project opened last, reopened on start when no project is named on the command line.
 const QString LastProjectKey = u"session/lastProject"_s;
+
+// The window's icon: the installed theme's (hicolor, from the package) when there is one, else
+// the PNG sizes compiled in from resources/icons, so a build run from its folder has it too.
+QIcon applicationIcon()
+{
+    QIcon builtIn;
+    for (int size : {16, 22, 24, 32, 48, 64, 128, 256})
+        builtIn.addFile(u":/icons/%1x%1/tidemark.png"_s.arg(size), QSize(size, size));
+    return QIcon::fromTheme(u"io.github.tidemark.Tidemark"_s, builtIn);
+}
 
 // Owns the running engine and swaps it when the operator opens another project.
 class ProjectSession
@@ -53,8 +70,10 @@ public:
             m_log->error("project '{}' not loaded: {} problem(s)", info.absoluteFilePath(),
                          loaded.errors.size());
             if (!m_engine) {
-                m_window.setHint(u"%1 could not be loaded.\n\n"_s.arg(info.fileName())
-                                 + DefaultHint);
+                m_window.setHint(QCoreApplication::translate("tidemark",
+                                                             "%1 could not be loaded.\n\n")
+                                         .arg(info.fileName())
+                                 + defaultHint());
             }
             showErrors(info, loaded.errors);
             return;
@@ -93,10 +112,13 @@ private:
         for (const tidemark::ProjectError &error : errors)
             lines << u"• "_s + error.toString();
         const QString text = errors.size() == 1
-                ? u"%1 has a problem:"_s.arg(info.fileName())
-                : u"%1 has %2 problems:"_s.arg(info.fileName()).arg(errors.size());
-        QMessageBox box(QMessageBox::Critical, u"Project not loaded"_s, text, QMessageBox::Ok,
-                        &m_window);
+                ? QCoreApplication::translate("tidemark", "%1 has a problem:").arg(info.fileName())
+                : QCoreApplication::translate("tidemark", "%1 has %n problems:", nullptr,
+                                              int(errors.size()))
+                          .arg(info.fileName());
+        QMessageBox box(QMessageBox::Critical,
+                        QCoreApplication::translate("tidemark", "Project not loaded"), text,
+                        QMessageBox::Ok, &m_window);
         box.setObjectName(u"projectErrors"_s);
         box.setInformativeText(lines.join(u'\n'));
         box.exec();
@@ -119,16 +141,22 @@ int main(int argc, char *argv[])
     // Names the .desktop file, so Wayland compositors and docks show our icon and group our
     // windows (packaging/io.github.tidemark.Tidemark.desktop).
     QGuiApplication::setDesktopFileName(u"io.github.tidemark.Tidemark"_s);
+    QApplication::setWindowIcon(applicationIcon());
     tidemark::app::quitOnTerminationSignals(&app);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Tidemark: a sync monitor for database mirrors."_s);
+    parser.setApplicationDescription(
+            QCoreApplication::translate("tidemark", "Tidemark: a sync monitor for database mirrors."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption projectOption({u"p"_s, u"project"_s},
-                                           u"The project file to open."_s, u"FILE"_s);
+                                           QCoreApplication::translate("tidemark",
+                                                                       "The project file to open."),
+                                           u"FILE"_s);
     parser.addOption(projectOption);
-    parser.addPositionalArgument(u"project"_s, u"The project file to open (as --project)."_s,
+    parser.addPositionalArgument(u"project"_s,
+                                 QCoreApplication::translate(
+                                         "tidemark", "The project file to open (as --project)."),
                                  u"[FILE]"_s);
     // For documentation and visual checks: grab the window after a while and quit.
     QCommandLineOption screenshotOption(u"screenshot"_s,

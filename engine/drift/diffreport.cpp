@@ -3,10 +3,18 @@
 #include "db/valuecodec.h"
 #include "drift/keytext.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
+
+// The template lives in a static library: Q_INIT_RESOURCE makes the linker keep it (and must
+// be called outside any namespace).
+static void initReportResources()
+{
+    Q_INIT_RESOURCE(tidemark_report);
+}
 
 namespace tidemark {
 
@@ -53,6 +61,24 @@ QString shortCell(const QVariant &v)
     if (t.size() <= 200)
         return html(t);
     return html(t.left(200)) + u"… <span class=more>(%1 characters)</span>"_s.arg(t.size());
+}
+
+// The page around the report: resources/report/diffreport.html, with {{title}} and {{body}}.
+// The body is put in last, so a title or a cell that happens to read "{{title}}" stays text.
+QString reportPage(const QString &title, const QString &body)
+{
+    initReportResources();
+    const QString bodyMark = u"{{body}}"_s;
+    QFile file(u":/report/diffreport.html"_s);
+    // The template is compiled into the program: without it the build is broken, and a report
+    // without its page would pass for a good one.
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("the drift report template :/report/diffreport.html is not in this binary");
+    const QString page = QString::fromUtf8(file.readAll());
+    const qsizetype at = page.indexOf(bodyMark);
+    QString head = page.left(at);
+    head.replace(u"{{title}}"_s, html(title));
+    return head + body + page.mid(at + bodyMark.size());
 }
 
 } // namespace
@@ -127,20 +153,6 @@ QByteArray diffCsv(const QList<DiffReportEntry> &entries, int limit)
 QByteArray diffHtml(const QList<DiffReportEntry> &entries, int limit, const QString &title)
 {
     QString out;
-    out += u"<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>"_s + html(title)
-            + u"</title>\n<style>\n"
-              "body{font:14px system-ui,sans-serif;margin:2em;color:#222}\n"
-              "h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em}\n"
-              "table{border-collapse:collapse;margin:.5em 0}\n"
-              "td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top;"
-              "font-family:ui-monospace,monospace;font-size:12px}\n"
-              "th{background:#f3f3f3;font-family:system-ui,sans-serif}\n"
-              ".equal{color:#1b7f3b}.differs{color:#b42318;font-weight:bold}\n"
-              "td.changed{background:#fde2e1}tr.src td.side{color:#555}\n"
-              "tr.sep td{border:none;height:6px}.more{color:#888}\n"
-              ".missing{background:#fff4d6}.extra{background:#e6ecff}\n"
-              "</style></head><body>\n<h1>"_s
-            + html(title) + u"</h1>\n"_s;
     out += u"<table><tr><th>mapping</th><th>result</th><th>source rows</th><th>mirror rows</th>"
            "<th>missing</th><th>extra</th><th>changed</th><th>reason drift</th><th>checked at</th>"
            "</tr>\n"_s;
@@ -191,8 +203,7 @@ QByteArray diffHtml(const QList<DiffReportEntry> &entries, int limit, const QStr
             out += u"<p>Only the first %1 of %2 differences are listed.</p>\n"_s.arg(limit).arg(
                     r.differences());
     }
-    out += u"</body></html>\n"_s;
-    return out.toUtf8();
+    return reportPage(title, out).toUtf8();
 }
 
 } // namespace tidemark
