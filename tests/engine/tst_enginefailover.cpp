@@ -5,6 +5,7 @@
 // stops (releasing its hold), the standby takes over at its next interval and syncs what the
 // source wrote meanwhile.
 #include "api/embeddedengine.h"
+#include "api/statusjson.h"
 #include "mirrorfixture.h"
 #include "waituntil.h"
 
@@ -75,12 +76,20 @@ private Q_SLOTS:
         const MappingStatus standby = *statusOf(b, u"t"_s);
         QVERIFY(standby.holder && !standby.holder->self);
         QCOMPARE(standby.holder->instance, u"A"_s);
-        QCOMPARE(standby.toJson().value(u"state"_s).toString(), u"standby"_s);
-        QCOMPARE(standby.toJson().value(u"holder"_s).toObject().value(u"instance"_s).toString(),
-                 u"A"_s);
-        QCOMPARE(statusOf(*a, u"t"_s)->toJson().value(u"holder"_s).toObject().value(
-                         u"this_instance"_s).toBool(),
+        const QJsonObject standbyJson = statusjson::encodeMapping(standby, statusjson::Detail::Cli);
+        QCOMPARE(standbyJson.value(u"state"_s).toString(), u"standby"_s);
+        QCOMPARE(standbyJson.value(u"holder"_s).toObject().value(u"instance"_s).toString(), u"A"_s);
+        QCOMPARE(statusjson::encodeMapping(*statusOf(*a, u"t"_s), statusjson::Detail::Cli)
+                         .value(u"holder"_s)
+                         .toObject()
+                         .value(u"this_instance"_s)
+                         .toBool(),
                  true);
+        // The remote engine's decoder gives back the holder and the state.
+        const std::optional<MappingStatus> decoded = statusjson::decodeMapping(
+                statusjson::encodeMapping(standby, statusjson::Detail::Full), nullptr);
+        QVERIFY(decoded && decoded->state == MappingState::Standby && decoded->holder
+                && decoded->holder->instance == u"A"_s && !decoded->holder->self);
 
         // An operator's request on the standby is skipped, naming the holder.
         const quint64 id = b.request(u"t"_s, OperationKind::Sync);
