@@ -56,7 +56,7 @@ Options:
   --tls-cert F     serve: PEM certificate (chain) for HTTPS
   --tls-key F      serve: PEM private key for HTTPS
   --insecure-remote serve: allow plain HTTP on a non-loopback address
-  --instance NAME  sync, backfill, sweep, resync, repair: this process's name in the
+  --instance NAME  sync, backfill, sweep, resync, repair, serve: this process's name in the
                    mappings' holds (default hostname:pid); one instance at a time runs a
                    mapping, and a one-shot command on a mapping another instance holds is
                    refused (exit 3)

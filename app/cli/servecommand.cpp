@@ -106,6 +106,7 @@ int runServe(const Options &o, QTextStream &out, QTextStream &err)
     installStopSignals();
     EngineOptions engineOptions;
     engineOptions.prepareMissing = false;
+    engineOptions.instance = instanceName(o);   // its name in the mappings' holds
     EmbeddedEngine engine(selected, engineOptions);
     service::Service http(engine, options);
     QString listenError;
@@ -123,6 +124,7 @@ int runServe(const Options &o, QTextStream &out, QTextStream &err)
             : options.address.toString();
     out << "listening on " << (http.tls() ? "https" : "http") << "://" << host << ':' << http.port()
         << "; serving " << selected.mappings.size() << " mappings of " << project->filePath
+        << " as instance '" << engine.instance() << '\''
         << "; Ctrl-C stops\n";
     out.flush();
 
