@@ -41,7 +41,8 @@ BUILD_PACKAGES=(
 # The generator soaks (bench/soak, label `soak`) drive the sources with pgbench and sysbench.
 # On Debian 12 pgbench is in postgresql-15, which `postgresql` pulls in (/usr/bin/pgbench is
 # only postgresql-client-common's wrapper); sysbench is a package of its own.
-TEST_PACKAGES=(postgresql mariadb-server clickhouse-server xvfb xauth sysbench)
+# openssl makes the certificate tst_service_http serves TLS with.
+TEST_PACKAGES=(postgresql mariadb-server clickhouse-server xvfb xauth sysbench openssl)
 # bench/backfill/run.sh compares Tidemark with pgloader; psql and the mariadb client come with
 # the servers (--test), which the benchmark also needs.
 BENCH_PACKAGES=(pgloader)

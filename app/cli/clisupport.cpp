@@ -62,6 +62,19 @@ void printErrors(const QList<ProjectError> &errors, QTextStream &err)
     err.flush();
 }
 
+bool checkBeforeStart(const Project &project, const Options &o, QTextStream &err)
+{
+    ConnectionSet connections(project, u"cli"_s);
+    const ProjectCheck check = checkProject(project, connections, o.mapping, true);
+    if (!check.ok() && !check.transient) {
+        printErrors(check.errors, err);
+        return false;
+    }
+    for (const ProjectError &e : check.errors)
+        err << "warning: " << e.message << "; starting anyway, will keep trying\n";
+    return true;
+}
+
 void reportProblems(const QList<ProjectError> &errors, const QString &projectFile, QTextStream &err)
 {
     printErrors(errors, err);

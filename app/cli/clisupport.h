@@ -71,6 +71,11 @@ void reportProblems(const QList<ProjectError> &errors, const QString &projectFil
                     QTextStream &err);
 void printWarnings(const QList<ProjectError> &warnings, QTextStream &to); // "warning: ..."
 std::optional<Project> loadProject(const Options &o, QTextStream &err);
+// Before a long-running engine starts (`sync --watch`, `serve`): checks the project against
+// the live catalogs and closes its connections again. An unreachable server is no reason not
+// to start (the engine keeps trying and catches up) and is printed as a warning; anything
+// else (a missing table, a wrong column) is printed and returns false.
+bool checkBeforeStart(const Project &project, const Options &o, QTextStream &err);
 QString resultLine(const QString &mapping, const OperationResult &r);
 int exitCodeFor(const QList<OperationResult> &results);
 

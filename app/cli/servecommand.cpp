@@ -76,18 +76,8 @@ int runServe(const Options &o, QTextStream &out, QTextStream &err)
     const std::optional<Project> project = loadProject(o, err);
     if (!project)
         return ExitError;
-    {
-        // As sync --watch: an unreachable server is no reason not to start (the engine keeps
-        // trying); a missing table or a wrong column is.
-        ConnectionSet connections(*project, u"cli"_s);
-        const ProjectCheck check = checkProject(*project, connections, o.mapping, true);
-        if (!check.ok() && !check.transient) {
-            printErrors(check.errors, err);
-            return ExitError;
-        }
-        for (const ProjectError &e : check.errors)
-            err << "warning: " << e.message << "; starting anyway, will keep trying\n";
-    }
+    if (!checkBeforeStart(*project, o, err))
+        return ExitError;
 
     const QString tokenPath = o.tokenFile.isEmpty() ? defaultTokenFile() : o.tokenFile;
     QString tokenError;

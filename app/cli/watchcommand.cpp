@@ -16,19 +16,8 @@ int runWatch(const Options &o, QTextStream &out, QTextStream &err)
     const std::optional<Project> project = loadProject(o, err);
     if (!project)
         return ExitError;
-    {
-        // Validate everything before the engine starts; the connections close again here. An
-        // unreachable server is no reason not to start: the engine keeps trying and catches
-        // up when it is back. Anything else (a missing table, a wrong column) is.
-        ConnectionSet connections(*project, u"cli"_s);
-        const ProjectCheck check = checkProject(*project, connections, o.mapping, true);
-        if (!check.ok() && !check.transient) {
-            printErrors(check.errors, err);
-            return ExitError;
-        }
-        for (const ProjectError &e : check.errors)
-            err << "warning: " << e.message << "; starting anyway, will keep trying\n";
-    }
+    if (!checkBeforeStart(*project, o, err))
+        return ExitError;
     Project selected = *project;
     if (!o.mapping.isEmpty())
         selected.mappings.removeIf([&](const MappingConfig &m) { return m.name != o.mapping; });
