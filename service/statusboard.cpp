@@ -5,6 +5,7 @@
 #include "api/statusjson.h"
 
 #include <QJsonDocument>
+#include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
 
@@ -15,6 +16,7 @@ StatusBoard::StatusBoard(Engine &engine, RunRegistry &runs, QObject *parent)
     , m_runs(runs)
     , m_mappings(engine.mappings())
     , m_connections(engine.connections())
+    , m_epoch(QByteArray::number(QRandomGenerator::system()->generate(), 36))
 {
     connect(&engine, &Engine::statusChanged, this, [this](const QList<MappingStatus> &m) {
         m_mappings = m;

@@ -22,7 +22,12 @@ public:
     StatusBoard(Engine &engine, RunRegistry &runs, QObject *parent = nullptr);
 
     quint64 revision() const { return m_revision; }
-    QByteArray etag() const { return '"' + QByteArray::number(m_revision) + '"'; }
+    // The revision, prefixed by this process's start: a restarted service counts from 1 again,
+    // and a client holding an old "7" must not be told 304 by the new process's revision 7.
+    QByteArray etag() const
+    {
+        return '"' + m_epoch + '-' + QByteArray::number(m_revision) + '"';
+    }
     // The document, serialized once per revision.
     const QByteArray &body() const { return m_body; }
     const QList<MappingStatus> &mappings() const { return m_mappings; }
@@ -37,6 +42,7 @@ private:
     QJsonObject m_document; // without "revision", to compare the next one with
     QByteArray m_body;
     quint64 m_revision = 0;
+    const QByteArray m_epoch;
 };
 
 } // namespace tidemark::service
