@@ -7,8 +7,8 @@
 # nothing.
 #
 #   scripts/install-deps.sh            build + run dependencies
-#   scripts/install-deps.sh --test     ... plus the test servers, a virtual X display, and
-#                                      promtool (the prometheus .deb, unpacked by the test)
+#   scripts/install-deps.sh --test     ... plus the test servers, a virtual X display, lupdate,
+#                                      and promtool (the prometheus .deb, unpacked by the test)
 #   scripts/install-deps.sh --bench    ... plus the backfill benchmark's baseline (pgloader)
 #   scripts/install-deps.sh --package  ... plus what builds and checks the .deb (scripts/package.sh,
 #                                      the test labelled `package`)
@@ -42,7 +42,10 @@ BUILD_PACKAGES=(
 # On Debian 12 pgbench is in postgresql-15, which `postgresql` pulls in (/usr/bin/pgbench is
 # only postgresql-client-common's wrapper); sysbench is a package of its own.
 # openssl makes the certificate tst_service_http serves TLS with.
-TEST_PACKAGES=(postgresql mariadb-server clickhouse-server xvfb xauth sysbench openssl)
+# qt6-l10n-tools brings lupdate: the test translations_current checks that
+# resources/translations/tidemark.ts holds every translatable string (it fails under CI without).
+TEST_PACKAGES=(postgresql mariadb-server clickhouse-server xvfb xauth sysbench openssl
+               qt6-l10n-tools)
 # bench/backfill/run.sh compares Tidemark with pgloader; psql and the mariadb client come with
 # the servers (--test), which the benchmark also needs.
 BENCH_PACKAGES=(pgloader)

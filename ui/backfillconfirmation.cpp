@@ -17,7 +17,7 @@ BackfillConfirmation::BackfillConfirmation(const Preflight &preflight,
     : QDialog(parent), m_preflight(preflight)
 {
     setObjectName(u"preflightConfirmation"_s);
-    setWindowTitle(u"Confirm %1"_s.arg(operationName(preflight.kind)));
+    setWindowTitle(tr("Confirm %1").arg(operationName(preflight.kind)));
     setWindowModality(Qt::WindowModal);
 
     auto *icon = new QLabel(this);
@@ -40,7 +40,7 @@ BackfillConfirmation::BackfillConfirmation(const Preflight &preflight,
     m_partialNote->setWordWrap(true);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
-    m_run = buttons->addButton(u"Run backfill"_s, QDialogButtonBox::AcceptRole);
+    m_run = buttons->addButton(tr("Run backfill"), QDialogButtonBox::AcceptRole);
     m_run->setObjectName(u"runBackfillButton"_s);
     buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
     connect(buttons, &QDialogButtonBox::accepted, this, &BackfillConfirmation::handleRunClicked);
@@ -77,7 +77,7 @@ void BackfillConfirmation::handleRangeChanged()
     m_partialNote->setVisible(partial);
     m_run->setEnabled(m_range->isValid());
     // The counts above are the dry run's: a range they were not counted for is counted first.
-    m_run->setText(rangeIsCounted() ? u"Run backfill"_s : u"Count rows in range"_s);
+    m_run->setText(rangeIsCounted() ? tr("Run backfill") : tr("Count rows in range"));
     adjustSize();
 }
 

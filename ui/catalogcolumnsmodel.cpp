@@ -105,8 +105,8 @@ QVariant CatalogColumnsModel::data(const QModelIndex &index, int role) const
         if (role == Qt::CheckStateRole)
             return m_copied.at(index.row()) ? Qt::Checked : Qt::Unchecked;
         if (role == Qt::ToolTipRole)
-            return isKey ? u"Key columns are always copied"_s
-                         : u"Copy this column to the mirror"_s;
+            return isKey ? tr("Key columns are always copied")
+                         : tr("Copy this column to the mirror");
         break;
     case NameColumn:
         if (role == Qt::DisplayRole)
@@ -118,7 +118,7 @@ QVariant CatalogColumnsModel::data(const QModelIndex &index, int role) const
         break;
     case NullColumn:
         if (role == Qt::DisplayRole)
-            return c.nullable ? u"NULL"_s : u"NOT NULL"_s;
+            return c.nullable ? tr("NULL") : tr("NOT NULL");
         break;
     case KeyColumn:
         if (role == Qt::CheckStateRole)
@@ -127,8 +127,8 @@ QVariant CatalogColumnsModel::data(const QModelIndex &index, int role) const
             return QString::number(m_key.indexOf(c.name) + 1); // position in a composite key
         if (role == Qt::ToolTipRole)
             return m_schema.primaryKey.contains(c.name)
-                    ? u"Part of the table's primary key"_s
-                    : u"Rows are matched between source and mirror by their key"_s;
+                    ? tr("Part of the table's primary key")
+                    : tr("Rows are matched between source and mirror by their key");
         break;
     default: break;
     }
@@ -173,19 +173,19 @@ QVariant CatalogColumnsModel::headerData(int section, Qt::Orientation orientatio
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case CopyColumn: return u"Copy"_s;
-        case NameColumn: return u"Column"_s;
-        case TypeColumn: return u"Type"_s;
-        case NullColumn: return u"NULL?"_s;
-        case KeyColumn: return u"Key"_s;
+        case CopyColumn: return tr("Copy");
+        case NameColumn: return tr("Column");
+        case TypeColumn: return tr("Type");
+        case NullColumn: return tr("NULL?");
+        case KeyColumn: return tr("Key");
         default: break;
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case CopyColumn: return u"Copied to the mirror"_s;
-        case NullColumn: return u"Whether the column allows NULL"_s;
-        case KeyColumn: return u"The columns rows are matched by (in key order)"_s;
+        case CopyColumn: return tr("Copied to the mirror");
+        case NullColumn: return tr("Whether the column allows NULL");
+        case KeyColumn: return tr("The columns rows are matched by (in key order)");
         default: break;
         }
     }

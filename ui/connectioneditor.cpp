@@ -54,8 +54,8 @@ ConnectionEditor::ConnectionEditor(const ConnectionConfig &connection,
     , m_test(new ConnectionTest(this))
 {
     setObjectName(u"connectionEditor"_s);
-    setWindowTitle(connection.name.isEmpty() ? u"New connection"_s
-                                             : u"Connection %1"_s.arg(connection.name));
+    setWindowTitle(connection.name.isEmpty() ? tr("New connection")
+                                             : tr("Connection %1").arg(connection.name));
     m_takenNames.removeAll(connection.name);
     buildForm();
 
@@ -100,47 +100,47 @@ void ConnectionEditor::buildForm()
     auto *layout = new QVBoxLayout(this);
 
     auto *general = new QFormLayout;
-    m_name = namedField(new QLineEdit(this), u"nameEdit"_s, u"Connection name"_s,
-                        u"The name mappings use to refer to this connection"_s);
-    general->addRow(u"&Name:"_s, m_name);
-    m_driver = namedField(new QComboBox(this), u"driverCombo"_s, u"Driver"_s);
+    m_name = namedField(new QLineEdit(this), u"nameEdit"_s, tr("Connection name"),
+                        tr("The name mappings use to refer to this connection"));
+    general->addRow(tr("&Name:"), m_name);
+    m_driver = namedField(new QComboBox(this), u"driverCombo"_s, tr("Driver"));
     m_driver->addItem(u"SQLite"_s, int(DriverKind::Sqlite));
     m_driver->addItem(u"PostgreSQL"_s, int(DriverKind::Postgres));
     m_driver->addItem(u"MariaDB / MySQL"_s, int(DriverKind::MariaDb));
-    general->addRow(u"&Driver:"_s, m_driver);
+    general->addRow(tr("&Driver:"), m_driver);
     layout->addLayout(general);
 
-    auto *serverBox = new QGroupBox(u"Database"_s, this);
+    auto *serverBox = new QGroupBox(tr("Database"), this);
     auto *server = new QFormLayout(serverBox);
-    m_host = namedField(new QLineEdit(this), u"hostEdit"_s, u"Host"_s);
+    m_host = namedField(new QLineEdit(this), u"hostEdit"_s, tr("Host"));
     m_host->setPlaceholderText(u"127.0.0.1"_s);
-    server->addRow(u"&Host:"_s, m_host);
-    m_port = newSpinBox(this, u"portSpin"_s, u"Port"_s, 0, 65535, QString());
-    server->addRow(u"&Port:"_s, m_port);
+    server->addRow(tr("&Host:"), m_host);
+    m_port = newSpinBox(this, u"portSpin"_s, tr("Port"), 0, 65535, QString());
+    server->addRow(tr("&Port:"), m_port);
     m_database = new QLineEdit(this);
     m_database->setObjectName(u"databaseEdit"_s);
-    m_browse = namedField(new QPushButton(u"&Browse…"_s, this), u"browseButton"_s,
-                          u"Choose the SQLite file"_s);
+    m_browse = namedField(new QPushButton(tr("&Browse…"), this), u"browseButton"_s,
+                          tr("Choose the SQLite file"));
     auto *databaseRow = new QHBoxLayout;
     databaseRow->addWidget(m_database, 1);
     databaseRow->addWidget(m_browse);
-    m_databaseLabel = new QLabel(u"Data&base:"_s, this);
+    m_databaseLabel = new QLabel(tr("Data&base:"), this);
     m_databaseLabel->setBuddy(m_database);
     server->addRow(m_databaseLabel, databaseRow);
-    m_user = namedField(new QLineEdit(this), u"userEdit"_s, u"User"_s);
-    server->addRow(u"&User:"_s, m_user);
+    m_user = namedField(new QLineEdit(this), u"userEdit"_s, tr("User"));
+    server->addRow(tr("&User:"), m_user);
     layout->addWidget(serverBox);
 
-    auto *passwordBox = new QGroupBox(u"Password"_s, this);
+    auto *passwordBox = new QGroupBox(tr("Password"), this);
     passwordBox->setObjectName(u"passwordBox"_s);
     auto *password = new QFormLayout(passwordBox);
     m_sourceGroup = new QButtonGroup(this);
-    m_envRadio = new QRadioButton(u"From an &environment variable"_s, this);
+    m_envRadio = new QRadioButton(tr("From an &environment variable"), this);
     m_envRadio->setObjectName(u"envRadio"_s);
-    m_keychainRadio = new QRadioButton(u"Stored in the system &keychain"_s, this);
+    m_keychainRadio = new QRadioButton(tr("Stored in the system &keychain"), this);
     m_keychainRadio->setObjectName(u"keychainRadio"_s);
-    m_askRadio = new QRadioButton(u"&Asked for when the project opens (kept in memory only)"_s,
-                                  this);
+    m_askRadio =
+            new QRadioButton(tr("&Asked for when the project opens (kept in memory only)"), this);
     m_askRadio->setObjectName(u"askRadio"_s);
     m_sourceGroup->addButton(m_envRadio, int(PasswordSource::Environment));
     m_sourceGroup->addButton(m_keychainRadio, int(PasswordSource::Keychain));
@@ -150,23 +150,23 @@ void ConnectionEditor::buildForm()
         m_keychainRadio->setToolTip(PasswordStore::keychainUnsupportedReason());
     } else {
         m_keychainRadio->setToolTip(
-                u"The password is kept by the operating system (Secret Service, Keychain, "
-                u"Credential Manager); the project file only says \"password_keychain\": true"_s);
+                tr("The password is kept by the operating system (Secret Service, Keychain, "
+                   "Credential Manager); the project file only says \"password_keychain\": true"));
     }
     password->addRow(m_envRadio);
-    m_envName = namedField(new QLineEdit(this), u"envNameEdit"_s, u"Environment variable"_s,
-                           u"The name of the variable, never the password itself"_s);
+    m_envName = namedField(new QLineEdit(this), u"envNameEdit"_s, tr("Environment variable"),
+                           tr("The name of the variable, never the password itself"));
     m_envName->setPlaceholderText(u"TIDEMARK_PG_PASSWORD"_s);
-    password->addRow(u"&Variable:"_s, m_envName);
+    password->addRow(tr("&Variable:"), m_envName);
     m_envHint = new QLabel(this);
     m_envHint->setObjectName(u"envHint"_s);
     m_envHint->setWordWrap(true);
     password->addRow(QString(), m_envHint);
     password->addRow(m_keychainRadio);
     password->addRow(m_askRadio);
-    m_password = namedField(new QLineEdit(this), u"passwordEdit"_s, u"Password"_s);
+    m_password = namedField(new QLineEdit(this), u"passwordEdit"_s, tr("Password"));
     m_password->setEchoMode(QLineEdit::Password);
-    password->addRow(u"Pass&word:"_s, m_password);
+    password->addRow(tr("Pass&word:"), m_password);
     m_passwordHint = new QLabel(this);
     m_passwordHint->setObjectName(u"passwordHint"_s);
     m_passwordHint->setWordWrap(true);
@@ -174,41 +174,41 @@ void ConnectionEditor::buildForm()
     layout->addWidget(passwordBox);
     m_serverOnly = {m_host, m_port, m_user, passwordBox};
 
-    auto *advancedBox = new QGroupBox(u"Options and timeouts"_s, this);
+    auto *advancedBox = new QGroupBox(tr("Options and timeouts"), this);
     auto *advanced = new QFormLayout(advancedBox);
-    m_options = namedField(new QLineEdit(this), u"optionsEdit"_s, u"Driver options"_s,
-                           u"The Qt SQL driver's connect options, \"key=value;key=value\". "
-                           u"Never a password: use the password choices above."_s);
+    m_options = namedField(new QLineEdit(this), u"optionsEdit"_s, tr("Driver options"),
+                           tr("The Qt SQL driver's connect options, \"key=value;key=value\". "
+                              "Never a password: use the password choices above."));
     m_options->setPlaceholderText(u"sslmode=require;application_name=tidemark"_s);
-    advanced->addRow(u"&Options:"_s, m_options);
-    m_connectTimeout = newSpinBox(this, u"connectTimeoutSpin"_s, u"Connect timeout in seconds"_s, 1,
-                                  600, u" s"_s,
-                                  u"How long connecting may take before the attempt counts as "
-                                  u"failed and is retried on schedule"_s);
-    advanced->addRow(u"&Connect timeout:"_s, m_connectTimeout);
+    advanced->addRow(tr("&Options:"), m_options);
+    m_connectTimeout = newSpinBox(this, u"connectTimeoutSpin"_s, tr("Connect timeout in seconds"),
+                                  1, 600, tr(" s"),
+                                  tr("How long connecting may take before the attempt counts as "
+                                     "failed and is retried on schedule"));
+    advanced->addRow(tr("&Connect timeout:"), m_connectTimeout);
     m_statementTimeout = newSpinBox(
-            this, u"statementTimeoutSpin"_s, u"Statement timeout in seconds"_s, 1, 86400, u" s"_s,
-            u"How long one statement may run before the server cancels it, so one hung query "
-            u"cannot hold a mapping"_s);
-    advanced->addRow(u"&Statement timeout:"_s, m_statementTimeout);
+            this, u"statementTimeoutSpin"_s, tr("Statement timeout in seconds"), 1, 86400, tr(" s"),
+            tr("How long one statement may run before the server cancels it, so one hung query "
+               "cannot hold a mapping"));
+    advanced->addRow(tr("&Statement timeout:"), m_statementTimeout);
     layout->addWidget(advancedBox);
     m_serverOnly << m_connectTimeout << m_statementTimeout;
 
     auto *testRow = new QHBoxLayout;
-    m_testButton = new QPushButton(u"&Test connection"_s, this);
+    m_testButton = new QPushButton(tr("&Test connection"), this);
     m_testButton->setObjectName(u"testButton"_s);
-    m_testButton->setToolTip(u"Connect with these settings (in the background) and show the "
-                             u"server's version and whether the link is encrypted"_s);
+    m_testButton->setToolTip(tr("Connect with these settings (in the background) and show the "
+                                "server's version and whether the link is encrypted"));
     testRow->addWidget(m_testButton);
     testRow->addStretch(1);
     layout->addLayout(testRow);
-    m_testResult = namedField(new QLabel(this), u"testResult"_s, u"Test result"_s);
+    m_testResult = namedField(new QLabel(this), u"testResult"_s, tr("Test result"));
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_testResult);
 
     m_error = newProblemLabel(this);
-    m_error->setAccessibleName(u"Problem"_s);
+    m_error->setAccessibleName(tr("Problem"));
     layout->addWidget(m_error);
 
     layout->addStretch(1);
@@ -264,15 +264,15 @@ void ConnectionEditor::updateForDriver()
     if (!sqlite && !PasswordStore::keychainSupported())
         m_keychainRadio->setEnabled(false);
     m_browse->setVisible(sqlite);
-    m_databaseLabel->setText(sqlite ? u"&File:"_s : u"Data&base:"_s);
-    m_database->setAccessibleName(sqlite ? u"SQLite file"_s : u"Database name"_s);
-    m_database->setPlaceholderText(sqlite ? u"data/source.db (relative to the project file)"_s
+    m_databaseLabel->setText(sqlite ? tr("&File:") : tr("Data&base:"));
+    m_database->setAccessibleName(sqlite ? tr("SQLite file") : tr("Database name"));
+    m_database->setPlaceholderText(sqlite ? tr("data/source.db (relative to the project file)")
                                           : u"mirror"_s);
-    m_port->setSpecialValueText(
-            driver == DriverKind::Postgres
-                    ? u"default (%1)"_s.arg(DefaultPostgresPort)
-                    : (driver == DriverKind::MariaDb ? u"default (%1)"_s.arg(DefaultMariaDbPort)
-                                                     : u"—"_s));
+    m_port->setSpecialValueText(driver == DriverKind::Postgres
+                                        ? tr("default (%1)").arg(DefaultPostgresPort)
+                                        : (driver == DriverKind::MariaDb
+                                                   ? tr("default (%1)").arg(DefaultMariaDbPort)
+                                                   : u"—"_s));
     updateForPasswordSource();
 }
 
@@ -289,14 +289,14 @@ void ConnectionEditor::updateForPasswordSource()
         m_passwordHint->setText(QString());
         break;
     case PasswordSource::Keychain:
-        m_password->setPlaceholderText(u"enter to store it; empty keeps the stored one"_s);
-        m_passwordHint->setText(u"Stored in the system keychain when you press OK. The project "
-                                u"file only records that the keychain holds it."_s);
+        m_password->setPlaceholderText(tr("enter to store it; empty keeps the stored one"));
+        m_passwordHint->setText(tr("Stored in the system keychain when you press OK. The project "
+                                   "file only records that the keychain holds it."));
         break;
     case PasswordSource::Ask:
-        m_password->setPlaceholderText(u"optional: for Test connection and this session"_s);
-        m_passwordHint->setText(u"Kept in memory until Tidemark quits; you are asked again "
-                                u"next time the project opens."_s);
+        m_password->setPlaceholderText(tr("optional: for Test connection and this session"));
+        m_passwordHint->setText(tr("Kept in memory until Tidemark quits; you are asked again "
+                                   "next time the project opens."));
         break;
     }
     m_passwordHint->setVisible(!m_passwordHint->text().isEmpty());
@@ -313,11 +313,12 @@ void ConnectionEditor::updateEnvironmentHint()
     }
     m_envHint->show();
     if (qEnvironmentVariableIsSet(name.toUtf8().constData())) {
-        m_envHint->setText(u"%1 is set in Tidemark's environment."_s.arg(name));
+        m_envHint->setText(tr("%1 is set in Tidemark's environment.").arg(name));
         m_envHint->setStyleSheet(OkStyle);
     } else {
-        m_envHint->setText(u"%1 is not set in Tidemark's environment: you will be asked for the "
-                           u"password when the project opens."_s.arg(name));
+        m_envHint->setText(tr("%1 is not set in Tidemark's environment: you will be asked for the "
+                              "password when the project opens.")
+                                   .arg(name));
         m_envHint->setStyleSheet(QString());
     }
 }
@@ -325,17 +326,17 @@ void ConnectionEditor::updateEnvironmentHint()
 ConnectionEditor::Field ConnectionEditor::field(const QString &jsonField, DriverKind driver) const
 {
     const QList<Field> fields{
-            {u"name"_s, u"Name"_s, m_name},
-            {u"driver"_s, u"Driver"_s, m_driver},
-            {u"host"_s, u"Host"_s, m_host},
-            {u"port"_s, u"Port"_s, m_port},
-            {u"database"_s, driver == DriverKind::Sqlite ? u"File"_s : u"Database"_s, m_database},
-            {u"user"_s, u"User"_s, m_user},
-            {u"password_env"_s, u"Environment variable"_s, m_envName},
-            {u"password_keychain"_s, u"Password"_s, m_keychainRadio},
-            {u"options"_s, u"Options"_s, m_options},
-            {u"connect_timeout_s"_s, u"Connect timeout"_s, m_connectTimeout},
-            {u"statement_timeout_s"_s, u"Statement timeout"_s, m_statementTimeout},
+            {u"name"_s, tr("Name"), m_name},
+            {u"driver"_s, tr("Driver"), m_driver},
+            {u"host"_s, tr("Host"), m_host},
+            {u"port"_s, tr("Port"), m_port},
+            {u"database"_s, driver == DriverKind::Sqlite ? tr("File") : tr("Database"), m_database},
+            {u"user"_s, tr("User"), m_user},
+            {u"password_env"_s, tr("Environment variable"), m_envName},
+            {u"password_keychain"_s, tr("Password"), m_keychainRadio},
+            {u"options"_s, tr("Options"), m_options},
+            {u"connect_timeout_s"_s, tr("Connect timeout"), m_connectTimeout},
+            {u"statement_timeout_s"_s, tr("Statement timeout"), m_statementTimeout},
     };
     for (const Field &f : fields) {
         if (f.json == jsonField)
@@ -353,13 +354,14 @@ QStringList ConnectionEditor::validate()
         problems.add(f.label, f.widget, message);
     };
     if (c.name.isEmpty())
-        add(u"name"_s, u"give the connection a name; mappings refer to it by this name"_s);
+        add(u"name"_s, tr("give the connection a name; mappings refer to it by this name"));
     else if (m_takenNames.contains(c.name))
-        add(u"name"_s, u"another connection of this project is already called '%1'"_s.arg(c.name));
+        add(u"name"_s, tr("another connection of this project is already called '%1'").arg(c.name));
     if (c.driver != DriverKind::Sqlite && passwordSource() == PasswordSource::Environment
         && c.passwordEnv.isEmpty())
-        add(u"password_env"_s, u"name the environment variable that holds the password, or "
-                               u"choose another way to give it"_s);
+        add(u"password_env"_s,
+            tr("name the environment variable that holds the password, or "
+               "choose another way to give it"));
     if (!c.name.isEmpty()) {
         // The loader is the one judge of what a project file may hold: the dialog asks it
         // instead of repeating its rules.
@@ -374,7 +376,7 @@ QStringList ConnectionEditor::validate()
                 continue; // "mappings: at least one mapping is required": not ours
             const QString name = e.where.section(u'.', -1);
             if (name == u"password_env"_s
-                && problems.messages().join(u'\n').contains(u"Environment"_s))
+                && problems.messages().join(u'\n').contains(field(name, c.driver).label))
                 continue;
             add(name, e.message);
         }
@@ -395,7 +397,7 @@ void ConnectionEditor::startTest()
     rememberTypedPassword(c);
     m_testButton->setEnabled(false);
     m_testResult->setStyleSheet(QString());
-    m_testResult->setText(u"Testing %1…"_s.arg(c.describe()));
+    m_testResult->setText(tr("Testing %1…").arg(c.describe()));
     if (c.driver != DriverKind::Sqlite && passwordSource() == PasswordSource::Keychain
         && !m_store->remembered(c)) {
         m_waitingForKeychain = true;
@@ -413,8 +415,8 @@ void ConnectionEditor::handleKeychainRead(const QString &identity, bool ok, cons
     if (!ok) {
         m_testButton->setEnabled(true);
         m_testResult->setStyleSheet(FormErrorStyle);
-        m_testResult->setText(u"✘ "_s + error
-                              + u". Enter the password above to test with it."_s);
+        m_testResult->setText(u"✘ "_s
+                              + tr("%1. Enter the password above to test with it.").arg(error));
         ConnectionTestResult failed;
         failed.error = error;
         Q_EMIT testFinished(failed);
@@ -428,7 +430,7 @@ void ConnectionEditor::handleTestFinished(const ConnectionTestResult &result)
     m_testButton->setEnabled(true);
     if (result.ok) {
         m_testResult->setStyleSheet(OkStyle);
-        m_testResult->setText(u"✔ Connected: "_s + result.summary());
+        m_testResult->setText(u"✔ "_s + tr("Connected: %1").arg(result.summary()));
     } else {
         m_testResult->setStyleSheet(FormErrorStyle);
         m_testResult->setText(u"✘ "_s + result.error);
@@ -444,8 +446,8 @@ QString ConnectionEditor::testResultText() const
 void ConnectionEditor::browseForDatabase()
 {
     const QString path = QFileDialog::getOpenFileName(
-            this, u"SQLite database"_s, m_projectFolder,
-            u"SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"_s);
+            this, tr("SQLite database"), m_projectFolder,
+            tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"));
     if (path.isEmpty())
         return;
     ConnectionConfig c;
@@ -467,7 +469,7 @@ void ConnectionEditor::accept()
         m_storing = true;
         m_buttons->setEnabled(false);
         m_error->setStyleSheet(QString());
-        m_error->setText(u"Storing the password in the system keychain…"_s);
+        m_error->setText(tr("Storing the password in the system keychain…"));
         m_error->show();
         m_store->writeToKeychain(c, typed); // answered in handleKeychainWritten
         return;
@@ -492,9 +494,9 @@ void ConnectionEditor::handleKeychainWritten(const QString &identity, bool ok,
     // connects this session. The user decides: OK again keeps it so, or another source.
     m_keychainFailed = true;
     showProblem(m_error,
-                error
-                        + u".\nThe password is kept in memory until Tidemark quits. Press OK to "
-                          u"keep it that way, or choose another way to give the password."_s,
+                tr("%1.\nThe password is kept in memory until Tidemark quits. Press OK to keep "
+                   "it that way, or choose another way to give the password.")
+                        .arg(error),
                 m_keychainRadio);
 }
 

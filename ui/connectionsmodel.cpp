@@ -22,14 +22,14 @@ bool ConnectionsModel::isDown(ConnectionState state)
 QString ConnectionsModel::stateText(const ConnectionStatus &c)
 {
     switch (c.state) {
-    case ConnectionState::NeverConnected: return u"Never connected"_s;
-    case ConnectionState::Connected: return u"Connected"_s;
+    case ConnectionState::NeverConnected: return tr("Never connected");
+    case ConnectionState::Connected: return tr("Connected");
     case ConnectionState::Disconnected:
-        return c.attempts > 0 ? u"Disconnected (%1 failed attempts)"_s.arg(c.attempts)
-                              : u"Disconnected"_s;
+        return c.attempts > 0 ? tr("Disconnected (%n failed attempts)", nullptr, c.attempts)
+                              : tr("Disconnected");
     case ConnectionState::Reconnecting:
-        return c.attempts > 0 ? u"Reconnecting (attempt %1)"_s.arg(c.attempts + 1)
-                              : u"Reconnecting"_s;
+        return c.attempts > 0 ? tr("Reconnecting (attempt %1)").arg(c.attempts + 1)
+                              : tr("Reconnecting");
     }
     return {};
 }
@@ -192,28 +192,28 @@ QVariant ConnectionsModel::cellData(const ConnectionStatus &c, int column, int r
         case NameColumn: {
             QString text = c.description.isEmpty() ? c.name : u"%1: %2"_s.arg(c.name, c.description);
             if (!c.mappings.isEmpty())
-                text += u"\nUsed by: "_s + c.mappings.join(u", "_s);
+                text += u'\n' + tr("Used by: %1").arg(c.mappings.join(u", "_s));
             return text;
         }
-        case StateColumn:
-            return u"%1 since %2."_s.arg(stateText(c), display::time(c.since));
+        case StateColumn: return tr("%1 since %2.").arg(stateText(c), display::time(c.since));
         case SinceColumn:
             return c.since.isValid()
-                    ? u"In this state since %1."_s.arg(
-                              QLocale().toString(c.since.toLocalTime(), QLocale::LongFormat))
+                    ? tr("In this state since %1.")
+                              .arg(QLocale().toString(c.since.toLocalTime(), QLocale::LongFormat))
                     : QVariant();
         case NextAttemptColumn:
             return c.nextAttemptAt.isValid()
-                    ? u"Next connection attempt at %1. Reconnect now tries at once."_s.arg(
-                              display::time(c.nextAttemptAt))
+                    ? tr("Next connection attempt at %1. Reconnect now tries at once.")
+                              .arg(display::time(c.nextAttemptAt))
                     : QVariant();
         case LastErrorColumn:
             if (c.lastError.isEmpty())
                 return QVariant();
             return c.lastErrorAt.isValid()
-                    ? u"%1\n(at %2)"_s.arg(c.lastError, QLocale().toString(
-                                                                c.lastErrorAt.toLocalTime(),
-                                                                QLocale::LongFormat))
+                    ? tr("%1\n(at %2)")
+                              .arg(c.lastError,
+                                   QLocale().toString(c.lastErrorAt.toLocalTime(),
+                                                      QLocale::LongFormat))
                     : c.lastError;
         }
         return {};
@@ -227,25 +227,25 @@ QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, 
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case NameColumn: return u"Connection"_s;
-        case StateColumn: return u"State"_s;
-        case SinceColumn: return u"For"_s;
-        case NextAttemptColumn: return u"Next attempt"_s;
-        case LastErrorColumn: return u"Last error"_s;
+        case NameColumn: return tr("Connection");
+        case StateColumn: return tr("State");
+        case SinceColumn: return tr("For");
+        case NextAttemptColumn: return tr("Next attempt");
+        case LastErrorColumn: return tr("Last error");
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case NameColumn: return u"The connection's name in the project file."_s;
+        case NameColumn: return tr("The connection's name in the project file.");
         case StateColumn:
-            return u"Never connected, connected, disconnected (lost; waiting for the next "
-                   u"attempt) or reconnecting (an attempt is under way or scheduled)."_s;
-        case SinceColumn: return u"How long the connection has been in this state."_s;
+            return tr("Never connected, connected, disconnected (lost; waiting for the next "
+                      "attempt) or reconnecting (an attempt is under way or scheduled).");
+        case SinceColumn: return tr("How long the connection has been in this state.");
         case NextAttemptColumn:
-            return u"Time until the engine tries to connect again (the delay grows after each "
-                   u"failure). Reconnect now tries at once."_s;
+            return tr("Time until the engine tries to connect again (the delay grows after each "
+                      "failure). Reconnect now tries at once.");
         case LastErrorColumn:
-            return u"The last error the database or the network reported, and when."_s;
+            return tr("The last error the database or the network reported, and when.");
         }
     }
     return QAbstractTableModel::headerData(section, orientation, role);

@@ -16,18 +16,20 @@ using namespace Qt::StringLiterals;
 namespace tidemark {
 
 ConnectionsPanel::ConnectionsPanel(ConnectionsModel *model, QWidget *parent)
-    : QDockWidget(u"Connections"_s, parent), m_model(model), m_table(new QTableView(this))
+    : QDockWidget(tr("Connections"), parent)
+    , m_model(model)
+    , m_table(new QTableView(this))
 {
     setObjectName(u"connectionsDock"_s);
-    setAccessibleName(u"Connections"_s);
+    setAccessibleName(tr("Connections"));
     setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
                 | QDockWidget::DockWidgetClosable);
 
     m_table->setObjectName(u"connectionsTable"_s);
-    m_table->setAccessibleName(u"Connections"_s);
+    m_table->setAccessibleName(tr("Connections"));
     m_table->setAccessibleDescription(
-            u"One row per connection: its state, for how long, the next attempt and the last "
-            u"error."_s);
+            tr("One row per connection: its state, for how long, the next attempt and the last "
+               "error."));
     m_table->setModel(model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -42,21 +44,21 @@ ConnectionsPanel::ConnectionsPanel(ConnectionsModel *model, QWidget *parent)
     header->setHighlightSections(false);
 
     m_reconnectAction = new QAction(style()->standardIcon(QStyle::SP_BrowserReload),
-                                    u"Reconnect &now"_s, this);
+                                    tr("Reconnect &now"), this);
     m_reconnectAction->setObjectName(u"reconnectAction"_s);
     m_reconnectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     m_reconnectAction->setShortcutContext(Qt::WindowShortcut);
     m_reconnectAction->setToolTip(
-            u"Try the selected connection now instead of waiting for its next attempt (every "
-            u"connection that is down when none is selected). Ctrl+Shift+R"_s);
+            tr("Try the selected connection now instead of waiting for its next attempt (every "
+               "connection that is down when none is selected). Ctrl+Shift+R"));
     connect(m_reconnectAction, &QAction::triggered, this,
             &ConnectionsPanel::handleReconnectTriggered);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_table->addAction(m_reconnectAction);
 
-    m_reconnectButton = new QPushButton(m_reconnectAction->icon(), u"Reconnect now"_s, this);
+    m_reconnectButton = new QPushButton(m_reconnectAction->icon(), tr("Reconnect now"), this);
     m_reconnectButton->setObjectName(u"reconnectButton"_s);
-    m_reconnectButton->setAccessibleName(u"Reconnect now"_s);
+    m_reconnectButton->setAccessibleName(tr("Reconnect now"));
     m_reconnectButton->setToolTip(m_reconnectAction->toolTip());
     connect(m_reconnectButton, &QPushButton::clicked, m_reconnectAction, &QAction::trigger);
 
@@ -109,8 +111,8 @@ void ConnectionsPanel::updateButton()
     const bool enabled = !selected.isEmpty() || anyDown;
     m_reconnectAction->setEnabled(enabled);
     m_reconnectButton->setEnabled(enabled);
-    m_reconnectButton->setText(selected.isEmpty() ? u"Reconnect all down"_s
-                                                  : u"Reconnect %1 now"_s.arg(selected));
+    m_reconnectButton->setText(selected.isEmpty() ? tr("Reconnect all down")
+                                                  : tr("Reconnect %1 now").arg(selected));
     m_reconnectButton->setAccessibleName(m_reconnectButton->text());
 }
 

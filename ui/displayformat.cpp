@@ -2,6 +2,7 @@
 
 #include "api/types.h"
 
+#include <QCoreApplication>
 #include <QLocale>
 
 #include <cmath>
@@ -39,15 +40,21 @@ QString duration(double seconds)
     const qint64 s = qint64(std::llround(std::fabs(seconds)));
     QString text;
     if (s < 60)
-        text = u"%1 s"_s.arg(s);
+        text = QCoreApplication::translate("tidemark::display", "%1 s").arg(s);
     else if (s < 3600)
-        text = u"%1 min"_s.arg(s / 60);
+        text = QCoreApplication::translate("tidemark::display", "%1 min").arg(s / 60);
     else if (s < 86400) {
         const qint64 minutes = (s % 3600) / 60;
-        text = minutes ? u"%1 h %2 min"_s.arg(s / 3600).arg(minutes) : u"%1 h"_s.arg(s / 3600);
+        text = minutes ? QCoreApplication::translate("tidemark::display", "%1 h %2 min")
+                                 .arg(s / 3600)
+                                 .arg(minutes)
+                       : QCoreApplication::translate("tidemark::display", "%1 h").arg(s / 3600);
     } else {
         const qint64 hours = (s % 86400) / 3600;
-        text = hours ? u"%1 d %2 h"_s.arg(s / 86400).arg(hours) : u"%1 d"_s.arg(s / 86400);
+        text = hours ? QCoreApplication::translate("tidemark::display", "%1 d %2 h")
+                               .arg(s / 86400)
+                               .arg(hours)
+                     : QCoreApplication::translate("tidemark::display", "%1 d").arg(s / 86400);
     }
     return negative ? u"−"_s + text : text;
 }
@@ -58,9 +65,10 @@ QString countdown(const QDateTime &when, const QDateTime &now)
         return {};
     const qint64 ms = now.msecsTo(when);
     if (ms <= 500)
-        return u"now"_s;
+        return QCoreApplication::translate("tidemark::display", "now");
     // Rounded up: "in 0 s" while something is still ahead would read as a stuck timer.
-    return u"in "_s + duration(std::ceil(double(ms) / 1000.0));
+    return QCoreApplication::translate("tidemark::display", "in %1")
+            .arg(duration(std::ceil(double(ms) / 1000.0)));
 }
 
 QString lag(const std::optional<double> &value, bool inSeconds)

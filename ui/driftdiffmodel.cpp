@@ -59,10 +59,10 @@ int DriftDiffModel::columnCount(const QModelIndex &parent) const
 QString DriftDiffModel::reasonText(DiffReason reason)
 {
     switch (reason) {
-    case DiffReason::Backlog: return u"backlog: next sync writes it"_s;
-    case DiffReason::Orphan: return u"orphan: next sweep deletes it"_s;
-    case DiffReason::NullCursor: return u"NULL cursor: only a backfill brings it"_s;
-    case DiffReason::Drift: return u"drift: needs a repair"_s;
+    case DiffReason::Backlog: return tr("backlog: next sync writes it");
+    case DiffReason::Orphan: return tr("orphan: next sweep deletes it");
+    case DiffReason::NullCursor: return tr("NULL cursor: only a backfill brings it");
+    case DiffReason::Drift: return tr("drift: needs a repair");
     }
     return {};
 }
@@ -96,9 +96,9 @@ QVariant DriftDiffModel::data(const QModelIndex &index, int role) const
             return reasonText(d->reason);
         if (index.column() == KindColumn) {
             switch (d->kind) {
-            case DiffKind::Missing: return u"In the source, not in the mirror."_s;
-            case DiffKind::Extra: return u"In the mirror, not in the source."_s;
-            case DiffKind::Changed: return u"In both; the listed columns differ."_s;
+            case DiffKind::Missing: return tr("In the source, not in the mirror.");
+            case DiffKind::Extra: return tr("In the mirror, not in the source.");
+            case DiffKind::Changed: return tr("In both; the listed columns differ.");
             }
         }
         return {};
@@ -122,10 +122,10 @@ QVariant DriftDiffModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case KeyColumn: return u"Key"_s;
-    case KindColumn: return u"Kind"_s;
-    case ReasonColumn: return u"Reason"_s;
-    case ColumnsColumn: return u"Changed columns"_s;
+    case KeyColumn: return tr("Key");
+    case KindColumn: return tr("Kind");
+    case ReasonColumn: return tr("Reason");
+    case ColumnsColumn: return tr("Changed columns");
     }
     return {};
 }

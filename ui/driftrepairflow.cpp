@@ -29,7 +29,7 @@ void DriftRepairFlow::request(const QString &mapping, const DriftRepairOptions &
     if (id == 0)
         return;
     m_previews.insert(id, mapping);
-    Q_EMIT messagePosted(mapping, u"Preparing the repair's statements…"_s);
+    Q_EMIT messagePosted(mapping, tr("Preparing the repair's statements…"));
 }
 
 void DriftRepairFlow::runRepair(const QString &mapping, const DriftRepairOptions &options)
@@ -40,7 +40,7 @@ void DriftRepairFlow::runRepair(const QString &mapping, const DriftRepairOptions
     run.execute = true;
     if (m_engine->repairDrift(mapping, run) == 0)
         return;
-    Q_EMIT messagePosted(mapping, u"Repairing…"_s);
+    Q_EMIT messagePosted(mapping, tr("Repairing…"));
     Q_EMIT repairStarted(mapping);
 }
 
@@ -51,7 +51,7 @@ void DriftRepairFlow::handleRepaired(quint64 requestId, const DriftRepairResult 
         Q_EMIT repairFinished(result.mapping);
     if (preview && result.result == u"refused") {
         // As PreflightFlow does for a sweep: the reason, and the choice to force it.
-        Q_EMIT messagePosted(result.mapping, u"Repair refused: %1"_s.arg(result.error));
+        Q_EMIT messagePosted(result.mapping, tr("Repair refused: %1").arg(result.error));
         // What the operator confirms now is the forced repair.
         DriftRepairResult forced = result;
         forced.options.force = true;
@@ -59,47 +59,51 @@ void DriftRepairFlow::handleRepaired(quint64 requestId, const DriftRepairResult 
         return;
     }
     if (!result.ok()) {
-        Q_EMIT messagePosted(result.mapping, u"Repair %1: %2"_s.arg(result.result, result.error));
+        Q_EMIT messagePosted(result.mapping, tr("Repair %1: %2").arg(result.result, result.error));
         return;
     }
     if (preview) {
         if (result.differences == 0) {
-            Q_EMIT messagePosted(result.mapping, u"Nothing to repair."_s);
+            Q_EMIT messagePosted(result.mapping, tr("Nothing to repair."));
             return;
         }
-        Q_EMIT messagePosted(
-                result.mapping,
-                u"Repair of %1 differences prepared; waiting for confirmation."_s.arg(
-                        QLocale().toString(result.differences)));
+        Q_EMIT messagePosted(result.mapping,
+                             tr("Repair of %1 differences prepared; waiting for confirmation.")
+                                     .arg(QLocale().toString(result.differences)));
         Q_EMIT previewFinished(result);
         return;
     }
+    // Two whole sentences rather than an optional ", %4 already equal" piece, so a translator
+    // never has to translate a fragment.
+    const QLocale locale;
+    const QString deleted = locale.toString(result.counts.deleted);
+    const QString updated = locale.toString(result.counts.updated);
+    const QString inserted = locale.toString(result.counts.inserted);
     Q_EMIT messagePosted(
             result.mapping,
-            u"Repaired: %1 deleted, %2 updated, %3 inserted%4. Checking again…"_s.arg(
-                    QLocale().toString(result.counts.deleted),
-                    QLocale().toString(result.counts.updated),
-                    QLocale().toString(result.counts.inserted),
-                    result.counts.alreadyEqual > 0
-                            ? u", %1 already equal"_s.arg(
-                                      QLocale().toString(result.counts.alreadyEqual))
-                            : QString()));
+            result.counts.alreadyEqual > 0
+                    ? tr("Repaired: %1 deleted, %2 updated, %3 inserted, %4 already equal. "
+                         "Checking again…")
+                              .arg(deleted, updated, inserted,
+                                   locale.toString(result.counts.alreadyEqual))
+                    : tr("Repaired: %1 deleted, %2 updated, %3 inserted. Checking again…")
+                              .arg(deleted, updated, inserted));
 }
 
 void DriftRepairFlow::confirmRepair(const DriftRepairResult &preview)
 {
     auto *dialog = new QDialog(m_view);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(u"Repair %1"_s.arg(preview.mapping));
+    dialog->setWindowTitle(tr("Repair %1").arg(preview.mapping));
     dialog->setWindowModality(Qt::WindowModal);
     auto *layout = new QVBoxLayout(dialog);
     const bool refused = preview.result == u"refused";
     auto *intro = new QLabel(
-            refused ? u"The repair was refused: %1\nRun it anyway (force)?"_s.arg(preview.error)
-                    : u"These statements make the mirror equal to the source for %1 "
-                      u"differences. Each row is read again from the source when it is applied, "
-                      u"so rows the sync fixes meanwhile are left alone."_s.arg(
-                              QLocale().toString(preview.differences)),
+            refused ? tr("The repair was refused: %1\nRun it anyway (force)?").arg(preview.error)
+                    : tr("These statements make the mirror equal to the source for %1 "
+                         "differences. Each row is read again from the source when it is applied, "
+                         "so rows the sync fixes meanwhile are left alone.")
+                              .arg(QLocale().toString(preview.differences)),
             dialog);
     intro->setWordWrap(true);
     layout->addWidget(intro);
@@ -109,13 +113,13 @@ void DriftRepairFlow::confirmRepair(const DriftRepairResult &preview)
         sql->setLineWrapMode(QPlainTextEdit::NoWrap);
         QString text = preview.statements.join(u'\n');
         if (preview.statementsTruncated)
-            text += u"\n-- … more statements not shown"_s;
+            text += u"\n"_s + tr("-- … more statements not shown");
         sql->setPlainText(text);
         sql->setMinimumSize(640, 240);
         layout->addWidget(sql, 1);
     }
     auto *box = new QDialogButtonBox(QDialogButtonBox::Cancel, dialog);
-    box->addButton(refused ? u"Repair anyway"_s : u"Run repair"_s, QDialogButtonBox::AcceptRole);
+    box->addButton(refused ? tr("Repair anyway") : tr("Run repair"), QDialogButtonBox::AcceptRole);
     connect(box, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
     connect(box, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     layout->addWidget(box);
@@ -125,7 +129,7 @@ void DriftRepairFlow::confirmRepair(const DriftRepairResult &preview)
     connect(dialog, &QDialog::accepted, this,
             [this, mapping, options] { runRepair(mapping, options); });
     connect(dialog, &QDialog::rejected, this,
-            [this, mapping] { Q_EMIT messagePosted(mapping, u"Repair not run."_s); });
+            [this, mapping] { Q_EMIT messagePosted(mapping, tr("Repair not run.")); });
     dialog->open();
 }
 

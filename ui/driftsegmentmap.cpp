@@ -31,7 +31,7 @@ DriftSegmentMap::DriftSegmentMap(QWidget *parent)
 {
     setMouseTracking(true);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    setAccessibleName(u"Drift segment map"_s);
+    setAccessibleName(tr("Drift segment map"));
 }
 
 void DriftSegmentMap::setSummary(const DriftSummary &summary)
@@ -101,11 +101,11 @@ QString DriftSegmentMap::segmentText(int index) const
         return {};
     const DriftSegment &s = m_summary.segments.at(index);
     const QLocale locale;
-    return u"Keys %1%2 … %3]\nsource %4 rows, mirror %5 rows\n%6"_s.arg(
-            s.range.loInclusive || s.range.lo.isEmpty() ? u"["_s : u"("_s,
-            bound(s.range.lo, u"start"_s), bound(s.range.hi, u"end"_s),
-            locale.toString(s.sourceRows), locale.toString(s.mirrorRows),
-            s.equal() ? u"equal"_s : u"different: some rows in this range differ"_s);
+    return tr("Keys %1%2 … %3]\nsource %4 rows, mirror %5 rows\n%6")
+            .arg(s.range.loInclusive || s.range.lo.isEmpty() ? u"["_s : u"("_s,
+                 bound(s.range.lo, tr("start")), bound(s.range.hi, tr("end")),
+                 locale.toString(s.sourceRows), locale.toString(s.mirrorRows),
+                 s.equal() ? tr("equal") : tr("different: some rows in this range differ"));
 }
 
 void DriftSegmentMap::paintEvent(QPaintEvent *)
@@ -116,7 +116,7 @@ void DriftSegmentMap::paintEvent(QPaintEvent *)
         p.fillRect(all, uncheckedColor());
         p.setPen(palette().color(QPalette::Text));
         p.drawText(all, Qt::AlignCenter,
-                   m_checked ? u"no rows on either side"_s : u"not checked yet"_s);
+                   m_checked ? tr("no rows on either side") : tr("not checked yet"));
         return;
     }
     const QList<QRect> rects = layoutSegments();

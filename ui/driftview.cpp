@@ -9,6 +9,7 @@
 #include "drift/keytext.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -36,9 +37,12 @@ QString valueText(const QVariant &v)
 QString countsText(const DriftSummary &s)
 {
     if (s.differences() == 0)
-        return u"equal (%1 rows)"_s.arg(QLocale().toString(s.sourceRows));
-    return u"%1 differences: %2 missing, %3 extra, %4 changed; %5 by reason drift "
-           u"(source %6 rows, mirror %7)"_s
+        return QCoreApplication::translate("tidemark::DriftView", "equal (%1 rows)")
+                .arg(QLocale().toString(s.sourceRows));
+    return QCoreApplication::translate(
+                   "tidemark::DriftView",
+                   "%1 differences: %2 missing, %3 extra, %4 changed; %5 by reason drift "
+                   "(source %6 rows, mirror %7)")
             .arg(QLocale().toString(s.differences()), QLocale().toString(s.missing),
                  QLocale().toString(s.extra), QLocale().toString(s.changed),
                  QLocale().toString(s.driftRows), QLocale().toString(s.sourceRows),
@@ -98,8 +102,8 @@ void DriftView::clearMapping()
     m_status = {};
     m_range->clear();
     m_range->setKey({}, {});
-    m_title->setText(u"Drift"_s);
-    m_summary->setText(u"Select a mapping to see where its mirror differs from its source."_s);
+    m_title->setText(tr("Drift"));
+    m_summary->setText(tr("Select a mapping to see where its mirror differs from its source."));
     m_model->setRows({});
     m_map->clear();
     m_message->clear();
@@ -137,7 +141,7 @@ void DriftView::showMapping(const MappingStatus &status)
         m_filter->setRange(std::nullopt);
         m_allKeys->setVisible(false);
     }
-    m_title->setText(u"Drift: %1"_s.arg(m_mapping));
+    m_title->setText(tr("Drift: %1").arg(m_mapping));
     showResult();
     updateProgress();
 }
@@ -160,21 +164,23 @@ void DriftView::showResult()
     m_model->setRows(haveRows ? it->rows : QList<RowDifference>{});
     const QList<DriftSummary> history = historyOf();
     if (history.isEmpty()) {
-        m_summary->setText(u"No check has run yet. Check now compares every row; "
-                           u"verify_interval_s in the project file schedules checks."_s);
+        m_summary->setText(tr("No check has run yet. Check now compares every row; "
+                              "verify_interval_s in the project file schedules checks."));
     } else {
         const DriftSummary &latest = history.first();
         const QString range = latest.keyFrom.isEmpty() && latest.keyTo.isEmpty()
                 ? QString()
                 : QString(operationtext::keyRangeText(latest.keyFrom, latest.keyTo) + u", "_s);
-        QString text = u"Latest check %1 (%2%3): %4."_s.arg(
-                display::time(latest.checkedAt), range,
-                display::duration(latest.durationMs / 1000.0), countsText(latest));
+        QString text =
+                tr("Latest check %1 (%2%3): %4.")
+                        .arg(display::time(latest.checkedAt), range,
+                             display::duration(latest.durationMs / 1000.0), countsText(latest));
         if (haveRows && it->truncated)
-            text += u" The list shows the first %1; Export writes them all."_s.arg(
-                    QLocale().toString(it->rows.size()));
+            text += u' '
+                    + tr("The list shows the first %1; Export writes them all.")
+                              .arg(QLocale().toString(it->rows.size()));
         else if (!haveRows && latest.differences() > 0)
-            text += u" Check now to list them."_s;
+            text += u' ' + tr("Check now to list them.");
         m_summary->setText(text);
     }
     if (m_list->model()->rowCount() > 0)
@@ -191,17 +197,19 @@ void DriftView::showHistory(int index)
     if (history.isEmpty()) {
         m_historyIndex = 0;
         m_map->clear();
-        m_historyLabel->setText(u"Not checked yet"_s);
+        m_historyLabel->setText(tr("Not checked yet"));
     } else {
         m_historyIndex = std::clamp<int>(index, 0, int(history.size()) - 1);
         const DriftSummary &s = history.at(m_historyIndex);
         m_map->setSummary(s);
-        m_historyLabel->setText(u"Check %1 of %2 · %3 · %4"_s.arg(
-                QString::number(m_historyIndex + 1), QString::number(history.size()),
-                display::time(s.checkedAt),
-                s.differences() == 0 ? u"equal"_s
-                                     : u"%1 differences"_s.arg(
-                                               QLocale().toString(s.differences()))));
+        m_historyLabel->setText(
+                tr("Check %1 of %2 · %3 · %4")
+                        .arg(QString::number(m_historyIndex + 1), QString::number(history.size()),
+                             display::time(s.checkedAt),
+                             s.differences() == 0
+                                     ? tr("equal")
+                                     : tr("%1 differences")
+                                               .arg(QLocale().toString(s.differences()))));
     }
     m_older->setEnabled(m_historyIndex + 1 < history.size());
     m_newer->setEnabled(m_historyIndex > 0);
@@ -245,7 +253,7 @@ void DriftView::handleSelectionChanged()
     showSideBySide(d);
     if (d && m_engine) {
         m_explainId = m_engine->explainDriftKey(m_mapping, d->key);
-        m_explain->setText(u"Explaining key %1…"_s.arg(keyText(d->key)));
+        m_explain->setText(tr("Explaining key %1…").arg(keyText(d->key)));
     }
     updateButtons();
 }
@@ -254,8 +262,8 @@ void DriftView::showSideBySide(const RowDifference *d)
 {
     m_side->setRowCount(0);
     if (!d) {
-        m_explain->setText(u"Select a difference to see its source and mirror rows side by "
-                           u"side, and what the sync will do about it."_s);
+        m_explain->setText(tr("Select a difference to see its source and mirror rows side by "
+                              "side, and what the sync will do about it."));
         return;
     }
     const auto it = m_results.constFind(m_mapping);
@@ -267,9 +275,9 @@ void DriftView::showSideBySide(const RowDifference *d)
         const QString &name = columns.at(i);
         const bool differs = d->kind == DiffKind::Changed && d->columns.contains(name);
         auto *nameItem = new QTableWidgetItem(name);
-        auto *source = new QTableWidgetItem(d->source.isEmpty() ? u"(no row)"_s
+        auto *source = new QTableWidgetItem(d->source.isEmpty() ? tr("(no row)")
                                                                 : valueText(d->source.value(i)));
-        auto *mirror = new QTableWidgetItem(d->mirror.isEmpty() ? u"(no row)"_s
+        auto *mirror = new QTableWidgetItem(d->mirror.isEmpty() ? tr("(no row)")
                                                                 : valueText(d->mirror.value(i)));
         if (d->source.isEmpty())
             source->setBackground(absent);
@@ -282,7 +290,7 @@ void DriftView::showSideBySide(const RowDifference *d)
                 item->setBackground(changed);
                 item->setFont(bold);
             }
-            nameItem->setToolTip(u"This column differs."_s);
+            nameItem->setToolTip(tr("This column differs."));
         }
         m_side->setItem(i, 0, nameItem);
         m_side->setItem(i, 1, source);
@@ -295,18 +303,20 @@ void DriftView::handleExplained(quint64 id, const DriftExplainResult &result)
     if (id != m_explainId || result.mapping != m_mapping)
         return;
     if (!result.ok()) {
-        m_explain->setText(u"Could not explain the key: %1"_s.arg(result.error));
+        m_explain->setText(tr("Could not explain the key: %1").arg(result.error));
         return;
     }
     const Explanation &e = result.explanation;
     if (e.equal) {
-        m_explain->setText(u"Key %1 is equal now on both sides (the sync or a repair fixed it "
-                           u"since the check)."_s.arg(keyText(e.key)));
+        m_explain->setText(tr("Key %1 is equal now on both sides (the sync or a repair fixed it "
+                              "since the check).")
+                                   .arg(keyText(e.key)));
         return;
     }
-    m_explain->setText(u"<b>%1, reason %2.</b> Against the checkpoint: %3.<br>%4"_s.arg(
-            diffKindName(e.kind).toHtmlEscaped(), diffReasonName(e.reason).toHtmlEscaped(),
-            e.position.toHtmlEscaped(), e.verdict.toHtmlEscaped()));
+    m_explain->setText(tr("<b>%1, reason %2.</b> Against the checkpoint: %3.<br>%4")
+                               .arg(diffKindName(e.kind).toHtmlEscaped(),
+                                    diffReasonName(e.reason).toHtmlEscaped(),
+                                    e.position.toHtmlEscaped(), e.verdict.toHtmlEscaped()));
 }
 
 void DriftView::checkNow()
@@ -315,8 +325,8 @@ void DriftView::checkNow()
         return;
     // Mapping > Check for drift gets here with the button disabled too: say why nothing runs.
     if (!m_range->isValid()) {
-        m_message->setText(u"Check not started: the key range does not read. %1"_s.arg(
-                m_range->error()));
+        m_message->setText(
+                tr("Check not started: the key range does not read. %1").arg(m_range->error()));
         return;
     }
     DriftCheckOptions options;
@@ -328,10 +338,10 @@ void DriftView::checkNow()
     m_checking.insert(m_mapping, id);
     m_progressOf.insert(m_mapping, Progress{u"diff"_s, 0, -1});
     m_estimate.reset();
-    m_message->setText(m_range->isEmpty()
-                               ? u"Checking…"_s
-                               : u"Checking %1…"_s.arg(operationtext::keyRangeText(options.keyFrom,
-                                                                                options.keyTo)));
+    m_message->setText(m_range->isEmpty() ? tr("Checking…")
+                                          : tr("Checking %1…")
+                                                    .arg(operationtext::keyRangeText(
+                                                            options.keyFrom, options.keyTo)));
     updateProgress();
     updateButtons();
 }
@@ -371,7 +381,7 @@ void DriftView::updateProgress()
     m_progress->setRange(0, percent < 0 ? 0 : 100);
     if (percent >= 0)
         m_progress->setValue(percent);
-    m_progress->setFormat(m_estimate.text().isEmpty() ? u"checking…"_s : m_estimate.text());
+    m_progress->setFormat(m_estimate.text().isEmpty() ? tr("checking…") : m_estimate.text());
 }
 
 void DriftView::handleChecked(quint64 id, const DriftCheckResult &result)
@@ -387,13 +397,13 @@ void DriftView::handleChecked(quint64 id, const DriftCheckResult &result)
     if (result.mapping != m_mapping)
         return;
     if (result.ok()) {
-        m_message->setText(result.scheduled ? u"Scheduled check done."_s : u"Check done."_s);
+        m_message->setText(result.scheduled ? tr("Scheduled check done.") : tr("Check done."));
         m_historyIndex = 0;
         showResult();
     } else {
         m_message->setText(result.result == u"cancelled"
-                                   ? u"Check cancelled."_s
-                                   : u"Check failed: %1"_s.arg(result.error));
+                                   ? tr("Check cancelled.")
+                                   : tr("Check failed: %1").arg(result.error));
     }
     updateProgress();
     updateButtons();
@@ -438,9 +448,9 @@ QString DriftView::chooseExportPath(DriftExportFormat format)
 {
     const bool html = format == DriftExportFormat::Html;
     return QFileDialog::getSaveFileName(
-            this, html ? u"Export drift report"_s : u"Export differences"_s,
+            this, html ? tr("Export drift report") : tr("Export differences"),
             u"%1-drift.%2"_s.arg(m_mapping, html ? u"html"_s : u"csv"_s),
-            html ? u"HTML (*.html)"_s : u"CSV (*.csv)"_s);
+            html ? tr("HTML (*.html)") : tr("CSV (*.csv)"));
 }
 
 void DriftView::requestExport(DriftExportFormat format)
@@ -451,15 +461,15 @@ void DriftView::requestExport(DriftExportFormat format)
     if (path.isEmpty())
         return;
     if (m_engine->exportDrift(m_mapping, format, path) != 0)
-        m_message->setText(u"Exporting…"_s);
+        m_message->setText(tr("Exporting…"));
 }
 
 void DriftView::handleExported(quint64, const DriftExportResult &result)
 {
     if (result.mapping != m_mapping)
         return;
-    m_message->setText(result.error.isEmpty() ? u"Exported to %1."_s.arg(result.path)
-                                              : u"Export failed: %1"_s.arg(result.error));
+    m_message->setText(result.error.isEmpty() ? tr("Exported to %1.").arg(result.path)
+                                              : tr("Export failed: %1").arg(result.error));
 }
 
 void DriftView::updateButtons()

@@ -29,7 +29,7 @@ namespace tidemark {
 void DriftView::createWidgets()
 {
     setObjectName(u"driftView"_s);
-    setAccessibleName(u"Drift between source and mirror"_s);
+    setAccessibleName(tr("Drift between source and mirror"));
 
     m_title = new QLabel(this);
     QFont titleFont = m_title->font();
@@ -40,20 +40,20 @@ void DriftView::createWidgets()
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_check = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), u"Check now"_s,
-                              this);
+    m_check =
+            new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), tr("Check now"), this);
     m_check->setObjectName(u"driftCheckButton"_s);
-    m_check->setToolTip(u"Compare source and mirror row by row now, on connections of its own; "
-                        u"the sync keeps running meanwhile."_s);
+    m_check->setToolTip(tr("Compare source and mirror row by row now, on connections of its own; "
+                           "the sync keeps running meanwhile."));
     connect(m_check, &QPushButton::clicked, this, &DriftView::checkNow);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(u"driftProgress"_s);
     m_progress->setTextVisible(true);
     m_progress->setMinimumWidth(320);
-    m_cancel = new QPushButton(style()->standardIcon(QStyle::SP_BrowserStop), u"Cancel"_s, this);
+    m_cancel = new QPushButton(style()->standardIcon(QStyle::SP_BrowserStop), tr("Cancel"), this);
     m_cancel->setObjectName(u"driftCancelButton"_s);
-    m_cancel->setToolTip(u"Stop the check or repair in hand. A repair's current batch is rolled "
-                         u"back."_s);
+    m_cancel->setToolTip(tr("Stop the check or repair in hand. A repair's current batch is rolled "
+                            "back."));
     connect(m_cancel, &QPushButton::clicked, this, &DriftView::handleCancelClicked);
     auto *top = new QHBoxLayout;
     top->addWidget(m_title);
@@ -72,13 +72,13 @@ void DriftView::createWidgets()
     connect(m_map, &DriftSegmentMap::segmentClicked, this, &DriftView::handleSegmentClicked);
     m_older = new QToolButton(this);
     m_older->setArrowType(Qt::LeftArrow);
-    m_older->setToolTip(u"The check before this one"_s);
-    m_older->setAccessibleName(u"Older check"_s);
+    m_older->setToolTip(tr("The check before this one"));
+    m_older->setAccessibleName(tr("Older check"));
     connect(m_older, &QToolButton::clicked, this, [this] { showHistory(m_historyIndex + 1); });
     m_newer = new QToolButton(this);
     m_newer->setArrowType(Qt::RightArrow);
-    m_newer->setToolTip(u"The check after this one"_s);
-    m_newer->setAccessibleName(u"Newer check"_s);
+    m_newer->setToolTip(tr("The check after this one"));
+    m_newer->setAccessibleName(tr("Newer check"));
     connect(m_newer, &QToolButton::clicked, this, [this] { showHistory(m_historyIndex - 1); });
     m_historyLabel = new QLabel(this);
     m_historyLabel->setObjectName(u"driftHistoryLabel"_s);
@@ -87,10 +87,11 @@ void DriftView::createWidgets()
     mapRow->addWidget(m_map, 1);
     mapRow->addWidget(m_newer);
     auto *legend = new QLabel(
-            u"<span style='color:%1'>■</span> equal &nbsp; <span style='color:%2'>■</span> "
-            u"different &nbsp; <span style='color:%3'>■</span> not checked"_s.arg(
-                    DriftSegmentMap::equalColor().name(), DriftSegmentMap::differentColor().name(),
-                    DriftSegmentMap::uncheckedColor().name()),
+            tr("<span style='color:%1'>■</span> equal &nbsp; <span style='color:%2'>■</span> "
+               "different &nbsp; <span style='color:%3'>■</span> not checked")
+                    .arg(DriftSegmentMap::equalColor().name(),
+                         DriftSegmentMap::differentColor().name(),
+                         DriftSegmentMap::uncheckedColor().name()),
             this);
     auto *historyRow = new QHBoxLayout;
     historyRow->addWidget(m_historyLabel, 1);
@@ -98,21 +99,21 @@ void DriftView::createWidgets()
 
     m_kind = new QComboBox(this);
     m_kind->setObjectName(u"driftKindFilter"_s);
-    m_kind->addItem(u"Every kind"_s, -1);
+    m_kind->addItem(tr("Every kind"), -1);
     for (DiffKind k : {DiffKind::Missing, DiffKind::Extra, DiffKind::Changed})
         m_kind->addItem(diffKindName(k), int(k));
     m_reason = new QComboBox(this);
     m_reason->setObjectName(u"driftReasonFilter"_s);
-    m_reason->addItem(u"Every reason"_s, -1);
+    m_reason->addItem(tr("Every reason"), -1);
     for (DiffReason r :
          {DiffReason::Drift, DiffReason::Backlog, DiffReason::Orphan, DiffReason::NullCursor})
         m_reason->addItem(diffReasonName(r), int(r));
     m_search = new QLineEdit(this);
     m_search->setObjectName(u"driftKeySearch"_s);
-    m_search->setPlaceholderText(u"Find key…"_s);
+    m_search->setPlaceholderText(tr("Find key…"));
     m_search->setClearButtonEnabled(true);
-    m_allKeys = new QPushButton(u"Every segment"_s, this);
-    m_allKeys->setToolTip(u"The list shows one segment's keys (clicked in the map); show all."_s);
+    m_allKeys = new QPushButton(tr("Every segment"), this);
+    m_allKeys->setToolTip(tr("The list shows one segment's keys (clicked in the map); show all."));
     m_allKeys->setVisible(false);
     connect(m_allKeys, &QPushButton::clicked, this, [this] {
         m_showingSegment = false;
@@ -123,7 +124,7 @@ void DriftView::createWidgets()
     connect(m_reason, &QComboBox::currentIndexChanged, this, &DriftView::applyFilters);
     connect(m_search, &QLineEdit::textChanged, this, &DriftView::applyFilters);
     auto *filterRow = new QHBoxLayout;
-    filterRow->addWidget(new QLabel(u"Show"_s, this));
+    filterRow->addWidget(new QLabel(tr("Show"), this));
     filterRow->addWidget(m_kind);
     filterRow->addWidget(m_reason);
     filterRow->addWidget(m_search, 1);
@@ -132,7 +133,7 @@ void DriftView::createWidgets()
     m_filter->setSourceModel(m_model);
     m_list = new QTableView(this);
     m_list->setObjectName(u"driftDifferences"_s);
-    m_list->setAccessibleName(u"Differences"_s);
+    m_list->setAccessibleName(tr("Differences"));
     m_list->setModel(m_filter);
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -148,8 +149,8 @@ void DriftView::createWidgets()
 
     m_side = new QTableWidget(0, 3, this);
     m_side->setObjectName(u"driftSideBySide"_s);
-    m_side->setAccessibleName(u"Selected difference, source beside mirror"_s);
-    m_side->setHorizontalHeaderLabels({u"Column"_s, u"Source"_s, u"Mirror"_s});
+    m_side->setAccessibleName(tr("Selected difference, source beside mirror"));
+    m_side->setHorizontalHeaderLabels({tr("Column"), tr("Source"), tr("Mirror")});
     m_side->verticalHeader()->hide();
     m_side->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_side->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -170,21 +171,21 @@ void DriftView::createWidgets()
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
 
-    m_repairSelected = new QPushButton(u"Repair selected…"_s, this);
+    m_repairSelected = new QPushButton(tr("Repair selected…"), this);
     m_repairSelected->setObjectName(u"driftRepairSelected"_s);
-    m_repairSelected->setToolTip(u"Shows the statements that make the mirror equal to the source "
-                                 u"for the selected rows, then asks before running them."_s);
+    m_repairSelected->setToolTip(tr("Shows the statements that make the mirror equal to the source "
+                                    "for the selected rows, then asks before running them."));
     connect(m_repairSelected, &QPushButton::clicked, this, [this] { requestRepair(true); });
-    m_repairAll = new QPushButton(u"Repair all…"_s, this);
+    m_repairAll = new QPushButton(tr("Repair all…"), this);
     m_repairAll->setObjectName(u"driftRepairAll"_s);
-    m_repairAll->setToolTip(u"Shows the statements for every difference of the latest check, "
-                            u"then asks before running them."_s);
+    m_repairAll->setToolTip(tr("Shows the statements for every difference of the latest check, "
+                               "then asks before running them."));
     connect(m_repairAll, &QPushButton::clicked, this, [this] { requestRepair(false); });
-    m_exportHtml = new QPushButton(u"Export HTML…"_s, this);
+    m_exportHtml = new QPushButton(tr("Export HTML…"), this);
     m_exportHtml->setObjectName(u"driftExportHtml"_s);
     connect(m_exportHtml, &QPushButton::clicked, this,
             [this] { requestExport(DriftExportFormat::Html); });
-    m_exportCsv = new QPushButton(u"Export CSV…"_s, this);
+    m_exportCsv = new QPushButton(tr("Export CSV…"), this);
     m_exportCsv->setObjectName(u"driftExportCsv"_s);
     connect(m_exportCsv, &QPushButton::clicked, this,
             [this] { requestExport(DriftExportFormat::Csv); });

@@ -37,15 +37,15 @@ KeyRangeEdit::KeyRangeEdit(Qt::Orientation orientation, QWidget *parent) : QWidg
     setObjectName(u"keyRangeEdit"_s);
     m_fromField = new QLineEdit(this);
     m_fromField->setObjectName(u"keyFromField"_s);
-    m_fromField->setAccessibleName(u"Key range from"_s);
+    m_fromField->setAccessibleName(tr("Key range from"));
     m_fromField->setPlaceholderText(
-            u"from: key values, comma-separated or a JSON array; empty = from the first key"_s);
+            tr("from: key values, comma-separated or a JSON array; empty = from the first key"));
     m_fromField->setClearButtonEnabled(true);
     m_toField = new QLineEdit(this);
     m_toField->setObjectName(u"keyToField"_s);
-    m_toField->setAccessibleName(u"Key range to"_s);
+    m_toField->setAccessibleName(tr("Key range to"));
     m_toField->setPlaceholderText(
-            u"to: key values, comma-separated or a JSON array; empty = to the last key"_s);
+            tr("to: key values, comma-separated or a JSON array; empty = to the last key"));
     m_toField->setClearButtonEnabled(true);
     m_errorLabel = new QLabel(this);
     m_errorLabel->setObjectName(u"keyRangeError"_s);
@@ -60,9 +60,9 @@ KeyRangeEdit::KeyRangeEdit(Qt::Orientation orientation, QWidget *parent) : QWidg
     auto *layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     const bool oneLine = orientation == Qt::Horizontal;
-    auto *fromLabel = new QLabel(oneLine ? u"&Key range"_s : u"&Key from"_s, this);
+    auto *fromLabel = new QLabel(oneLine ? tr("&Key range") : tr("&Key from"), this);
     fromLabel->setBuddy(m_fromField);
-    auto *toLabel = new QLabel(oneLine ? u"to"_s : u"Key &to"_s, this);
+    auto *toLabel = new QLabel(oneLine ? tr("to") : tr("Key &to"), this);
     toLabel->setBuddy(m_toField);
     layout->addWidget(fromLabel, 0, 0);
     layout->addWidget(m_fromField, 0, 1);
@@ -91,9 +91,10 @@ void KeyRangeEdit::setKey(const QString &mapping, const QList<ColumnInfo> &key)
         columns << (c.declaredType.isEmpty() ? c.name
                                              : u"%1 (%2)"_s.arg(c.name, c.declaredType));
     const QString tip = key.isEmpty()
-            ? u"The key columns are known once the mapping has connected."_s
-            : u"The key of %1: %2. Both ends are inclusive; keys are compared in binary order, "
-              u"as the check and the backfill walk them."_s.arg(mapping, columns.join(u", "_s));
+            ? tr("The key columns are known once the mapping has connected.")
+            : tr("The key of %1: %2. Both ends are inclusive; keys are compared in binary order, "
+                 "as the check and the backfill walk them.")
+                      .arg(mapping, columns.join(u", "_s));
     m_fromField->setToolTip(tip);
     m_toField->setToolTip(tip);
     revalidate();
@@ -121,16 +122,17 @@ void KeyRangeEdit::revalidate()
     m_from.clear();
     m_to.clear();
     QStringList errors;
-    for (const auto &[field, name, target] : {std::tuple{m_fromField, u"From"_s, &m_from},
-                                              std::tuple{m_toField, u"To"_s, &m_to}}) {
+    for (const auto &[field, name, target] :
+         {std::tuple{m_fromField, tr("From"), &m_from}, std::tuple{m_toField, tr("To"), &m_to}}) {
         const QString text = field->text();
         if (text.trimmed().isEmpty())
             continue;
         if (m_key.isEmpty()) {
-            errors << u"%1: the key columns of %2 are not known yet (it has not connected); "
-                      u"leave the range empty for every row."_s.arg(
-                              name, m_mapping.isEmpty() ? u"the mapping"_s
-                                                        : u"'%1'"_s.arg(m_mapping));
+            errors << tr("%1: the key columns of %2 are not known yet (it has not connected); "
+                         "leave the range empty for every row.")
+                              .arg(name,
+                                   m_mapping.isEmpty() ? tr("the mapping")
+                                                       : u"'%1'"_s.arg(m_mapping));
             continue;
         }
         QString why;

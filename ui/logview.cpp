@@ -122,12 +122,12 @@ QHash<int, QByteArray> LogModel::roleNames() const
 }
 
 LogView::LogView(LogModel *model, QWidget *parent)
-    : QDockWidget(u"Log"_s, parent),
-      m_list(new QListView(this)),
-      m_filter(new LogFilterModel(this))
+    : QDockWidget(tr("Log"), parent)
+    , m_list(new QListView(this))
+    , m_filter(new LogFilterModel(this))
 {
     setObjectName(u"logDock"_s);
-    setAccessibleName(u"Log"_s);
+    setAccessibleName(tr("Log"));
     setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
                 | QDockWidget::DockWidgetClosable);
 
@@ -135,33 +135,33 @@ LogView::LogView(LogModel *model, QWidget *parent)
 
     m_level = new QComboBox(this);
     m_level->setObjectName(u"logLevel"_s);
-    m_level->setAccessibleName(u"Minimum log level"_s);
-    m_level->setToolTip(u"Show lines at this level and above"_s);
-    m_level->addItem(u"All levels"_s, int(spdlog::level::trace));
-    m_level->addItem(u"Info and above"_s, int(spdlog::level::info));
-    m_level->addItem(u"Warnings and errors"_s, int(spdlog::level::warn));
-    m_level->addItem(u"Errors only"_s, int(spdlog::level::err));
+    m_level->setAccessibleName(tr("Minimum log level"));
+    m_level->setToolTip(tr("Show lines at this level and above"));
+    m_level->addItem(tr("All levels"), int(spdlog::level::trace));
+    m_level->addItem(tr("Info and above"), int(spdlog::level::info));
+    m_level->addItem(tr("Warnings and errors"), int(spdlog::level::warn));
+    m_level->addItem(tr("Errors only"), int(spdlog::level::err));
     connect(m_level, &QComboBox::currentIndexChanged, this,
             [this](int) { m_filter->setMinimumLevel(m_level->currentData().toInt()); });
 
     m_search = new QLineEdit(this);
     m_search->setObjectName(u"logSearch"_s);
-    m_search->setAccessibleName(u"Search the log"_s);
-    m_search->setPlaceholderText(u"Search the log…"_s);
+    m_search->setAccessibleName(tr("Search the log"));
+    m_search->setPlaceholderText(tr("Search the log…"));
     m_search->setClearButtonEnabled(true);
     connect(m_search, &QLineEdit::textChanged, m_filter, &LogFilterModel::setSearchText);
 
-    m_onlyMapping = new QCheckBox(u"Only the selected mapping"_s, this);
+    m_onlyMapping = new QCheckBox(tr("Only the selected mapping"), this);
     m_onlyMapping->setObjectName(u"logOnlyMapping"_s);
-    m_onlyMapping->setAccessibleName(u"Show only lines about the selected mapping"_s);
-    m_onlyMapping->setToolTip(u"Show only lines that name the mapping selected in the table"_s);
+    m_onlyMapping->setAccessibleName(tr("Show only lines about the selected mapping"));
+    m_onlyMapping->setToolTip(tr("Show only lines that name the mapping selected in the table"));
     connect(m_onlyMapping, &QCheckBox::toggled, this, &LogView::applyMappingFilter);
 
-    m_follow = new QCheckBox(u"Follow"_s, this);
+    m_follow = new QCheckBox(tr("Follow"), this);
     m_follow->setObjectName(u"logFollow"_s);
-    m_follow->setAccessibleName(u"Follow new lines"_s);
-    m_follow->setToolTip(u"Keep the newest line in view. Scrolling up turns this off, so new "
-                         u"lines never move the line being read."_s);
+    m_follow->setAccessibleName(tr("Follow new lines"));
+    m_follow->setToolTip(tr("Keep the newest line in view. Scrolling up turns this off, so new "
+                            "lines never move the line being read."));
     m_follow->setChecked(true);
     connect(m_follow, &QCheckBox::toggled, this, [this](bool on) {
         if (on)
@@ -169,20 +169,20 @@ LogView::LogView(LogModel *model, QWidget *parent)
     });
 
     m_copyAction = new QAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView),
-                               u"&Copy"_s, this);
+                               tr("&Copy"), this);
     m_copyAction->setObjectName(u"logCopyAction"_s);
     m_copyAction->setShortcut(QKeySequence::Copy);
     m_copyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_copyAction->setToolTip(u"Copy the selected lines (all shown lines when none is selected)"_s);
+    m_copyAction->setToolTip(tr("Copy the selected lines (all shown lines when none is selected)"));
     connect(m_copyAction, &QAction::triggered, this, &LogView::copySelection);
     m_copyButton = new QToolButton(this);
     m_copyButton->setObjectName(u"logCopyButton"_s);
     m_copyButton->setDefaultAction(m_copyAction);
     m_copyButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_copyButton->setAccessibleName(u"Copy log lines"_s);
+    m_copyButton->setAccessibleName(tr("Copy log lines"));
 
     m_list->setObjectName(u"logList"_s);
-    m_list->setAccessibleName(u"Engine log"_s);
+    m_list->setAccessibleName(tr("Engine log"));
     m_list->setModel(m_filter);
     m_list->setUniformItemSizes(true);   // thousands of rows; skip measuring each
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -193,7 +193,7 @@ LogView::LogView(LogModel *model, QWidget *parent)
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
-    auto *levelLabel = new QLabel(u"&Level:"_s, this);
+    auto *levelLabel = new QLabel(tr("&Level:"), this);
     levelLabel->setBuddy(m_level);
     bar->addWidget(levelLabel);
     bar->addWidget(m_level);
@@ -218,8 +218,8 @@ LogView::LogView(LogModel *model, QWidget *parent)
 void LogView::setCurrentMapping(const QString &mapping)
 {
     m_currentMapping = mapping;
-    m_onlyMapping->setText(mapping.isEmpty() ? u"Only the selected mapping"_s
-                                             : u"Only '%1'"_s.arg(mapping));
+    m_onlyMapping->setText(mapping.isEmpty() ? tr("Only the selected mapping")
+                                             : tr("Only '%1'").arg(mapping));
     applyMappingFilter();
 }
 

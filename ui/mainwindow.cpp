@@ -51,8 +51,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
       m_logModel(new LogModel({}, LogModel::DefaultMaxRows, this))
 {
     setObjectName(u"mainWindow"_s);
-    setWindowTitle(u"Tidemark"_s);
-    setAccessibleName(u"Tidemark monitor"_s);
+    setWindowTitle(tr("Tidemark"));
+    setAccessibleName(tr("Tidemark monitor"));
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(MappingsModel::SortRole);
@@ -68,9 +68,9 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
             &MainWindow::handleRowsAboutToBeRemoved);
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::handleRowsRemoved);
     m_table->setObjectName(u"mappingsTable"_s);
-    m_table->setAccessibleName(u"Mappings"_s);
+    m_table->setAccessibleName(tr("Mappings"));
     m_table->setAccessibleDescription(
-            u"One row per mapping: its state, backlog, orphans and last sync."_s);
+            tr("One row per mapping: its state, backlog, orphans and last sync."));
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(MappingsModel::NameColumn, Qt::AscendingOrder);
@@ -100,10 +100,9 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     });
     header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 
-    m_hintLabel = new QLabel(
-            u"Open a project (File > Open) or run ./run.sh for the demo"_s, this);
+    m_hintLabel = new QLabel(tr("Open a project (File > Open) or run ./run.sh for the demo"), this);
     m_hintLabel->setObjectName(u"hintLabel"_s);
-    m_hintLabel->setAccessibleName(u"No project open"_s);
+    m_hintLabel->setAccessibleName(tr("No project open"));
     m_hintLabel->setAlignment(Qt::AlignCenter);
     m_hintLabel->setWordWrap(true);
     m_hintLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -122,8 +121,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
                     return;
                 m_engine->reconnect(connection);
                 statusBar()->showMessage(connection.isEmpty()
-                                                 ? u"Reconnecting every connection that is down"_s
-                                                 : u"Reconnecting %1 now"_s.arg(connection),
+                                                 ? tr("Reconnecting every connection that is down")
+                                                 : tr("Reconnecting %1 now").arg(connection),
                                          ResultMessageTimeoutMs);
             });
 
@@ -177,9 +176,9 @@ QWidget *MainWindow::createMappingsPage()
 
     m_filterField = new QLineEdit(page);
     m_filterField->setObjectName(u"mappingFilter"_s);
-    m_filterField->setAccessibleName(u"Filter mappings"_s);
+    m_filterField->setAccessibleName(tr("Filter mappings"));
     m_filterField->setPlaceholderText(
-            u"Filter mappings by name, connection, table, state or error (Ctrl+F)"_s);
+            tr("Filter mappings by name, connection, table, state or error (Ctrl+F)"));
     m_filterField->setClearButtonEnabled(true);
     connect(m_filterField, &QLineEdit::textChanged, m_proxy,
             &QSortFilterProxyModel::setFilterFixedString);
@@ -189,7 +188,7 @@ QWidget *MainWindow::createMappingsPage()
         if (!m_engine)
             return;
         m_engine->cancel(mapping);
-        statusBar()->showMessage(u"%1: cancelling after the batch in hand"_s.arg(mapping),
+        statusBar()->showMessage(tr("%1: cancelling after the batch in hand").arg(mapping),
                                  ResultMessageTimeoutMs);
     });
 
@@ -210,8 +209,8 @@ QWidget *MainWindow::createMappingsPage()
     m_detailTabs = new QTabWidget(page);
     m_detailTabs->setObjectName(u"detailTabs"_s);
     m_detailTabs->setDocumentMode(true);
-    m_detailTabs->addTab(m_detail, u"Overview"_s);
-    m_detailTabs->addTab(m_drift, u"Drift"_s);
+    m_detailTabs->addTab(m_detail, tr("Overview"));
+    m_detailTabs->addTab(m_drift, tr("Drift"));
     m_splitter->addWidget(m_detailTabs);
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
@@ -229,12 +228,12 @@ void MainWindow::createStatusBar()
 {
     m_totalsLabel = new QLabel(this);
     m_totalsLabel->setObjectName(u"totalsLabel"_s);
-    m_totalsLabel->setAccessibleName(u"Totals"_s);
+    m_totalsLabel->setAccessibleName(tr("Totals"));
     m_totalsLabel->setToolTip(
-            u"Mappings in the project, the sum of their backlogs, and how many are in error"_s);
+            tr("Mappings in the project, the sum of their backlogs, and how many are in error"));
     m_connectionsLabel = new QLabel(this);
     m_connectionsLabel->setObjectName(u"connectionsLabel"_s);
-    m_connectionsLabel->setAccessibleName(u"Connections"_s);
+    m_connectionsLabel->setAccessibleName(tr("Connections"));
     statusBar()->setObjectName(u"statusBar"_s);
     auto *separator = new QFrame(this);
     separator->setFrameShape(QFrame::VLine);
@@ -404,9 +403,9 @@ void MainWindow::handleConnectionsChanged(const QList<ConnectionStatus> &connect
     if (connections.isEmpty())
         m_connectionsLabel->clear();
     else if (down.isEmpty())
-        m_connectionsLabel->setText(u"Connections: %1 ok"_s.arg(connections.size()));
+        m_connectionsLabel->setText(tr("Connections: %1 ok").arg(connections.size()));
     else
-        m_connectionsLabel->setText(u"Connections down: %1"_s.arg(down.join(u", "_s)));
+        m_connectionsLabel->setText(tr("Connections down: %1").arg(down.join(u", "_s)));
     m_connectionsLabel->setToolTip(tips.join(u'\n'));
     m_statusSeparator->setVisible(!connections.isEmpty());
 }
@@ -463,7 +462,7 @@ void MainWindow::handleRowsRemoved()
 QString MainWindow::totalsText() const
 {
     if (!m_engine)
-        return u"No project"_s;
+        return tr("No project");
     const QList<MappingStatus> &rows = m_model->mappings();
     qint64 backlog = 0;
     int measured = 0;
@@ -490,20 +489,22 @@ QString MainWindow::totalsText() const
             ++paused;
     }
     QStringList parts;
-    parts << (rows.size() == 1 ? u"1 mapping"_s : u"%1 mappings"_s.arg(rows.size()));
-    parts << u"backlog %1"_s.arg(measured > 0 ? QLocale().toString(backlog)
-                                              : MappingsModel::unknownText());
+    // "1 mapping" reads better than "1 mappings" without an English translation of "%n".
+    parts << (rows.size() == 1 ? tr("1 mapping") : tr("%n mappings", nullptr, int(rows.size())));
+    parts << tr("backlog %1")
+                     .arg(measured > 0 ? QLocale().toString(backlog)
+                                       : MappingsModel::unknownText());
     if (orphans > 0)
-        parts << u"orphans %1"_s.arg(QLocale().toString(orphans));
+        parts << tr("orphans %1").arg(QLocale().toString(orphans));
     if (rate > 0)
-        parts << u"%1 rows/s"_s.arg(QLocale().toString(rate, 'f', rate < 10 ? 1 : 0));
+        parts << tr("%1 rows/s").arg(QLocale().toString(rate, 'f', rate < 10 ? 1 : 0));
     if (running > 0)
-        parts << u"%1 running"_s.arg(running);
+        parts << tr("%1 running").arg(running);
     if (paused > 0)
-        parts << u"%1 paused"_s.arg(paused);
-    parts << u"%1 in error"_s.arg(errors);
+        parts << tr("%1 paused").arg(paused);
+    parts << tr("%1 in error").arg(errors);
     if (waiting > 0)
-        parts << u"%1 waiting"_s.arg(waiting);
+        parts << tr("%1 waiting").arg(waiting);
     return parts.join(u" · "_s);
 }
 

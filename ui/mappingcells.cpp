@@ -3,6 +3,7 @@
 #include "displayformat.h"
 #include "mappingsmodel.h"
 
+#include <QCoreApplication>
 #include <QLocale>
 
 using namespace Qt::StringLiterals;
@@ -20,20 +21,32 @@ QString captureText(const MappingStatus &s)
         return {};
     const CaptureStatus &c = *s.capture;
     if (!c.installed)
-        return u"Capture by triggers: not installed. %1"_s.arg(
-                c.problem.isEmpty() ? u"Run Prepare to install it."_s : c.problem);
+        return QCoreApplication::translate("tidemark::cells",
+                                           "Capture by triggers: not installed. %1")
+                .arg(c.problem.isEmpty() ? QCoreApplication::translate("tidemark::cells",
+                                                                       "Run Prepare to install it.")
+                                         : c.problem);
     QStringList parts;
-    parts << u"Capture by triggers: installed"_s;
-    parts << u"%1 changes pending"_s.arg(display::count(c.pending));
+    parts << QCoreApplication::translate("tidemark::cells", "Capture by triggers: installed");
+    parts << QCoreApplication::translate("tidemark::cells", "%1 changes pending")
+                     .arg(display::count(c.pending));
     if (c.sequencer)
-        parts << u"%1 not yet numbered"_s.arg(display::count(c.unnumbered));
-    parts << (c.appliedSeq ? u"applied up to #%1"_s.arg(*c.appliedSeq)
-                           : u"nothing applied yet (the first sync backfills)"_s);
+        parts << QCoreApplication::translate("tidemark::cells", "%1 not yet numbered")
+                         .arg(display::count(c.unnumbered));
+    parts << (c.appliedSeq
+                      ? QCoreApplication::translate("tidemark::cells", "applied up to #%1")
+                                .arg(*c.appliedSeq)
+                      : QCoreApplication::translate(
+                              "tidemark::cells", "nothing applied yet (the first sync backfills)"));
     if (c.oldestPendingAgeS)
-        parts << u"oldest pending %1 s old"_s.arg(*c.oldestPendingAgeS, 0, 'f', 1);
-    parts << u"log %1 rows"_s.arg(display::count(c.logRows));
-    parts << (c.sequencer ? u"sequencer runs with each sync"_s
-                          : u"numbered by the triggers (SQLite)"_s);
+        parts << QCoreApplication::translate("tidemark::cells", "oldest pending %1 s old")
+                         .arg(*c.oldestPendingAgeS, 0, 'f', 1);
+    parts << QCoreApplication::translate("tidemark::cells", "log %1 rows")
+                     .arg(display::count(c.logRows));
+    parts << (c.sequencer ? QCoreApplication::translate("tidemark::cells",
+                                                        "sequencer runs with each sync")
+                          : QCoreApplication::translate("tidemark::cells",
+                                                        "numbered by the triggers (SQLite)"));
     return parts.join(u" · "_s);
 }
 
@@ -68,7 +81,9 @@ QString stateText(const MappingStatus &s)
                     std::clamp<qint64>(s.progress.rowsDone * 100 / s.progress.rowsTotal, 0, 100);
             text += u" %1%"_s.arg(percent);
         } else if (s.progress.rowsDone > 0) {
-            text += u" (%1 rows)"_s.arg(QLocale().toString(s.progress.rowsDone));
+            text += u' '
+                    + QCoreApplication::translate("tidemark::cells", "(%1 rows)")
+                              .arg(QLocale().toString(s.progress.rowsDone));
         }
     }
     return text;
@@ -79,25 +94,39 @@ QString stateToolTip(const MappingStatus &s)
     switch (s.state) {
     case MappingState::Idle:
         if (s.nextRunAt.isValid())
-            return u"Idle. Next sync at %1."_s.arg(formatTime(s.nextRunAt));
-        return u"Idle."_s;
+            return QCoreApplication::translate("tidemark::cells", "Idle. Next sync at %1.")
+                    .arg(formatTime(s.nextRunAt));
+        return QCoreApplication::translate("tidemark::cells", "Idle.");
     case MappingState::Running:
         if (!s.progress.phase.isEmpty())
-            return u"Running %1: %2 rows done."_s.arg(s.progress.phase,
-                                                      QLocale().toString(s.progress.rowsDone));
-        return u"Running %1."_s.arg(s.operation);
-    case MappingState::Waiting:
-        return u"Waiting: an endpoint is unreachable%1.%2"_s.arg(
-                s.nextRunAt.isValid() ? u"; next attempt at %1"_s.arg(formatTime(s.nextRunAt))
-                                      : QString(),
-                s.lastError.isEmpty() ? QString() : u"\n"_s + s.lastError);
+            return QCoreApplication::translate("tidemark::cells", "Running %1: %2 rows done.")
+                    .arg(s.progress.phase, QLocale().toString(s.progress.rowsDone));
+        return QCoreApplication::translate("tidemark::cells", "Running %1.").arg(s.operation);
+    case MappingState::Waiting: {
+        const QString error = s.lastError.isEmpty() ? QString() : u"\n"_s + s.lastError;
+        return s.nextRunAt.isValid()
+                ? QCoreApplication::translate(
+                          "tidemark::cells",
+                          "Waiting: an endpoint is unreachable; next attempt at %1.%2")
+                          .arg(formatTime(s.nextRunAt), error)
+                : QCoreApplication::translate("tidemark::cells",
+                                              "Waiting: an endpoint is unreachable.%1")
+                          .arg(error);
+    }
     case MappingState::Paused:
-        return u"Paused: no scheduled syncs until resumed."_s;
+        return QCoreApplication::translate("tidemark::cells",
+                                           "Paused: no scheduled syncs until resumed.");
     case MappingState::Error:
-        return u"Error: %1"_s.arg(s.lastError.isEmpty() ? u"(no message)"_s : s.lastError);
+        return QCoreApplication::translate("tidemark::cells", "Error: %1")
+                .arg(s.lastError.isEmpty()
+                             ? QCoreApplication::translate("tidemark::cells", "(no message)")
+                             : s.lastError);
     case MappingState::Standby:
-        return u"Standby: %1; this instance takes over when it is gone."_s.arg(
-                s.holder ? describeHolder(*s.holder) : u"another instance holds it"_s);
+        return QCoreApplication::translate("tidemark::cells",
+                                           "Standby: %1; this instance takes over when it is gone.")
+                .arg(s.holder ? describeHolder(*s.holder)
+                              : QCoreApplication::translate("tidemark::cells",
+                                                            "another instance holds it"));
     }
     return {};
 }
@@ -127,19 +156,21 @@ QString warningsText(const MappingStatus &s)
 QString checkpointToolTip(const Checkpoint &cp)
 {
     if (cp.isNull())
-        return u"none (the next sync starts from the beginning)"_s;
+        return QCoreApplication::translate("tidemark::cells",
+                                           "none (the next sync starts from the beginning)");
     QStringList key;
     for (const QVariant &part : cp.key)
         key << part.toString();
-    return u"cursor %1, key (%2)"_s.arg(cp.cursor.toString(), key.join(u", "_s));
+    return QCoreApplication::translate("tidemark::cells", "cursor %1, key (%2)")
+            .arg(cp.cursor.toString(), key.join(u", "_s));
 }
 
 QString nextRunText(const MappingStatus &s)
 {
     if (s.state == MappingState::Paused)
-        return u"paused"_s;
+        return QCoreApplication::translate("tidemark::cells", "paused");
     if (s.state == MappingState::Running)
-        return u"running"_s;
+        return QCoreApplication::translate("tidemark::cells", "running");
     if (!s.nextRunAt.isValid())
         return MappingsModel::unknownText();
     return display::countdown(s.nextRunAt);
@@ -147,11 +178,20 @@ QString nextRunText(const MappingStatus &s)
 
 QString lastRunText(const RunRecord &run)
 {
-    QString text = u"Last run: %1 %2 at %3, %4 rows written"_s.arg(
-            run.kind, run.result, formatTime(run.finishedAt), QLocale().toString(run.rowsWritten));
-    if (run.rowsDeleted > 0)
-        text += u", %1 deleted"_s.arg(QLocale().toString(run.rowsDeleted));
-    text += u" in %1 s"_s.arg(QLocale().toString(run.durationS(), 'f', 1));
+    // Whole sentences, with and without the deleted rows, rather than pieces appended.
+    const QLocale locale;
+    const QString finished = formatTime(run.finishedAt);
+    const QString written = locale.toString(run.rowsWritten);
+    const QString seconds = locale.toString(run.durationS(), 'f', 1);
+    QString text = run.rowsDeleted > 0
+            ? QCoreApplication::translate(
+                      "tidemark::cells",
+                      "Last run: %1 %2 at %3, %4 rows written, %5 deleted in %6 s")
+                      .arg(run.kind, run.result, finished, written,
+                           locale.toString(run.rowsDeleted), seconds)
+            : QCoreApplication::translate("tidemark::cells",
+                                          "Last run: %1 %2 at %3, %4 rows written in %5 s")
+                      .arg(run.kind, run.result, finished, written, seconds);
     if (!run.note.isEmpty())
         text += u" (%1)"_s.arg(run.note);
     return text;

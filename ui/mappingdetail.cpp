@@ -24,7 +24,7 @@ MappingDetail::MappingDetail(QWidget *parent)
     : QWidget(parent), m_runs(new RunHistoryModel(this))
 {
     setObjectName(u"mappingDetail"_s);
-    setAccessibleName(u"Mapping details"_s);
+    setAccessibleName(tr("Mapping details"));
 
     m_title = new QLabel(this);
     m_title->setObjectName(u"detailTitle"_s);
@@ -41,7 +41,7 @@ MappingDetail::MappingDetail(QWidget *parent)
     // (add an index, set lookback_s) without running validate.
     m_warnings = new QLabel(this);
     m_warnings->setObjectName(u"detailWarnings"_s);
-    m_warnings->setAccessibleName(u"Warnings about this mapping"_s);
+    m_warnings->setAccessibleName(tr("Warnings about this mapping"));
     m_warnings->setWordWrap(true);
     m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_warnings->setFrameShape(QFrame::StyledPanel);
@@ -50,21 +50,21 @@ MappingDetail::MappingDetail(QWidget *parent)
 
     m_capture = new QLabel(this);
     m_capture->setObjectName(u"detailCapture"_s);
-    m_capture->setAccessibleName(u"Change capture"_s);
+    m_capture->setAccessibleName(tr("Change capture"));
     m_capture->setWordWrap(true);
     m_capture->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_capture->setVisible(false);
 
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(u"operationProgress"_s);
-    m_progress->setAccessibleName(u"Operation progress"_s);
+    m_progress->setAccessibleName(tr("Operation progress"));
     m_progress->setTextVisible(true);
     m_progress->setMinimumWidth(360);
-    m_cancel = new QPushButton(style()->standardIcon(QStyle::SP_BrowserStop), u"Cancel"_s, this);
+    m_cancel = new QPushButton(style()->standardIcon(QStyle::SP_BrowserStop), tr("Cancel"), this);
     m_cancel->setObjectName(u"detailCancelButton"_s);
-    m_cancel->setAccessibleName(u"Cancel the running operation"_s);
-    m_cancel->setToolTip(u"Stop after the batch in hand; that batch is rolled back and the "
-                         u"checkpoint stays consistent."_s);
+    m_cancel->setAccessibleName(tr("Cancel the running operation"));
+    m_cancel->setToolTip(tr("Stop after the batch in hand; that batch is rolled back and the "
+                            "checkpoint stays consistent."));
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (!m_mapping.isEmpty())
             Q_EMIT cancelRequested(m_mapping);
@@ -79,7 +79,7 @@ MappingDetail::MappingDetail(QWidget *parent)
 
     m_runsView = new QTableView(this);
     m_runsView->setObjectName(u"runHistory"_s);
-    m_runsView->setAccessibleName(u"Recent runs"_s);
+    m_runsView->setAccessibleName(tr("Recent runs"));
     m_runsView->setModel(m_runs);
     m_runsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_runsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -106,7 +106,7 @@ MappingDetail::MappingDetail(QWidget *parent)
     auto *runsBox = new QWidget(this);
     auto *runsLayout = new QVBoxLayout(runsBox);
     runsLayout->setContentsMargins(0, 0, 0, 0);
-    auto *runsTitle = new QLabel(u"<b>Recent runs</b> (newest first)"_s, runsBox);
+    auto *runsTitle = new QLabel(tr("<b>Recent runs</b> (newest first)"), runsBox);
     runsLayout->addWidget(runsTitle);
     runsLayout->addWidget(m_runsView);
 
@@ -134,9 +134,9 @@ void MappingDetail::clearMapping()
 {
     m_mapping.clear();
     m_estimate.reset();
-    m_title->setText(u"No mapping selected"_s);
-    m_summary->setText(u"Select a row above to see its backlog, lag and throughput over time "
-                       u"and its recent runs."_s);
+    m_title->setText(tr("No mapping selected"));
+    m_summary->setText(tr("Select a row above to see its backlog, lag and throughput over time "
+                          "and its recent runs."));
     m_progressRow->setVisible(false);
     m_warnings->clear();
     m_capture->setVisible(false);
@@ -157,17 +157,17 @@ void MappingDetail::showMapping(const MappingStatus &s, const QList<MetricsSampl
     }
     m_title->setText(u"%1: %2 → %3"_s.arg(s.name, s.source, s.mirror));
     QStringList summary;
-    summary << u"State: %1"_s.arg(mappingStateName(s.state));
+    summary << tr("State: %1").arg(mappingStateName(s.state));
     // Which instance runs it, when more than one runs the project (run/mappinghold.h).
     if (s.holder)
-        summary << (s.holder->self ? u"run by this instance"_s
-                                   : QString(u"run by instance "_s + s.holder->instance));
-    summary << u"source %1 rows, mirror %2 rows"_s.arg(display::count(s.sourceRows),
-                                                       display::count(s.mirrorRows));
-    summary << u"backlog %1"_s.arg(display::count(s.backlog));
-    summary << u"lag %1"_s.arg(display::lag(s));
+        summary << (s.holder->self ? tr("run by this instance")
+                                   : tr("run by instance %1").arg(s.holder->instance));
+    summary << tr("source %1 rows, mirror %2 rows")
+                       .arg(display::count(s.sourceRows), display::count(s.mirrorRows));
+    summary << tr("backlog %1").arg(display::count(s.backlog));
+    summary << tr("lag %1").arg(display::lag(s));
     if (s.hasCursor && !s.capture)
-        summary << u"checkpoint %1"_s.arg(MappingsModel::checkpointText(s.checkpoint));
+        summary << tr("checkpoint %1").arg(MappingsModel::checkpointText(s.checkpoint));
     m_summary->setText(summary.join(u" · "_s));
     m_summary->setToolTip(s.lastError);
     const QString capture = cells::captureText(s);

@@ -57,8 +57,8 @@ MappingEditor::MappingEditor(const Project &project, int index, QWidget *parent)
         else if (!names.isEmpty())
             m_original.mirror.connection = names.constFirst();
     }
-    setWindowTitle(m_original.name.isEmpty() ? u"New mapping"_s
-                                             : u"Mapping %1"_s.arg(m_original.name));
+    setWindowTitle(m_original.name.isEmpty() ? tr("New mapping")
+                                             : tr("Mapping %1").arg(m_original.name));
     buildForm();
 
     m_name->setText(m_original.name);
@@ -96,29 +96,29 @@ void MappingEditor::buildForm()
 {
     auto *layout = new QVBoxLayout(this);
     auto *top = new QFormLayout;
-    m_name = namedField(new QLineEdit(this), u"nameEdit"_s, u"Name"_s,
-                        u"Identifies the mapping's checkpoint and its row in the monitor"_s);
-    top->addRow(u"&Name:"_s, m_name);
+    m_name = namedField(new QLineEdit(this), u"nameEdit"_s, tr("Name"),
+                        tr("Identifies the mapping's checkpoint and its row in the monitor"));
+    top->addRow(tr("&Name:"), m_name);
     layout->addLayout(top);
 
-    auto *sourceBox = new QGroupBox(u"Source"_s, this);
+    auto *sourceBox = new QGroupBox(tr("Source"), this);
     auto *source = new QVBoxLayout(sourceBox);
     auto *sourceForm = new QFormLayout;
     m_sourceConnection =
-            namedField(new QComboBox(this), u"sourceConnectionCombo"_s, u"Source connection"_s);
+            namedField(new QComboBox(this), u"sourceConnectionCombo"_s, tr("Source connection"));
     fillConnections(m_sourceConnection, m_project);
-    sourceForm->addRow(u"&Connection:"_s, m_sourceConnection);
-    m_sourceTable = namedField(new QComboBox(this), u"sourceTableCombo"_s, u"Source table"_s,
-                               u"Tables and views of the source connection, from its catalog"_s);
+    sourceForm->addRow(tr("&Connection:"), m_sourceConnection);
+    m_sourceTable = namedField(new QComboBox(this), u"sourceTableCombo"_s, tr("Source table"),
+                               tr("Tables and views of the source connection, from its catalog"));
     m_sourceTable->setEditable(true);
     m_sourceTable->setInsertPolicy(QComboBox::NoInsert);
-    sourceForm->addRow(u"&Table:"_s, m_sourceTable);
+    sourceForm->addRow(tr("&Table:"), m_sourceTable);
     source->addLayout(sourceForm);
-    m_catalogStatus = namedField(new QLabel(this), u"catalogStatus"_s, u"Catalog status"_s);
+    m_catalogStatus = namedField(new QLabel(this), u"catalogStatus"_s, tr("Catalog status"));
     m_catalogStatus->setWordWrap(true);
     m_catalogStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     source->addWidget(m_catalogStatus);
-    m_columns = namedField(new QTableView(this), u"columnsView"_s, u"Columns"_s);
+    m_columns = namedField(new QTableView(this), u"columnsView"_s, tr("Columns"));
     m_columns->setModel(m_model);
     m_columns->verticalHeader()->hide();
     m_columns->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -130,13 +130,13 @@ void MappingEditor::buildForm()
     m_columns->setMinimumHeight(9 * (m_columns->fontMetrics().height() + 8) + 4);
     source->addWidget(m_columns, 1);
     auto *cursorForm = new QFormLayout;
-    m_cursor = namedField(new QComboBox(this), u"cursorCombo"_s, u"Cursor"_s,
-                          u"A column whose value grows whenever a row is inserted or updated; "
-                          u"incremental passes read the rows past the checkpoint by it"_s);
+    m_cursor = namedField(new QComboBox(this), u"cursorCombo"_s, tr("Cursor"),
+                          tr("A column whose value grows whenever a row is inserted or updated; "
+                             "incremental passes read the rows past the checkpoint by it"));
     m_cursor->setEditable(true);
     m_cursor->setInsertPolicy(QComboBox::NoInsert);
-    m_cursor->lineEdit()->setPlaceholderText(u"none: full keyset passes only"_s);
-    cursorForm->addRow(u"C&ursor column:"_s, m_cursor);
+    m_cursor->lineEdit()->setPlaceholderText(tr("none: full keyset passes only"));
+    cursorForm->addRow(tr("C&ursor column:"), m_cursor);
     m_cursorHint = new QLabel(this);
     m_cursorHint->setObjectName(u"cursorHint"_s);
     m_cursorHint->setWordWrap(true);
@@ -144,51 +144,51 @@ void MappingEditor::buildForm()
     source->addLayout(cursorForm);
     layout->addWidget(sourceBox, 1);
 
-    auto *mirrorBox = new QGroupBox(u"Mirror"_s, this);
+    auto *mirrorBox = new QGroupBox(tr("Mirror"), this);
     auto *mirror = new QFormLayout(mirrorBox);
     m_mirrorConnection =
-            namedField(new QComboBox(this), u"mirrorConnectionCombo"_s, u"Mirror connection"_s);
+            namedField(new QComboBox(this), u"mirrorConnectionCombo"_s, tr("Mirror connection"));
     fillConnections(m_mirrorConnection, m_project);
-    mirror->addRow(u"C&onnection:"_s, m_mirrorConnection);
-    m_mirrorTable = namedField(new QLineEdit(this), u"mirrorTableEdit"_s, u"Mirror table"_s,
-                               u"Created from the source's columns when it does not exist yet"_s);
-    mirror->addRow(u"T&able:"_s, m_mirrorTable);
+    mirror->addRow(tr("C&onnection:"), m_mirrorConnection);
+    m_mirrorTable = namedField(new QLineEdit(this), u"mirrorTableEdit"_s, tr("Mirror table"),
+                               tr("Created from the source's columns when it does not exist yet"));
+    mirror->addRow(tr("T&able:"), m_mirrorTable);
     layout->addWidget(mirrorBox);
 
-    auto *tuningBox = new QGroupBox(u"Schedule and safety"_s, this);
+    auto *tuningBox = new QGroupBox(tr("Schedule and safety"), this);
     auto *tuning = new QFormLayout(tuningBox);
-    m_deletes = namedField(new QComboBox(this), u"deletesCombo"_s, u"Deletes"_s);
-    m_deletes->addItem(u"Sweep: remove mirror rows whose key is gone from the source"_s);
-    m_deletes->addItem(u"None: keep rows deleted in the source"_s);
-    tuning->addRow(u"&Deletes:"_s, m_deletes);
-    m_interval = newSpinBox(this, u"intervalSpin"_s, u"Sync interval"_s, 1, 7 * 24 * 3600, u" s"_s,
-                            u"How often the mapping is synced"_s);
-    tuning->addRow(u"&Sync every:"_s, m_interval);
-    m_batchRows = newSpinBox(this, u"batchRowsSpin"_s, u"Batch rows"_s, 1, 1'000'000, u" rows"_s,
-                             u"Rows written per transaction"_s);
-    tuning->addRow(u"&Batch:"_s, m_batchRows);
+    m_deletes = namedField(new QComboBox(this), u"deletesCombo"_s, tr("Deletes"));
+    m_deletes->addItem(tr("Sweep: remove mirror rows whose key is gone from the source"));
+    m_deletes->addItem(tr("None: keep rows deleted in the source"));
+    tuning->addRow(tr("&Deletes:"), m_deletes);
+    m_interval = newSpinBox(this, u"intervalSpin"_s, tr("Sync interval"), 1, 7 * 24 * 3600,
+                            tr(" s"), tr("How often the mapping is synced"));
+    tuning->addRow(tr("&Sync every:"), m_interval);
+    m_batchRows = newSpinBox(this, u"batchRowsSpin"_s, tr("Batch rows"), 1, 1'000'000, tr(" rows"),
+                             tr("Rows written per transaction"));
+    tuning->addRow(tr("&Batch:"), m_batchRows);
     m_lookback = newSpinBox(
-            this, u"lookbackSpin"_s, u"Lookback"_s, 0, 30 * 24 * 3600, QString(),
-            u"How far behind the checkpoint each pass looks again, for rows that commit late: "
-            u"seconds for a timestamp cursor, units for an integer one"_s);
-    tuning->addRow(u"&Lookback:"_s, m_lookback);
+            this, u"lookbackSpin"_s, tr("Lookback"), 0, 30 * 24 * 3600, QString(),
+            tr("How far behind the checkpoint each pass looks again, for rows that commit late: "
+               "seconds for a timestamp cursor, units for an integer one"));
+    tuning->addRow(tr("&Lookback:"), m_lookback);
     m_maxSweepFraction =
-            namedField(new QDoubleSpinBox(this), u"maxSweepFractionSpin"_s, u"Largest sweep"_s,
-                       u"A sweep that would delete more than this share of the "
-                       u"mirror table is refused unless forced"_s);
+            namedField(new QDoubleSpinBox(this), u"maxSweepFractionSpin"_s, tr("Largest sweep"),
+                       tr("A sweep that would delete more than this share of the "
+                          "mirror table is refused unless forced"));
     m_maxSweepFraction->setRange(0.01, 1.0);
     m_maxSweepFraction->setSingleStep(0.05);
     m_maxSweepFraction->setDecimals(2);
-    tuning->addRow(u"Largest s&weep:"_s, m_maxSweepFraction);
-    m_sweepInterval =
-            newSpinBox(this, u"sweepIntervalSpin"_s, u"Sweep interval"_s, 0, 7 * 24 * 3600, u" s"_s,
-                       u"How often orphans are swept on their own; 0: only on request"_s);
-    m_sweepInterval->setSpecialValueText(u"only on request"_s);
-    tuning->addRow(u"S&weep every:"_s, m_sweepInterval);
+    tuning->addRow(tr("Largest s&weep:"), m_maxSweepFraction);
+    m_sweepInterval = newSpinBox(
+            this, u"sweepIntervalSpin"_s, tr("Sweep interval"), 0, 7 * 24 * 3600, tr(" s"),
+            tr("How often orphans are swept on their own; 0: only on request"));
+    m_sweepInterval->setSpecialValueText(tr("only on request"));
+    tuning->addRow(tr("S&weep every:"), m_sweepInterval);
     layout->addWidget(tuningBox);
 
     m_error = newProblemLabel(this);
-    m_error->setAccessibleName(u"Problem"_s);
+    m_error->setAccessibleName(tr("Problem"));
     layout->addWidget(m_error);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -210,7 +210,7 @@ void MappingEditor::handleSourceConnectionChanged()
         return;
     m_loadedTable.clear();
     m_catalogStatus->setStyleSheet(QString());
-    m_catalogStatus->setText(u"Reading the tables of connection '%1'…"_s.arg(name));
+    m_catalogStatus->setText(tr("Reading the tables of connection '%1'…").arg(name));
     m_catalog->requestTables(*it);
     if (!m_sourceTable->currentText().trimmed().isEmpty())
         handleTableChosen();
@@ -224,10 +224,11 @@ void MappingEditor::handleTablesRead(const CatalogTables &result)
     m_sourceTable->setEditText(current);
     if (!result.error.isEmpty()) {
         m_catalogStatus->setStyleSheet(FormErrorStyle);
-        m_catalogStatus->setText(u"Could not read the catalog: "_s + result.error);
+        m_catalogStatus->setText(tr("Could not read the catalog: %1").arg(result.error));
     } else if (!m_catalog->isBusy()) {
-        m_catalogStatus->setText(u"%1 tables and views in connection '%2'; choose one."_s.arg(
-                QString::number(result.tables.size()), result.connection));
+        m_catalogStatus->setText(
+                tr("%1 tables and views in connection '%2'; choose one.")
+                        .arg(QString::number(result.tables.size()), result.connection));
     }
     Q_EMIT tablesLoaded();
 }
@@ -245,7 +246,7 @@ void MappingEditor::handleTableChosen()
     }
     m_loadedTable = table;
     m_catalogStatus->setStyleSheet(QString());
-    m_catalogStatus->setText(u"Reading table '%1'…"_s.arg(table));
+    m_catalogStatus->setText(tr("Reading table '%1'…").arg(table));
     m_catalog->requestTable(m_project.connections.value(connection), table);
 }
 
@@ -260,8 +261,9 @@ void MappingEditor::handleTableRead(const CatalogTable &result)
         m_catalogStatus->setStyleSheet(FormErrorStyle);
         m_catalogStatus->setText(
                 result.error.isEmpty()
-                        ? u"Connection '%1' has no table '%2'."_s.arg(result.connection, schema.table)
-                        : u"Could not read table '%1': %2"_s.arg(schema.table, result.error));
+                        ? tr("Connection '%1' has no table '%2'.")
+                                  .arg(result.connection, schema.table)
+                        : tr("Could not read table '%1': %2").arg(schema.table, result.error));
         Q_EMIT tableLoaded();
         return;
     }
@@ -279,11 +281,11 @@ void MappingEditor::handleTableRead(const CatalogTable &result)
     }
     m_catalogStatus->setStyleSheet(QString());
     m_catalogStatus->setText(
-            u"'%1': %2 columns; %3."_s.arg(
-                    schema.table, QString::number(schema.columns.size()),
-                    schema.primaryKey.isEmpty()
-                            ? u"no primary key, so tick the column(s) that identify a row"_s
-                            : u"primary key (%1)"_s.arg(schema.primaryKey.join(u", "_s))));
+            tr("'%1': %2 columns; %3.")
+                    .arg(schema.table, QString::number(schema.columns.size()),
+                         schema.primaryKey.isEmpty()
+                                 ? tr("no primary key, so tick the column(s) that identify a row")
+                                 : tr("primary key (%1)").arg(schema.primaryKey.join(u", "_s))));
     Q_EMIT tableLoaded();
 }
 
@@ -304,20 +306,20 @@ void MappingEditor::updateCursorHint()
     if (!m_model->schema().exists()) {
         m_cursorHint->setText(QString());
     } else if (m_suggestion.column.isEmpty()) {
-        m_cursorHint->setText(u"No column looks like a cursor (a timestamp or version that grows "
-                              u"on every update). Without one, the mapping is synced by full "
-                              u"keyset passes only."_s);
+        m_cursorHint->setText(tr("No column looks like a cursor (a timestamp or version that grows "
+                                 "on every update). Without one, the mapping is synced by full "
+                                 "keyset passes only."));
     } else if (current == m_suggestion.column) {
-        m_cursorHint->setText(u"Suggested: %1 is %2."_s.arg(current, m_suggestion.reason));
+        m_cursorHint->setText(tr("Suggested: %1 is %2.").arg(current, m_suggestion.reason));
     } else {
         m_cursorHint->setText(
-                u"Suggested: %1, %2."_s.arg(m_suggestion.column, m_suggestion.reason));
+                tr("Suggested: %1, %2.").arg(m_suggestion.column, m_suggestion.reason));
     }
     m_cursorHint->setVisible(!m_cursorHint->text().isEmpty());
     // lookback_s counts seconds behind a time cursor, cursor units behind an integer one.
     const ColumnInfo *cursor = m_model->schema().column(current);
-    m_lookback->setSuffix(cursor && cursor->valueClass == ValueClass::Integer ? u" units"_s
-                                                                             : u" s"_s);
+    m_lookback->setSuffix(cursor && cursor->valueClass == ValueClass::Integer ? tr(" units")
+                                                                              : tr(" s"));
 }
 
 MappingConfig MappingEditor::mapping() const
@@ -387,8 +389,8 @@ QStringList MappingEditor::validate()
     if (schema.exists() && schema.table == m.source.table && m_model->keyColumns().isEmpty())
         add(m_columns,
             schema.primaryKey.isEmpty()
-                    ? u"the table has no primary key; tick the Key column(s) that identify a row"_s
-                    : u"tick the Key column(s) rows are matched by"_s);
+                    ? tr("the table has no primary key; tick the Key column(s) that identify a row")
+                    : tr("tick the Key column(s) rows are matched by"));
 
     Project probe = m_project;
     if (m_index < probe.mappings.size())

@@ -32,16 +32,16 @@ QString MappingsModel::unknownText()
 QString MappingsModel::checkpointText(const Checkpoint &cp)
 {
     if (cp.isNull())
-        return u"none"_s;
+        return tr("none");
     QStringList key;
     for (const QVariant &part : cp.key)
         key << part.toString();
-    return u"%1 / key %2"_s.arg(cp.cursor.toString(), key.join(u", "_s));
+    return tr("%1 / key %2").arg(cp.cursor.toString(), key.join(u", "_s));
 }
 
 QString MappingsModel::warningsList(const QStringList &warnings)
 {
-    QString text = warnings.size() == 1 ? u"Warning:"_s : u"Warnings:"_s;
+    QString text = warnings.size() == 1 ? tr("Warning:") : tr("Warnings:");
     for (const QString &w : warnings)
         text += u"\n• "_s + w;
     return text;
@@ -64,21 +64,22 @@ QString MappingsModel::driftText(const MappingStatus &s, const QDateTime &now)
     const DriftSummary &d = *s.drift;
     QString text;
     if (d.differences() == 0)
-        text = u"equal"_s;
+        text = tr("equal");
     else if (d.driftRows > 0)
-        text = u"%1 differences (%2 drift)"_s.arg(QLocale().toString(d.differences()),
-                                                 QLocale().toString(d.driftRows));
+        text = tr("%1 differences (%2 drift)")
+                       .arg(QLocale().toString(d.differences()), QLocale().toString(d.driftRows));
     else
-        text = u"%1 differences"_s.arg(QLocale().toString(d.differences()));
+        text = tr("%1 differences").arg(QLocale().toString(d.differences()));
     if (d.checkedAt.isValid())
-        text += u" · %1 ago"_s.arg(display::duration(
-                double(std::max<qint64>(0, d.checkedAt.secsTo(now)))));
+        text += u" · "_s
+                + tr("%1 ago").arg(
+                        display::duration(double(std::max<qint64>(0, d.checkedAt.secsTo(now)))));
     return text;
 }
 
 QString MappingsModel::driftBusyText(const Progress &p)
 {
-    QString text = p.phase.startsWith(u"repair"_s) ? u"repairing…"_s : u"checking…"_s;
+    QString text = p.phase.startsWith(u"repair"_s) ? tr("repairing…") : tr("checking…");
     if (p.rowsTotal > 0)
         text += u" %1%"_s.arg(std::clamp<qint64>(100 * p.rowsDone / p.rowsTotal, 0, 100));
     return text;
@@ -281,7 +282,7 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case CheckpointColumn:
             // A captured mapping resumes from the change log's number, not from the cursor.
             if (s.capture)
-                return s.capture->appliedSeq ? u"log #%1"_s.arg(*s.capture->appliedSeq)
+                return s.capture->appliedSeq ? tr("log #%1").arg(*s.capture->appliedSeq)
                                              : unknownText();
             return s.hasCursor ? checkpointText(s.checkpoint) : unknownText();
         case LagColumn: return display::lag(s);
@@ -319,67 +320,70 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case NameColumn:
             return QString(u"%1: %2 → %3"_s.arg(s.name, s.source, s.mirror) + warningsText(s));
         case RouteColumn:
-            return u"Reads %1, writes %2.\nSource rows: %3, mirror rows: %4."_s.arg(
-                    s.source, s.mirror, formatCount(s.sourceRows), formatCount(s.mirrorRows));
+            return tr("Reads %1, writes %2.\nSource rows: %3, mirror rows: %4.")
+                    .arg(s.source, s.mirror, formatCount(s.sourceRows), formatCount(s.mirrorRows));
         case StateColumn:
             return stateToolTip(s);
         case BacklogColumn:
             if (!s.hasCursor)
-                return u"No cursor column: every sync is a full keyset pass."_s;
+                return tr("No cursor column: every sync is a full keyset pass.");
             if (s.backlog < 0)
-                return u"Not measured yet."_s;
-            return u"%1 source rows past the checkpoint.\nCheckpoint: %2"_s.arg(
-                    QLocale().toString(s.backlog), checkpointToolTip(s.checkpoint));
+                return tr("Not measured yet.");
+            return tr("%1 source rows past the checkpoint.\nCheckpoint: %2")
+                    .arg(QLocale().toString(s.backlog), checkpointToolTip(s.checkpoint));
         case OrphansColumn:
-            return s.orphans ? u"%1 mirror rows whose key is gone from the source."_s.arg(
-                                       QLocale().toString(*s.orphans))
-                             : u"Not measured yet: an orphan sweep measures it."_s;
+            return s.orphans ? tr("%1 mirror rows whose key is gone from the source.")
+                                       .arg(QLocale().toString(*s.orphans))
+                             : tr("Not measured yet: an orphan sweep measures it.");
         case NullCursorColumn:
             if (!s.hasCursor)
-                return u"No cursor column."_s;
-            return u"%1 source rows have a NULL cursor; incremental sync cannot see them, "
-                   u"only a backfill copies them."_s.arg(QLocale().toString(s.nullCursorRows));
+                return tr("No cursor column.");
+            return tr("%1 source rows have a NULL cursor; incremental sync cannot see them, "
+                      "only a backfill copies them.")
+                    .arg(QLocale().toString(s.nullCursorRows));
         case LastSyncColumn: {
             QString text = s.lastSyncAt.isValid()
-                    ? u"Last successful sync or backfill: %1"_s.arg(
-                              QLocale().toString(s.lastSyncAt.toLocalTime(), QLocale::LongFormat))
-                    : u"No successful sync or backfill yet."_s;
+                    ? tr("Last successful sync or backfill: %1")
+                              .arg(QLocale().toString(s.lastSyncAt.toLocalTime(),
+                                                      QLocale::LongFormat))
+                    : tr("No successful sync or backfill yet.");
             if (s.lastRun)
                 text += u"\n"_s + lastRunText(*s.lastRun);
             return text;
         }
         case CheckpointColumn:
             if (s.capture)
-                return u"Changes are captured by triggers: each sync applies the change log after"
-                       u" this number, in commit order."_s;
+                return tr("Changes are captured by triggers: each sync applies the change log after"
+                          " this number, in commit order.");
             if (!s.hasCursor)
-                return u"No cursor column: there is no checkpoint; every sync is a full keyset "
-                       u"pass."_s;
-            return u"Incremental sync resumes after: %1"_s.arg(checkpointToolTip(s.checkpoint));
+                return tr("No cursor column: there is no checkpoint; every sync is a full keyset "
+                          "pass.");
+            return tr("Incremental sync resumes after: %1").arg(checkpointToolTip(s.checkpoint));
         case LagColumn:
             if (!s.lag)
-                return s.hasCursor ? u"Not measured yet."_s
-                                   : u"No cursor column: lag cannot be measured."_s;
+                return s.hasCursor ? tr("Not measured yet.")
+                                   : tr("No cursor column: lag cannot be measured.");
             return s.lagInSeconds
-                    ? u"The mirror trails the source's newest change by %1."_s.arg(
-                              display::lag(s))
-                    : u"The mirror trails the source's newest cursor value by %1 (cursor "
-                      u"units)."_s.arg(display::lag(s));
+                    ? tr("The mirror trails the source's newest change by %1.").arg(display::lag(s))
+                    : tr("The mirror trails the source's newest cursor value by %1 (cursor "
+                         "units).")
+                              .arg(display::lag(s));
         case RowsPerSecondColumn:
-            return s.lastRun ? u"%1 rows written to the mirror per second."_s.arg(formatRate(s))
-                             : u"No run has finished yet."_s;
+            return s.lastRun ? tr("%1 rows written to the mirror per second.").arg(formatRate(s))
+                             : tr("No run has finished yet.");
         case NextRunColumn:
             if (s.state == MappingState::Paused)
-                return u"Paused: no scheduled runs until resumed."_s;
+                return tr("Paused: no scheduled runs until resumed.");
             return s.nextRunAt.isValid()
-                    ? u"Next scheduled run at %1."_s.arg(
-                              QLocale().toString(s.nextRunAt.toLocalTime(), QLocale::LongFormat))
-                    : u"No run scheduled."_s;
+                    ? tr("Next scheduled run at %1.")
+                              .arg(QLocale().toString(s.nextRunAt.toLocalTime(),
+                                                      QLocale::LongFormat))
+                    : tr("No run scheduled.");
         case DriftColumn:
             if (!s.drift)
-                return u"No drift check has run yet (Drift tab: Check now)."_s;
-            return u"Checked %1 in %2: %3 missing, %4 extra, %5 changed; %6 of them nothing "
-                   u"scheduled will fix (reason drift). Source %7 rows, mirror %8."_s
+                return tr("No drift check has run yet (Drift tab: Check now).");
+            return tr("Checked %1 in %2: %3 missing, %4 extra, %5 changed; %6 of them nothing "
+                      "scheduled will fix (reason drift). Source %7 rows, mirror %8.")
                     .arg(formatTime(s.drift->checkedAt),
                          display::duration(s.drift->durationMs / 1000.0),
                          QLocale().toString(s.drift->missing), QLocale().toString(s.drift->extra),
@@ -423,58 +427,56 @@ QVariant MappingsModel::headerData(int section, Qt::Orientation orientation, int
 
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case NameColumn: return u"Name"_s;
-        case RouteColumn: return u"Source → Mirror"_s;
-        case StateColumn: return u"State"_s;
-        case BacklogColumn: return u"Backlog"_s;
-        case OrphansColumn: return u"Orphans"_s;
-        case NullCursorColumn: return u"NULL cursor"_s;
-        case CheckpointColumn: return u"Checkpoint"_s;
-        case LagColumn: return u"Lag"_s;
-        case LastSyncColumn: return u"Last sync"_s;
-        case RowsPerSecondColumn: return u"Rows/s"_s;
-        case NextRunColumn: return u"Next run"_s;
-        case DriftColumn: return u"Drift"_s;
-        case LastErrorColumn: return u"Last error"_s;
+        case NameColumn: return tr("Name");
+        case RouteColumn: return tr("Source → Mirror");
+        case StateColumn: return tr("State");
+        case BacklogColumn: return tr("Backlog");
+        case OrphansColumn: return tr("Orphans");
+        case NullCursorColumn: return tr("NULL cursor");
+        case CheckpointColumn: return tr("Checkpoint");
+        case LagColumn: return tr("Lag");
+        case LastSyncColumn: return tr("Last sync");
+        case RowsPerSecondColumn: return tr("Rows/s");
+        case NextRunColumn: return tr("Next run");
+        case DriftColumn: return tr("Drift");
+        case LastErrorColumn: return tr("Last error");
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case NameColumn:
-            return u"The mapping's name in the project file."_s;
+        case NameColumn: return tr("The mapping's name in the project file.");
         case RouteColumn:
-            return u"Where rows are read (connection:table) and where they are written."_s;
+            return tr("Where rows are read (connection:table) and where they are written.");
         case StateColumn:
-            return u"What the mapping is doing: idle, running (with the operation and its "
-                   u"progress), waiting (an endpoint is unreachable; the next attempt is "
-                   u"scheduled), paused, or error."_s;
+            return tr("What the mapping is doing: idle, running (with the operation and its "
+                      "progress), waiting (an endpoint is unreachable; the next attempt is "
+                      "scheduled), paused, or error.");
         case BacklogColumn:
-            return u"Source rows past the checkpoint: what the next sync must write."_s;
+            return tr("Source rows past the checkpoint: what the next sync must write.");
         case OrphansColumn:
-            return u"Mirror rows whose key is gone from the source: what the next orphan "
-                   u"sweep would delete. — until first measured."_s;
+            return tr("Mirror rows whose key is gone from the source: what the next orphan "
+                      "sweep would delete. — until first measured.");
         case NullCursorColumn:
-            return u"Source rows whose cursor column is NULL: incremental sync cannot see "
-                   u"them; only a backfill copies them."_s;
+            return tr("Source rows whose cursor column is NULL: incremental sync cannot see "
+                      "them; only a backfill copies them.");
         case CheckpointColumn:
-            return u"Where incremental sync resumes: the cursor value and key of the last "
-                   u"source row written to the mirror."_s;
+            return tr("Where incremental sync resumes: the cursor value and key of the last "
+                      "source row written to the mirror.");
         case LagColumn:
-            return u"How far the mirror trails: the source's newest cursor minus the "
-                   u"checkpoint (a time span for date/time cursors, cursor units for numeric "
-                   u"ones)."_s;
-        case LastSyncColumn:
-            return u"When the last successful sync or backfill finished."_s;
+            return tr("How far the mirror trails: the source's newest cursor minus the "
+                      "checkpoint (a time span for date/time cursors, cursor units for numeric "
+                      "ones).");
+        case LastSyncColumn: return tr("When the last successful sync or backfill finished.");
         case RowsPerSecondColumn:
-            return u"Rows written to the mirror per second, averaged over the last minute."_s;
+            return tr("Rows written to the mirror per second, averaged over the last minute.");
         case NextRunColumn:
-            return u"When the scheduler runs the mapping next (counting down), or paused."_s;
+            return tr("When the scheduler runs the mapping next (counting down), or paused.");
         case DriftColumn:
-            return u"The latest drift check (Drift tab, or verify_interval_s): how many rows "
-                   u"differ between source and mirror, how many of them nothing scheduled will "
-                   u"fix, and how long ago. Red: a repair or backfill is needed."_s;
+            return tr("The latest drift check (Drift tab, or verify_interval_s): how many rows "
+                      "differ between source and mirror, how many of them nothing scheduled will "
+                      "fix, and how long ago. Red: a repair or backfill is needed.");
         case LastErrorColumn:
-            return u"The most recent error, if any. Hover a cell for the whole message."_s;
+            return tr("The most recent error, if any. Hover a cell for the whole message.");
         }
     }
     if (role == Qt::TextAlignmentRole)

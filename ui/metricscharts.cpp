@@ -67,18 +67,18 @@ MetricsCharts::MetricsCharts(QWidget *parent) : QWidget(parent)
     const QColor lagColor(0xc0, 0x6a, 0x00);
     const QColor throughputColor(0x2e, 0x8b, 0x57);
 
-    QChart *backlogChart = makeChart(u"Backlog and lag"_s);
+    QChart *backlogChart = makeChart(tr("Backlog and lag"));
     m_backlog = new QLineSeries;
-    m_backlog->setName(u"Backlog (rows)"_s);
+    m_backlog->setName(tr("Backlog (rows)"));
     m_backlog->setPen(QPen(backlogColor, 2));
     m_lag = new QLineSeries;
-    m_lag->setName(u"Lag"_s);
+    m_lag->setName(tr("Lag"));
     m_lag->setPen(QPen(lagColor, 2, Qt::DashLine));
     backlogChart->addSeries(m_backlog);
     backlogChart->addSeries(m_lag);
     m_backlogTime = makeTimeAxis();
-    m_backlogAxis = makeValueAxis(u"rows"_s, backlogColor);
-    m_lagAxis = makeValueAxis(u"lag"_s, lagColor);
+    m_backlogAxis = makeValueAxis(tr("rows"), backlogColor);
+    m_lagAxis = makeValueAxis(tr("lag"), lagColor);
     backlogChart->addAxis(m_backlogTime, Qt::AlignBottom);
     backlogChart->addAxis(m_backlogAxis, Qt::AlignLeft);
     backlogChart->addAxis(m_lagAxis, Qt::AlignRight);
@@ -87,22 +87,22 @@ MetricsCharts::MetricsCharts(QWidget *parent) : QWidget(parent)
     m_lag->attachAxis(m_backlogTime);
     m_lag->attachAxis(m_lagAxis);
 
-    QChart *throughputChart = makeChart(u"Throughput"_s);
+    QChart *throughputChart = makeChart(tr("Throughput"));
     m_throughput = new QLineSeries;
-    m_throughput->setName(u"Rows written per second"_s);
+    m_throughput->setName(tr("Rows written per second"));
     m_throughput->setPen(QPen(throughputColor, 2));
     throughputChart->addSeries(m_throughput);
     m_throughputTime = makeTimeAxis();
-    m_throughputAxis = makeValueAxis(u"rows/s"_s, throughputColor);
+    m_throughputAxis = makeValueAxis(tr("rows/s"), throughputColor);
     throughputChart->addAxis(m_throughputTime, Qt::AlignBottom);
     throughputChart->addAxis(m_throughputAxis, Qt::AlignLeft);
     m_throughput->attachAxis(m_throughputTime);
     m_throughput->attachAxis(m_throughputAxis);
 
     m_backlogView = makeView(backlogChart, u"backlogChart"_s);
-    m_backlogView->setAccessibleName(u"Backlog and lag over time"_s);
+    m_backlogView->setAccessibleName(tr("Backlog and lag over time"));
     m_throughputView = makeView(throughputChart, u"throughputChart"_s);
-    m_throughputView->setAccessibleName(u"Throughput over time"_s);
+    m_throughputView->setAccessibleName(tr("Throughput over time"));
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -183,10 +183,10 @@ void MetricsCharts::setSamples(const QList<MetricsSample> &samples, bool lagInSe
     setMax(m_backlogAxis, axisMax(maxBacklog));
     setMax(m_lagAxis, axisMax(maxLag));
     setMax(m_throughputAxis, axisMax(maxRate));
-    const QString lagTitle = lagInSeconds ? u"lag (s)"_s : u"lag (cursor units)"_s;
+    const QString lagTitle = lagInSeconds ? tr("lag (s)") : tr("lag (cursor units)");
     if (m_lagAxis->titleText() != lagTitle) {
         m_lagAxis->setTitleText(lagTitle);
-        m_lag->setName(lagInSeconds ? u"Lag (s)"_s : u"Lag (cursor units)"_s);
+        m_lag->setName(lagInSeconds ? tr("Lag (s)") : tr("Lag (cursor units)"));
     }
 }
 

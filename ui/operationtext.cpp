@@ -2,6 +2,7 @@
 
 #include "drift/keytext.h"
 
+#include <QCoreApplication>
 #include <QLocale>
 
 #include <algorithm>
@@ -13,11 +14,15 @@ namespace tidemark::operationtext {
 QString verb(OperationKind kind)
 {
     switch (kind) {
-    case OperationKind::Prepare: return u"prepare"_s;
-    case OperationKind::Sync: return u"sync"_s;
-    case OperationKind::Backfill: return u"backfill"_s;
-    case OperationKind::Sweep: return u"sweep orphans on"_s;
-    case OperationKind::Resync: return u"resync"_s;
+    case OperationKind::Prepare:
+        return QCoreApplication::translate("tidemark::operationtext", "prepare");
+    case OperationKind::Sync: return QCoreApplication::translate("tidemark::operationtext", "sync");
+    case OperationKind::Backfill:
+        return QCoreApplication::translate("tidemark::operationtext", "backfill");
+    case OperationKind::Sweep:
+        return QCoreApplication::translate("tidemark::operationtext", "sweep orphans on");
+    case OperationKind::Resync:
+        return QCoreApplication::translate("tidemark::operationtext", "resync");
     }
     return {};
 }
@@ -25,32 +30,47 @@ QString verb(OperationKind kind)
 QString describeResult(const QString &mapping, const OperationResult &result)
 {
     const RunRecord &run = result.run;
-    const QString kind = run.kind.isEmpty() ? u"operation"_s : run.kind;
+    const QString kind = run.kind.isEmpty()
+            ? QCoreApplication::translate("tidemark::operationtext", "operation")
+            : run.kind;
     const QString reason = run.error.isEmpty() ? run.note : run.error;
     if (result.refused())
-        return u"%1: %2 refused: %3"_s.arg(mapping, kind, reason);
+        return QCoreApplication::translate("tidemark::operationtext", "%1: %2 refused: %3")
+                .arg(mapping, kind, reason);
     if (run.result == u"skipped")
-        return u"%1: %2 skipped: %3"_s.arg(mapping, kind, reason);
+        return QCoreApplication::translate("tidemark::operationtext", "%1: %2 skipped: %3")
+                .arg(mapping, kind, reason);
     if (run.result == u"cancelled")
-        return u"%1: %2 cancelled; the batch in hand was rolled back"_s.arg(mapping, kind);
+        return QCoreApplication::translate("tidemark::operationtext",
+                                           "%1: %2 cancelled; the batch in hand was rolled back")
+                .arg(mapping, kind);
     if (!result.ok()) {
-        QString text = u"%1: %2 failed: %3"_s.arg(mapping, kind, reason);
-        if (result.transient)
-            text += u" (connection problem; it will be retried)"_s;
-        return text;
+        return (result.transient ? QCoreApplication::translate(
+                        "tidemark::operationtext",
+                        "%1: %2 failed: %3 (connection problem; it will be retried)")
+                                 : QCoreApplication::translate("tidemark::operationtext",
+                                                               "%1: %2 failed: %3"))
+                .arg(mapping, kind, reason);
     }
     const QString seconds = QLocale().toString(run.durationS(), 'f', 1);
     // The engine's note already says what was written and why ("36 rows written in 1
     // batches (...)"); repeating our own count beside it only doubles the line.
     if (!run.note.isEmpty())
-        return u"%1: %2 done in %3 s: %4"_s.arg(mapping, kind, seconds, run.note);
-    QString text = u"%1: %2 done in %3 s, %4 rows written"_s.arg(
-            mapping, kind, seconds, QLocale().toString(run.rowsWritten));
+        return QCoreApplication::translate("tidemark::operationtext", "%1: %2 done in %3 s: %4")
+                .arg(mapping, kind, seconds, run.note);
+    // Whole sentences for each ending, so a translator never gets a ", %1 deleted" fragment.
+    const QString written = QLocale().toString(run.rowsWritten);
     if (run.rowsDeleted > 0)
-        text += u", %1 deleted"_s.arg(QLocale().toString(run.rowsDeleted));
-    if (result.orphansFound >= 0 && run.rowsDeleted == 0)
-        text += u", %1 orphans found"_s.arg(QLocale().toString(result.orphansFound));
-    return text;
+        return QCoreApplication::translate("tidemark::operationtext",
+                                           "%1: %2 done in %3 s, %4 rows written, %5 deleted")
+                .arg(mapping, kind, seconds, written, QLocale().toString(run.rowsDeleted));
+    if (result.orphansFound >= 0)
+        return QCoreApplication::translate("tidemark::operationtext",
+                                           "%1: %2 done in %3 s, %4 rows written, %5 orphans found")
+                .arg(mapping, kind, seconds, written, QLocale().toString(result.orphansFound));
+    return QCoreApplication::translate("tidemark::operationtext",
+                                       "%1: %2 done in %3 s, %4 rows written")
+            .arg(mapping, kind, seconds, written);
 }
 
 Preflight preflightFrom(const QString &mapping, OperationKind kind, const OperationResult &dryRun)
@@ -72,20 +92,25 @@ Preflight preflightFrom(const QString &mapping, OperationKind kind, const Operat
 QString keyRangeText(const QVariantList &from, const QVariantList &to)
 {
     if (from.isEmpty() && to.isEmpty())
-        return u"every key"_s;
+        return QCoreApplication::translate("tidemark::operationtext", "every key");
     if (to.isEmpty())
-        return u"keys from %1"_s.arg(keyText(from));
+        return QCoreApplication::translate("tidemark::operationtext", "keys from %1")
+                .arg(keyText(from));
     if (from.isEmpty())
-        return u"keys up to %1"_s.arg(keyText(to));
-    return u"keys %1 to %2"_s.arg(keyText(from), keyText(to));
+        return QCoreApplication::translate("tidemark::operationtext", "keys up to %1")
+                .arg(keyText(to));
+    return QCoreApplication::translate("tidemark::operationtext", "keys %1 to %2")
+            .arg(keyText(from), keyText(to));
 }
 
 QString partialBackfillText()
 {
-    return u"A partial backfill walks only this part of the key range (both ends inclusive) and "
-           u"writes the rows that are missing from the mirror or differ there. It never moves "
-           u"the checkpoint and skips the in-sync gate, which judges the whole table: the syncs "
-           u"carry on from where they were."_s;
+    return QCoreApplication::translate(
+            "tidemark::operationtext",
+            "A partial backfill walks only this part of the key range (both ends inclusive) and "
+            "writes the rows that are missing from the mirror or differ there. It never moves "
+            "the checkpoint and skips the in-sync gate, which judges the whole table: the syncs "
+            "carry on from where they were.");
 }
 
 QString preflightQuestion(const Preflight &p)
@@ -94,27 +119,41 @@ QString preflightQuestion(const Preflight &p)
     switch (p.kind) {
     case OperationKind::Sweep:
         return p.rowsToDelete == 0
-                ? u"The sweep would delete no rows from '%1'. Run it anyway?"_s.arg(p.mapping)
-                : u"Sweeping '%1' would delete %2 mirror rows. Delete them?"_s.arg(
-                          p.mapping, locale.toString(p.rowsToDelete));
+                ? QCoreApplication::translate(
+                          "tidemark::operationtext",
+                          "The sweep would delete no rows from '%1'. Run it anyway?")
+                          .arg(p.mapping)
+                : QCoreApplication::translate(
+                          "tidemark::operationtext",
+                          "Sweeping '%1' would delete %2 mirror rows. Delete them?")
+                          .arg(p.mapping, locale.toString(p.rowsToDelete));
     case OperationKind::Backfill:
         if (p.skipped)
-            return u"'%1' looks in sync; the backfill would be skipped. Backfill anyway "
-                   u"(full pass, no gate)?"_s.arg(p.mapping);
+            return QCoreApplication::translate(
+                           "tidemark::operationtext",
+                           "'%1' looks in sync; the backfill would be skipped. Backfill anyway "
+                           "(full pass, no gate)?")
+                    .arg(p.mapping);
         if (p.options.hasKeyRange())
-            return u"Backfilling '%1', %2, would write %3 mirror rows. Go ahead?"_s.arg(
-                    p.mapping, keyRangeText(p.options.keyFrom, p.options.keyTo),
-                    locale.toString(p.rowsToWrite));
-        return u"Backfilling '%1' would write %2 mirror rows. Go ahead?"_s.arg(
-                p.mapping, locale.toString(p.rowsToWrite));
+            return QCoreApplication::translate(
+                           "tidemark::operationtext",
+                           "Backfilling '%1', %2, would write %3 mirror rows. Go ahead?")
+                    .arg(p.mapping, keyRangeText(p.options.keyFrom, p.options.keyTo),
+                         locale.toString(p.rowsToWrite));
+        return QCoreApplication::translate("tidemark::operationtext",
+                                           "Backfilling '%1' would write %2 mirror rows. Go ahead?")
+                .arg(p.mapping, locale.toString(p.rowsToWrite));
     case OperationKind::Resync:
-        return u"Resyncing '%1' would delete %2 and write %3 mirror rows. Go ahead?"_s.arg(
-                p.mapping, locale.toString(p.rowsToDelete), locale.toString(p.rowsToWrite));
+        return QCoreApplication::translate(
+                       "tidemark::operationtext",
+                       "Resyncing '%1' would delete %2 and write %3 mirror rows. Go ahead?")
+                .arg(p.mapping, locale.toString(p.rowsToDelete), locale.toString(p.rowsToWrite));
     case OperationKind::Prepare:
     case OperationKind::Sync:
         break;
     }
-    return u"Run %1 on '%2'?"_s.arg(operationName(p.kind), p.mapping);
+    return QCoreApplication::translate("tidemark::operationtext", "Run %1 on '%2'?")
+            .arg(operationName(p.kind), p.mapping);
 }
 
 QString preflightDetails(const Preflight &p)
@@ -122,25 +161,31 @@ QString preflightDetails(const Preflight &p)
     QString text;
     switch (p.kind) {
     case OperationKind::Sweep:
-        text = u"An orphan sweep deletes every mirror row whose key is gone from the source. "
-               u"The count comes from a dry run just now; rows deleted from the source since "
-               u"then are deleted too."_s;
+        text = QCoreApplication::translate(
+                "tidemark::operationtext",
+                "An orphan sweep deletes every mirror row whose key is gone from the source. "
+                "The count comes from a dry run just now; rows deleted from the source since "
+                "then are deleted too.");
         break;
     case OperationKind::Backfill:
-        text = p.options.hasKeyRange() ? partialBackfillText()
-                                       : u"A backfill walks the whole source in key order and "
-                                         u"writes the rows that are missing from the mirror or "
-                                         u"differ there."_s;
+        text = p.options.hasKeyRange()
+                ? partialBackfillText()
+                : QCoreApplication::translate("tidemark::operationtext",
+                                              "A backfill walks the whole source in key order and "
+                                              "writes the rows that are missing from the mirror or "
+                                              "differ there.");
         break;
     case OperationKind::Resync:
-        text = u"A resync sweeps orphans, then backfills."_s;
+        text = QCoreApplication::translate("tidemark::operationtext",
+                                           "A resync sweeps orphans, then backfills.");
         break;
     case OperationKind::Prepare:
     case OperationKind::Sync:
         break;
     }
     if (!p.note.isEmpty())
-        text += u"\n\nDry run: "_s + p.note;
+        text += u"\n\n"_s
+                + QCoreApplication::translate("tidemark::operationtext", "Dry run: %1").arg(p.note);
     return text;
 }
 

@@ -3,6 +3,7 @@
 #include "db/dbconnection.h"
 #include "log/logging.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
 #include <QInputDialog>
 #include <QLineEdit>
@@ -33,15 +34,28 @@ QString keychainErrorText(QKeychain::Error code, const QString &text)
     switch (code) {
     case QKeychain::NoBackendAvailable:
     case QKeychain::NotImplemented:
-        what = u"no keychain service is available (on Linux: a Secret Service such as GNOME "
-               u"Keyring or KWallet, reached over the D-Bus session bus)"_s;
+        what = QCoreApplication::translate(
+                "tidemark::PasswordStore",
+                "no keychain service is available (on Linux: a Secret Service such as GNOME "
+                "Keyring or KWallet, reached over the D-Bus session bus)");
         break;
-    case QKeychain::AccessDeniedByUser: what = u"access was denied at the keychain's prompt"_s; break;
-    case QKeychain::AccessDenied: what = u"the keychain denied access (is it locked?)"_s; break;
-    case QKeychain::CouldNotDeleteEntry: what = u"the old entry could not be removed"_s; break;
+    case QKeychain::AccessDeniedByUser:
+        what = QCoreApplication::translate("tidemark::PasswordStore",
+                                           "access was denied at the keychain's prompt");
+        break;
+    case QKeychain::AccessDenied:
+        what = QCoreApplication::translate("tidemark::PasswordStore",
+                                           "the keychain denied access (is it locked?)");
+        break;
+    case QKeychain::CouldNotDeleteEntry:
+        what = QCoreApplication::translate("tidemark::PasswordStore",
+                                           "the old entry could not be removed");
+        break;
     default:
-        what = u"the keychain service did not work (on Linux it needs a D-Bus session bus and a "
-               u"Secret Service such as GNOME Keyring or KWallet)"_s;
+        what = QCoreApplication::translate(
+                "tidemark::PasswordStore",
+                "the keychain service did not work (on Linux it needs a D-Bus session bus and a "
+                "Secret Service such as GNOME Keyring or KWallet)");
         break;
     }
     if (!text.isEmpty() && text != u"Unknown error"_s)
@@ -59,7 +73,10 @@ void runKeychainJob(QKeychain::Job *job, int timeoutMs, QObject *context, Done d
         if (*answered)
             return;
         *answered = true;
-        done(false, u"the keychain did not answer within %1 s"_s.arg(timeoutMs / 1000));
+        done(false,
+             QCoreApplication::translate("tidemark::PasswordStore",
+                                         "the keychain did not answer within %1 s")
+                     .arg(timeoutMs / 1000));
     });
     QObject::connect(job, &QKeychain::Job::finished, context, [answered, done](QKeychain::Job *j) {
         if (*answered)
@@ -68,7 +85,10 @@ void runKeychainJob(QKeychain::Job *job, int timeoutMs, QObject *context, Done d
         if (j->error() == QKeychain::NoError)
             done(true, QString());
         else if (j->error() == QKeychain::EntryNotFound)
-            done(false, u"no password is stored in the keychain for this connection"_s);
+            done(false,
+                 QCoreApplication::translate(
+                         "tidemark::PasswordStore",
+                         "no password is stored in the keychain for this connection"));
         else
             done(false, keychainErrorText(j->error(), j->errorString()));
     });
@@ -84,12 +104,16 @@ std::optional<QString> askWithDialog(const ConnectionConfig &connection, const Q
     QString label = connection.describe() + u"\n\n"_s;
     if (!why.isEmpty())
         label += why + u"\n\n"_s;
-    label += u"The password is kept in memory until Tidemark quits; it is not saved anywhere. "
-             u"Leave it empty if the server needs none."_s;
+    label += QCoreApplication::translate(
+            "tidemark::PasswordStore",
+            "The password is kept in memory until Tidemark quits; it is not saved anywhere. "
+            "Leave it empty if the server needs none.");
     bool ok = false;
     const QString password = QInputDialog::getText(
-            parent, u"Password for %1"_s.arg(connection.name), label, QLineEdit::Password,
-            QString(), &ok);
+            parent,
+            QCoreApplication::translate("tidemark::PasswordStore", "Password for %1")
+                    .arg(connection.name),
+            label, QLineEdit::Password, QString(), &ok);
     if (!ok)
         return std::nullopt;
     return password;
@@ -164,9 +188,9 @@ QString PasswordStore::keychainUnsupportedReason()
 {
     if (keychainSupported())
         return {};
-    return u"This Tidemark was built without QtKeychain (Debian: qtkeychain-qt6-dev), so it "
-           u"cannot use the system keychain. Use an environment variable, or enter the "
-           u"password when the project opens."_s;
+    return tr("This Tidemark was built without QtKeychain (Debian: qtkeychain-qt6-dev), so it "
+              "cannot use the system keychain. Use an environment variable, or enter the "
+              "password when the project opens.");
 }
 
 void PasswordStore::writeToKeychain(const ConnectionConfig &connection, const QString &password)
@@ -185,10 +209,10 @@ void PasswordStore::writeToKeychain(const ConnectionConfig &connection, const QS
             log->warn("could not store the password for {} in the system keychain: {}; it is "
                       "kept in memory until Tidemark quits",
                       id, error);
-        Q_EMIT keychainWritten(id, ok,
-                               ok ? QString()
-                                  : u"The system keychain could not store the password: "_s
-                                          + error);
+        Q_EMIT keychainWritten(
+                id, ok,
+                ok ? QString()
+                   : tr("The system keychain could not store the password: %1").arg(error));
     });
 #else
     // Queued, like a real job's answer, so callers handle one code path.
@@ -215,9 +239,10 @@ void PasswordStore::readFromKeychain(const ConnectionConfig &connection)
             logger("ui.passwords")->warn("could not read the password for {} from the system "
                                          "keychain: {}",
                                          id, error);
-        Q_EMIT keychainRead(id, ok,
-                            ok ? QString()
-                               : u"The system keychain could not give the password: "_s + error);
+        Q_EMIT keychainRead(
+                id, ok,
+                ok ? QString()
+                   : tr("The system keychain could not give the password: %1").arg(error));
     });
 #else
     QMetaObject::invokeMethod(
@@ -266,8 +291,8 @@ void PasswordStore::prepare(const Project &project, QWidget *parent)
                 continue;
             why = answer.error + u'.';
         } else if (!c.passwordEnv.isEmpty()) {
-            why = u"The environment variable %1 that should hold the password is not set."_s.arg(
-                    c.passwordEnv);
+            why = tr("The environment variable %1 that should hold the password is not set.")
+                          .arg(c.passwordEnv);
         }
         if (const std::optional<QString> password = m_asker(c, why, parent))
             remember(c, *password);

@@ -54,19 +54,21 @@ void PreflightFlow::sendRequest(const QString &mapping, OperationKind kind,
     if (id == 0) {
         // The engine turned it down at once (stopping, or the mapping is gone); it has
         // logged why, and no result will follow.
-        Q_EMIT messagePosted(u"%1: %2 not accepted by the engine; see the log"_s.arg(
-                mapping, operationName(kind)));
+        Q_EMIT messagePosted(tr("%1: %2 not accepted by the engine; see the log")
+                                     .arg(mapping, operationName(kind)));
         return;
     }
     m_pending.insert(id, PendingRequest{mapping, kind, options});
-    const QString how = options.dryRun ? u" pre-flight (dry run)"_s
-            : options.force                ? u" (forced)"_s
-                                           : QString();
-    const QString range = options.hasKeyRange()
-            ? u" of "_s + operationtext::keyRangeText(options.keyFrom, options.keyTo)
-            : QString();
+    // Whole sentences for each kind of request, so a translator never gets a " (forced)" piece.
+    const QString what = options.hasKeyRange()
+            ? tr("%1 of %2")
+                      .arg(operationName(kind),
+                           operationtext::keyRangeText(options.keyFrom, options.keyTo))
+            : operationName(kind);
     Q_EMIT messagePosted(
-            u"%1: %2%3%4 requested"_s.arg(mapping, operationName(kind), range, how));
+            options.dryRun          ? tr("%1: %2 pre-flight (dry run) requested").arg(mapping, what)
+                    : options.force ? tr("%1: %2 (forced) requested").arg(mapping, what)
+                                    : tr("%1: %2 requested").arg(mapping, what));
 }
 
 void PreflightFlow::handleOperationFinished(quint64 requestId, const QString &mapping,
@@ -102,18 +104,18 @@ void PreflightFlow::handleOperationFinished(quint64 requestId, const QString &ma
 
 void PreflightFlow::askToForce(const ForcedRetry &retry)
 {
-    auto *box = new QMessageBox(QMessageBox::Warning, u"Operation refused"_s,
-                                u"Tidemark refused to %1 '%2'."_s.arg(operationtext::verb(retry.kind),
-                                                                      retry.mapping),
-                                QMessageBox::Yes | QMessageBox::No, m_window);
+    auto *box = new QMessageBox(
+            QMessageBox::Warning, tr("Operation refused"),
+            tr("Tidemark refused to %1 '%2'.").arg(operationtext::verb(retry.kind), retry.mapping),
+            QMessageBox::Yes | QMessageBox::No, m_window);
     box->setObjectName(u"forceConfirmation"_s);
     box->setAttribute(Qt::WA_DeleteOnClose);
     QString question = u"%1\n\n"_s.arg(retry.reason);
     if (retry.kind == OperationKind::Sweep)
-        question += u"Sweep anyway? This deletes every mirror row whose key is not in the "
-                    u"source table."_s;
+        question += tr("Sweep anyway? This deletes every mirror row whose key is not in the "
+                       "source table.");
     else
-        question += u"Run it anyway?"_s;
+        question += tr("Run it anyway?");
     box->setInformativeText(question);
     box->setDefaultButton(QMessageBox::No);
     // open(), not exec(): no nested event loop while engine signals keep arriving, and the
@@ -151,9 +153,10 @@ void PreflightFlow::handlePreflightFinished(const PendingRequest &pending,
         return;
     }
     if (!result.ok()) {
-        Q_EMIT messagePosted(u"%1: %2 pre-flight failed, nothing was changed: %3"_s.arg(
-                pending.mapping, operationName(pending.kind),
-                result.run.error.isEmpty() ? result.run.note : result.run.error));
+        Q_EMIT messagePosted(
+                tr("%1: %2 pre-flight failed, nothing was changed: %3")
+                        .arg(pending.mapping, operationName(pending.kind),
+                             result.run.error.isEmpty() ? result.run.note : result.run.error));
         return;
     }
     Preflight preflight = operationtext::preflightFrom(pending.mapping, pending.kind, result);
@@ -161,8 +164,8 @@ void PreflightFlow::handlePreflightFinished(const PendingRequest &pending,
     real.dryRun = false;
     real.noGate = real.noGate || preflight.options.noGate;
     preflight.options = real;
-    Q_EMIT messagePosted(u"%1: %2 pre-flight done; waiting for confirmation"_s.arg(
-            pending.mapping, operationName(pending.kind)));
+    Q_EMIT messagePosted(tr("%1: %2 pre-flight done; waiting for confirmation")
+                                 .arg(pending.mapping, operationName(pending.kind)));
     Q_EMIT preflightFinished(preflight);
 }
 
@@ -174,7 +177,7 @@ void PreflightFlow::confirmOperation(const Preflight &preflight)
     }
     const bool deletes = preflight.rowsToDelete > 0;
     auto *box = new QMessageBox(deletes ? QMessageBox::Warning : QMessageBox::Question,
-                                u"Confirm %1"_s.arg(operationName(preflight.kind)),
+                                tr("Confirm %1").arg(operationName(preflight.kind)),
                                 operationtext::preflightQuestion(preflight),
                                 QMessageBox::Yes | QMessageBox::No, m_window);
     box->setObjectName(u"preflightConfirmation"_s);
@@ -182,14 +185,14 @@ void PreflightFlow::confirmOperation(const Preflight &preflight)
     box->setInformativeText(operationtext::preflightDetails(preflight));
     box->setDefaultButton(QMessageBox::No);
     if (QAbstractButton *yes = box->button(QMessageBox::Yes))
-        yes->setText(u"Run %1"_s.arg(operationName(preflight.kind)));
+        yes->setText(tr("Run %1").arg(operationName(preflight.kind)));
     // open(), not exec(): snapshots keep arriving while the operator reads.
     connect(box, &QMessageBox::finished, this, [this, box, preflight] {
         if (box->standardButton(box->clickedButton()) == QMessageBox::Yes)
             runConfirmed(preflight);
         else
             Q_EMIT messagePosted(
-                    u"%1: %2 not run"_s.arg(preflight.mapping, operationName(preflight.kind)));
+                    tr("%1: %2 not run").arg(preflight.mapping, operationName(preflight.kind)));
     });
     box->open();
 }
@@ -209,7 +212,7 @@ void PreflightFlow::confirmBackfill(const Preflight &preflight)
             });
     connect(dialog, &QDialog::rejected, this, [this, preflight] {
         Q_EMIT messagePosted(
-                u"%1: %2 not run"_s.arg(preflight.mapping, operationName(preflight.kind)));
+                tr("%1: %2 not run").arg(preflight.mapping, operationName(preflight.kind)));
     });
     dialog->open();
 }

@@ -2,6 +2,7 @@
 
 #include "displayformat.h"
 
+#include <QCoreApplication>
 #include <QLocale>
 
 #include <algorithm>
@@ -79,14 +80,18 @@ QString ProgressEstimate::text() const
     QStringList parts;
     const QString phase = m_phase.isEmpty() ? m_operation : m_phase;
     if (m_rowsTotal >= 0)
-        parts << u"%1: %2 of %3 rows"_s.arg(phase, QLocale().toString(m_rowsDone),
-                                             QLocale().toString(m_rowsTotal));
+        parts << QCoreApplication::translate("tidemark::ProgressEstimate", "%1: %2 of %3 rows")
+                         .arg(phase, QLocale().toString(m_rowsDone),
+                              QLocale().toString(m_rowsTotal));
     else
-        parts << u"%1: %2 rows"_s.arg(phase, QLocale().toString(m_rowsDone));
+        parts << QCoreApplication::translate("tidemark::ProgressEstimate", "%1: %2 rows")
+                         .arg(phase, QLocale().toString(m_rowsDone));
     if (const std::optional<double> r = rate())
-        parts << u"%1 rows/s"_s.arg(display::rate(*r));
+        parts << QCoreApplication::translate("tidemark::ProgressEstimate", "%1 rows/s")
+                         .arg(display::rate(*r));
     if (const std::optional<double> left = secondsLeft())
-        parts << u"%1 left"_s.arg(display::duration(*left));
+        parts << QCoreApplication::translate("tidemark::ProgressEstimate", "%1 left")
+                         .arg(display::duration(*left));
     return parts.join(u" · "_s);
 }
 

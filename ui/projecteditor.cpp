@@ -5,6 +5,7 @@
 #include "mappingeditor.h"
 #include "project/projectloader.h"
 
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QGridLayout>
@@ -22,8 +23,11 @@ namespace tidemark {
 namespace {
 
 // A list with Add / Edit / Remove beside it.
+// `what` names the objects ("addConnection"); `whatText` is what the buttons' accessible names
+// read ("Add Connection").
 QListWidget *listWithButtons(QWidget *parent, QGroupBox *box, const QString &what,
-                             QPushButton **add, QPushButton **edit, QPushButton **remove)
+                             const QString &whatText, QPushButton **add, QPushButton **edit,
+                             QPushButton **remove)
 {
     auto *layout = new QHBoxLayout(box);
     auto *list = new QListWidget(parent);
@@ -31,13 +35,19 @@ QListWidget *listWithButtons(QWidget *parent, QGroupBox *box, const QString &wha
     list->setAccessibleName(box->title());
     layout->addWidget(list, 1);
     auto *buttons = new QVBoxLayout;
-    *add = new QPushButton(u"&Add…"_s, parent);
-    *edit = new QPushButton(u"&Edit…"_s, parent);
-    *remove = new QPushButton(u"&Remove"_s, parent);
-    for (QPushButton *b : {*add, *edit, *remove}) {
-        b->setAccessibleName(b->text().remove(u'&').remove(u'…') + u' ' + what);
+    *add = new QPushButton(QCoreApplication::translate("tidemark::ProjectEditor", "&Add…"), parent);
+    *edit = new QPushButton(QCoreApplication::translate("tidemark::ProjectEditor", "&Edit…"),
+                            parent);
+    *remove = new QPushButton(QCoreApplication::translate("tidemark::ProjectEditor", "&Remove"),
+                              parent);
+    (*add)->setAccessibleName(
+            QCoreApplication::translate("tidemark::ProjectEditor", "Add %1").arg(whatText));
+    (*edit)->setAccessibleName(
+            QCoreApplication::translate("tidemark::ProjectEditor", "Edit %1").arg(whatText));
+    (*remove)->setAccessibleName(
+            QCoreApplication::translate("tidemark::ProjectEditor", "Remove %1").arg(whatText));
+    for (QPushButton *b : {*add, *edit, *remove})
         buttons->addWidget(b);
-    }
     (*add)->setObjectName(u"add"_s + what);
     (*edit)->setObjectName(u"edit"_s + what);
     (*remove)->setObjectName(u"remove"_s + what);
@@ -54,7 +64,7 @@ ProjectEditor::ProjectEditor(const Project &project, PasswordStore *store, QWidg
     , m_store(store)
 {
     setObjectName(u"projectEditor"_s);
-    setWindowTitle(u"Edit project"_s);
+    setWindowTitle(tr("Edit project"));
     auto *layout = new QVBoxLayout(this);
     m_path = new QLabel(this);
     m_path->setObjectName(u"pathLabel"_s);
@@ -62,14 +72,14 @@ ProjectEditor::ProjectEditor(const Project &project, PasswordStore *store, QWidg
     layout->addWidget(m_path);
 
     QPushButton *addConnection = nullptr, *editConnection = nullptr, *removeConnection = nullptr;
-    auto *connectionsBox = new QGroupBox(u"Connections"_s, this);
-    m_connections = listWithButtons(this, connectionsBox, u"Connection"_s, &addConnection,
-                                    &editConnection, &removeConnection);
+    auto *connectionsBox = new QGroupBox(tr("Connections"), this);
+    m_connections = listWithButtons(this, connectionsBox, u"Connection"_s, tr("Connection"),
+                                    &addConnection, &editConnection, &removeConnection);
     layout->addWidget(connectionsBox);
     QPushButton *addMapping = nullptr, *editMapping = nullptr, *removeMapping = nullptr;
-    auto *mappingsBox = new QGroupBox(u"Mappings"_s, this);
-    m_mappings = listWithButtons(this, mappingsBox, u"Mapping"_s, &addMapping, &editMapping,
-                                 &removeMapping);
+    auto *mappingsBox = new QGroupBox(tr("Mappings"), this);
+    m_mappings = listWithButtons(this, mappingsBox, u"Mapping"_s, tr("Mapping"), &addMapping,
+                                 &editMapping, &removeMapping);
     layout->addWidget(mappingsBox);
 
     m_error = newProblemLabel(this);
@@ -114,8 +124,8 @@ ProjectEditor::~ProjectEditor() = default;
 
 void ProjectEditor::refresh()
 {
-    m_path->setText(m_project.filePath.isEmpty() ? u"New project (not saved yet)"_s
-                                                 : u"Project file: "_s + m_project.filePath);
+    m_path->setText(m_project.filePath.isEmpty() ? tr("New project (not saved yet)")
+                                                 : tr("Project file: %1").arg(m_project.filePath));
     const int connectionRow = m_connections->currentRow();
     m_connections->clear();
     for (const ConnectionConfig &c : std::as_const(m_project.connections)) {
@@ -129,7 +139,7 @@ void ProjectEditor::refresh()
     for (const MappingConfig &m : std::as_const(m_project.mappings))
         m_mappings->addItem(u"%1: %2.%3 → %4.%5%6"_s.arg(
                 m.name, m.source.connection, m.source.table, m.mirror.connection, m.mirror.table,
-                m.hasCursor() ? u" (cursor "_s + m.cursorColumn + u')' : QString()));
+                m.hasCursor() ? u' ' + tr("(cursor %1)").arg(m.cursorColumn) : QString()));
     m_mappings->setCurrentRow(std::min(mappingRow, m_mappings->count() - 1));
 }
 
@@ -169,7 +179,7 @@ ConnectionEditor *ProjectEditor::editConnection(const QString &name)
 MappingEditor *ProjectEditor::editMapping(int index)
 {
     if (m_project.connections.isEmpty()) {
-        showProblem(u"Add a connection first: a mapping reads from one and writes to another."_s);
+        showProblem(tr("Add a connection first: a mapping reads from one and writes to another."));
         return nullptr;
     }
     auto *editor = new MappingEditor(m_project, index, this);
@@ -196,8 +206,8 @@ bool ProjectEditor::removeConnection(const QString &name)
             users << m.name;
     }
     if (!users.isEmpty()) {
-        showProblem(u"Connection '%1' is used by mapping(s) %2; remove or change them first."_s.arg(
-                name, users.join(u", "_s)));
+        showProblem(tr("Connection '%1' is used by mapping(s) %2; remove or change them first.")
+                            .arg(name, users.join(u", "_s)));
         return false;
     }
     m_project.connections.remove(name);

@@ -25,8 +25,8 @@ ProjectEditorActions::ProjectEditorActions(QMainWindow *window, PasswordStore *s
     , m_store(store)
 {
     m_chooseSaveFile = [this](const QString &suggested) {
-        return QFileDialog::getSaveFileName(m_window, u"Save project as"_s, suggested,
-                                            u"Tidemark projects (*.json)"_s);
+        return QFileDialog::getSaveFileName(m_window, tr("Save project as"), suggested,
+                                            tr("Tidemark projects (*.json)"));
     };
     install();
     updateActions();
@@ -44,22 +44,22 @@ void ProjectEditorActions::install()
         action->setStatusTip(statusTip);
         return action;
     };
-    m_newAction = newAction(u"&New project…"_s, u"newProjectAction"_s, QKeySequence::New,
-                            u"Start a project file with its connections and mappings"_s);
+    m_newAction = newAction(tr("&New project…"), u"newProjectAction"_s, QKeySequence::New,
+                            tr("Start a project file with its connections and mappings"));
     connect(m_newAction, &QAction::triggered, this, &ProjectEditorActions::handleNew);
-    m_editAction = newAction(u"&Edit project…"_s, u"editProjectAction"_s,
+    m_editAction = newAction(tr("&Edit project…"), u"editProjectAction"_s,
                              QKeySequence(Qt::CTRL | Qt::Key_E),
-                             u"Edit the project's connections and mappings"_s);
+                             tr("Edit the project's connections and mappings"));
     connect(m_editAction, &QAction::triggered, this, &ProjectEditorActions::openEditor);
-    m_saveAction = newAction(u"&Save project"_s, u"saveProjectAction"_s, QKeySequence::Save,
-                             u"Write the edited project and restart the engine on it"_s);
+    m_saveAction = newAction(tr("&Save project"), u"saveProjectAction"_s, QKeySequence::Save,
+                             tr("Write the edited project and restart the engine on it"));
     connect(m_saveAction, &QAction::triggered, this, &ProjectEditorActions::handleSave);
     m_saveAsAction =
-            newAction(u"Save project &as…"_s, u"saveProjectAsAction"_s, QKeySequence::SaveAs,
-                      u"Write the project to another file and open that one"_s);
+            newAction(tr("Save project &as…"), u"saveProjectAsAction"_s, QKeySequence::SaveAs,
+                      tr("Write the project to another file and open that one"));
     connect(m_saveAsAction, &QAction::triggered, this, &ProjectEditorActions::handleSaveAs);
 
-    m_recentMenu = new QMenu(u"Open &recent"_s, m_window);
+    m_recentMenu = new QMenu(tr("Open &recent"), m_window);
     m_recentMenu->setObjectName(u"recentProjectsMenu"_s);
     connect(m_recentMenu, &QMenu::aboutToShow, this, &ProjectEditorActions::rebuildRecentMenu);
     rebuildRecentMenu();
@@ -67,7 +67,7 @@ void ProjectEditorActions::install()
     // After the window's own Open…, before whatever follows it (Quit).
     auto *file = m_window->findChild<QMenu *>(u"fileMenu"_s);
     if (!file) {
-        file = m_window->menuBar()->addMenu(u"&File"_s);
+        file = m_window->menuBar()->addMenu(tr("&File"));
         file->setObjectName(u"fileMenu"_s);
     }
     const QList<QAction *> existing = file->actions();
@@ -94,11 +94,11 @@ void ProjectEditorActions::rebuildRecentMenu()
         connect(a, &QAction::triggered, this, [this, path] { Q_EMIT openProjectRequested(path); });
     }
     if (paths.isEmpty()) {
-        m_recentMenu->addAction(u"No recent projects"_s)->setEnabled(false);
+        m_recentMenu->addAction(tr("No recent projects"))->setEnabled(false);
         return;
     }
     m_recentMenu->addSeparator();
-    connect(m_recentMenu->addAction(u"&Clear the list"_s), &QAction::triggered, this,
+    connect(m_recentMenu->addAction(tr("&Clear the list")), &QAction::triggered, this,
             [] { RecentProjects::clear(); });
 }
 
@@ -128,7 +128,7 @@ void ProjectEditorActions::applyEdit(const Project &edited)
     updateActions();
     if (m_window->statusBar())
         m_window->statusBar()->showMessage(
-                u"The project has unsaved changes: File > Save project applies them."_s, 10000);
+                tr("The project has unsaved changes: File > Save project applies them."), 10000);
 }
 
 ProjectEditor *ProjectEditorActions::openEditor()
@@ -160,7 +160,7 @@ void ProjectEditorActions::handleNew()
 QStringList ProjectEditorActions::saveTo(const QString &path)
 {
     if (!m_project)
-        return {u"no project to save"_s};
+        return {tr("no project to save")};
     const QFileInfo info(path);
     Project project = *m_project;
     project.filePath = QDir::cleanPath(info.absoluteFilePath());
@@ -177,7 +177,8 @@ QStringList ProjectEditorActions::saveTo(const QString &path)
     // QSaveFile: a crash or a full disk halfway leaves the old file, not half a project.
     QSaveFile file(project.filePath);
     if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit())
-        return {project.filePath + u": cannot write the project file: "_s + file.errorString()};
+        return {tr("%1: cannot write the project file: %2")
+                        .arg(project.filePath, file.errorString())};
     m_project = *check.project;
     m_modified = false;
     RecentProjects::add(project.filePath);
@@ -194,7 +195,7 @@ void ProjectEditorActions::handleSave()
         handleSaveAs();
         return;
     }
-    report(u"Project not saved"_s, saveTo(m_project->filePath));
+    report(tr("Project not saved"), saveTo(m_project->filePath));
 }
 
 void ProjectEditorActions::handleSaveAs()
@@ -207,15 +208,15 @@ void ProjectEditorActions::handleSaveAs()
     const QString path = m_chooseSaveFile(suggested);
     if (path.isEmpty())
         return;
-    report(u"Project not saved"_s, saveTo(path));
+    report(tr("Project not saved"), saveTo(path));
 }
 
 void ProjectEditorActions::report(const QString &title, const QStringList &problems)
 {
     if (problems.isEmpty())
         return;
-    auto *box = new QMessageBox(QMessageBox::Critical, title,
-                                u"The project was not saved:"_s, QMessageBox::Ok, m_window);
+    auto *box = new QMessageBox(QMessageBox::Critical, title, tr("The project was not saved:"),
+                                QMessageBox::Ok, m_window);
     box->setObjectName(u"saveErrors"_s);
     box->setInformativeText(u"• "_s + problems.join(u"\n• "_s));
     box->setAttribute(Qt::WA_DeleteOnClose);

@@ -97,8 +97,9 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
         case KindColumn: return run.kind;
         case StartColumn: return display::time(run.startedAt);
         case DurationColumn:
-            return run.durationS() < 60 ? u"%1 s"_s.arg(QLocale().toString(run.durationS(), 'f', 1))
-                                        : display::duration(run.durationS());
+            return run.durationS() < 60
+                    ? tr("%1 s").arg(QLocale().toString(run.durationS(), 'f', 1))
+                    : display::duration(run.durationS());
         case RowsColumn: return rowsText(run);
         case ResultColumn: return run.result;
         case ReasonColumn: return reason.section(u'\n', 0, 0);
@@ -108,8 +109,8 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
         if (index.column() == ReasonColumn || index.column() == ResultColumn)
             return reason.isEmpty() ? QVariant() : QVariant(reason);
         if (index.column() == RowsColumn)
-            return u"%1 rows written, %2 deleted"_s.arg(QLocale().toString(run.rowsWritten),
-                                                        QLocale().toString(run.rowsDeleted));
+            return tr("%1 rows written, %2 deleted")
+                    .arg(QLocale().toString(run.rowsWritten), QLocale().toString(run.rowsDeleted));
         return {};
     case Qt::TextAlignmentRole:
         return int((index.column() == RowsColumn || index.column() == DurationColumn
@@ -133,23 +134,23 @@ QVariant RunHistoryModel::headerData(int section, Qt::Orientation orientation, i
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case KindColumn: return u"Run"_s;
-        case StartColumn: return u"Started"_s;
-        case DurationColumn: return u"Took"_s;
-        case RowsColumn: return u"Rows"_s;
-        case ResultColumn: return u"Result"_s;
-        case ReasonColumn: return u"Reason / note"_s;
+        case KindColumn: return tr("Run");
+        case StartColumn: return tr("Started");
+        case DurationColumn: return tr("Took");
+        case RowsColumn: return tr("Rows");
+        case ResultColumn: return tr("Result");
+        case ReasonColumn: return tr("Reason / note");
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case KindColumn: return u"sync, backfill, sweep, resync or prepare."_s;
-        case StartColumn: return u"When the run started."_s;
-        case DurationColumn: return u"How long it ran."_s;
-        case RowsColumn: return u"Rows written to the mirror (and deleted, after −)."_s;
-        case ResultColumn: return u"ok, skipped, refused, error or cancelled."_s;
+        case KindColumn: return tr("sync, backfill, sweep, resync or prepare.");
+        case StartColumn: return tr("When the run started.");
+        case DurationColumn: return tr("How long it ran.");
+        case RowsColumn: return tr("Rows written to the mirror (and deleted, after −).");
+        case ResultColumn: return tr("ok, skipped, refused, error or cancelled.");
         case ReasonColumn:
-            return u"Why a run was skipped, refused or failed; what an ok run did."_s;
+            return tr("Why a run was skipped, refused or failed; what an ok run did.");
         }
     }
     return QAbstractTableModel::headerData(section, orientation, role);

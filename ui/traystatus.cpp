@@ -71,8 +71,8 @@ void TrayStatus::setMappings(const QList<MappingStatus> &mappings)
         // the window shows it; a notification is for a change.
         if (s.state == MappingState::Error && it != m_lastStates.constEnd()
             && it.value() != MappingState::Error) {
-            notify(u"Tidemark: %1 failed"_s.arg(s.name),
-                   s.lastError.isEmpty() ? u"The mapping entered the error state."_s
+            notify(tr("Tidemark: %1 failed").arg(s.name),
+                   s.lastError.isEmpty() ? tr("The mapping entered the error state.")
                                          : s.lastError.section(u'\n', 0, 0));
         }
         m_lastStates.insert(s.name, s.state);
@@ -125,10 +125,10 @@ void TrayStatus::checkConnections()
             || c.since.secsTo(current) < m_lostThresholdS)
             continue;
         m_notifiedLost.insert(c.name);
-        QString text = u"Lost for %1 s."_s.arg(c.since.secsTo(current));
+        QString text = tr("Lost for %1 s.").arg(c.since.secsTo(current));
         if (!c.lastError.isEmpty())
             text += u" "_s + c.lastError.section(u'\n', 0, 0);
-        notify(u"Tidemark: connection %1 lost"_s.arg(c.name), text);
+        notify(tr("Tidemark: connection %1 lost").arg(c.name), text);
     }
 }
 
@@ -155,24 +155,24 @@ void TrayStatus::update()
     for (const ConnectionStatus &c : std::as_const(m_connections))
         down += ConnectionsModel::isDown(c.state) ? 1 : 0;
     if (errors > 0)
-        problems << u"%1 mapping(s) in error"_s.arg(errors);
+        problems << tr("%n mapping(s) in error", nullptr, errors);
     if (down > 0)
-        problems << u"%1 connection(s) down"_s.arg(down);
+        problems << tr("%n connection(s) down", nullptr, down);
     if (waiting > 0)
-        problems << u"%1 mapping(s) waiting"_s.arg(waiting);
+        problems << tr("%n mapping(s) waiting", nullptr, waiting);
     if (drifted > 0)
-        problems << u"%1 mapping(s) with drift to repair"_s.arg(drifted);
+        problems << tr("%n mapping(s) with drift to repair", nullptr, drifted);
     if (errors > 0 || down > 0)
         level = Level::Error;
     else if (waiting > 0 || drifted > 0)
         level = Level::Warning;
 
     if (!m_haveProject)
-        m_toolTip = u"Tidemark: no project open"_s;
+        m_toolTip = tr("Tidemark: no project open");
     else if (problems.isEmpty())
-        m_toolTip = u"Tidemark: %1 mapping(s), all well"_s.arg(m_mappings.size());
+        m_toolTip = tr("Tidemark: %n mapping(s), all well", nullptr, int(m_mappings.size()));
     else
-        m_toolTip = u"Tidemark: "_s + problems.join(u", "_s);
+        m_toolTip = tr("Tidemark: %1").arg(problems.join(u", "_s));
 
     const bool changed = level != m_level;
     m_level = level;
