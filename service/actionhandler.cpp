@@ -34,8 +34,8 @@ std::optional<QVariantList> typedList(const QJsonValue &v)
 
 const QStringList &ActionHandler::actions()
 {
-    static const QStringList list = {u"sync"_s,   u"backfill"_s, u"sweep"_s,  u"resync"_s,
-                                     u"diff"_s,   u"repair"_s,   u"pause"_s,  u"resume"_s,
+    static const QStringList list = {u"sync"_s,   u"backfill"_s,     u"sweep"_s,  u"resync"_s,
+                                     u"diff"_s,   u"repair"_s,       u"pause"_s,  u"resume"_s,
                                      u"cancel"_s, u"cancel_drift"_s, u"explain"_s};
     return list;
 }
@@ -98,13 +98,12 @@ std::optional<ActionHandler::Body> ActionHandler::parseBody(const QString &actio
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (!valid.contains(it.key())) {
             reply(HttpResponse::error(
-                    400, u"'%1' is not an option of %2 (options: %3)"_s.arg(
-                                 it.key(), action,
-                                 valid.isEmpty() ? u"none"_s : valid.join(u", "_s))));
+                    400,
+                    u"'%1' is not an option of %2 (options: %3)"_s.arg(
+                            it.key(), action, valid.isEmpty() ? u"none"_s : valid.join(u", "_s))));
             return std::nullopt;
         }
-        const bool flag =
-                it.key() == u"force" || it.key() == u"no_gate" || it.key() == u"dry_run";
+        const bool flag = it.key() == u"force" || it.key() == u"no_gate" || it.key() == u"dry_run";
         if (flag && !it.value().isBool()) {
             reply(HttpResponse::error(400, u"'%1' must be true or false"_s.arg(it.key())));
             return std::nullopt;
@@ -118,9 +117,9 @@ std::optional<ActionHandler::Body> ActionHandler::parseBody(const QString &actio
             continue;
         const std::optional<QVariantList> values = typedList(o.value(field));
         if (!values) {
-            reply(HttpResponse::error(
-                    400, u"'%1' must be a list of typed values, e.g. %2"_s.arg(field,
-                                                                               kTypedListExample)));
+            reply(HttpResponse::error(400,
+                                      u"'%1' must be a list of typed values, e.g. %2"_s.arg(
+                                              field, kTypedListExample)));
             return std::nullopt;
         }
         (field == u"key_from" ? b.keyFrom : field == u"key_to" ? b.keyTo : b.key) = *values;
@@ -129,8 +128,9 @@ std::optional<ActionHandler::Body> ActionHandler::parseBody(const QString &actio
         const QJsonValue keys = o.value(u"keys"_s);
         if (!keys.isArray()) {
             reply(HttpResponse::error(
-                    400, u"'keys' must be a list of keys, each a list of typed values, e.g. [%1]"_s
-                                 .arg(kTypedListExample)));
+                    400,
+                    u"'keys' must be a list of keys, each a list of typed values, e.g. [%1]"_s.arg(
+                            kTypedListExample)));
             return std::nullopt;
         }
         const QJsonArray list = keys.toArray();
@@ -138,8 +138,9 @@ std::optional<ActionHandler::Body> ActionHandler::parseBody(const QString &actio
             const std::optional<QVariantList> key = typedList(list.at(i));
             if (!key) {
                 reply(HttpResponse::error(
-                        400, u"'keys[%1]' must be a list of typed values, e.g. %2"_s.arg(
-                                     QString::number(i), kTypedListExample)));
+                        400,
+                        u"'keys[%1]' must be a list of typed values, e.g. %2"_s.arg(
+                                QString::number(i), kTypedListExample)));
                 return std::nullopt;
             }
             b.keys << *key;
@@ -184,8 +185,9 @@ void ActionHandler::handle(const QString &mapping, const QString &action, const 
     if (action == u"explain") {
         if (b->key.isEmpty()) {
             reply(HttpResponse::error(
-                    400, u"'key' is required: the key to explain, a list of typed values, "
-                         "e.g. {\"key\": %1}"_s.arg(kTypedListExample)));
+                    400,
+                    u"'key' is required: the key to explain, a list of typed values, "
+                    "e.g. {\"key\": %1}"_s.arg(kTypedListExample)));
             return;
         }
         queueDriftWork(RunRegistry::Kind::DriftExplain, m_engine.explainDriftKey(mapping, b->key),
@@ -215,9 +217,8 @@ void ActionHandler::handle(const QString &mapping, const QString &action, const 
     queueOperation(mapping, action, *operationFromName(action), options, reply);
 }
 
-void ActionHandler::queueDriftWork(RunRegistry::Kind kind, quint64 engineId,
-                                   const QString &mapping, const QString &action,
-                                   const HttpReply &reply)
+void ActionHandler::queueDriftWork(RunRegistry::Kind kind, quint64 engineId, const QString &mapping,
+                                   const QString &action, const HttpReply &reply)
 {
     if (engineId == 0) {
         reply(HttpResponse::error(409, kStopping));
@@ -267,7 +268,7 @@ void ActionHandler::queueOperation(const QString &mapping, const QString &action
 }
 
 void ActionHandler::queueRepair(const QString &mapping, const DriftRepairOptions &options,
-                               const HttpReply &reply)
+                                const HttpReply &reply)
 {
     auto queue = [this, mapping, options, reply] {
         const quint64 id = m_engine.repairDrift(mapping, options);
@@ -321,9 +322,10 @@ void ActionHandler::accepted(quint64 runId, const QString &mapping, const QStrin
 void ActionHandler::acceptedWithoutRun(const QString &mapping, const QString &action,
                                        const HttpReply &reply) const
 {
-    reply(HttpResponse::json(202, QJsonObject{{u"mapping"_s, mapping},
-                                              {u"action"_s, action},
-                                              {u"run"_s, QJsonValue::Null}}));
+    reply(HttpResponse::json(202,
+                             QJsonObject{{u"mapping"_s, mapping},
+                                         {u"action"_s, action},
+                                         {u"run"_s, QJsonValue::Null}}));
 }
 
 } // namespace tidemark::service

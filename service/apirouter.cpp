@@ -108,12 +108,11 @@ void ApiRouter::handle(const HttpRequest &request, const HttpReply &reply)
     reply(HttpResponse::error(404, u"no such endpoint: %1"_s.arg(request.path())));
 }
 
-void ApiRouter::mapping(const HttpRequest &request, const QStringList &rest,
-                        const HttpReply &reply)
+void ApiRouter::mapping(const HttpRequest &request, const QStringList &rest, const HttpReply &reply)
 {
     const QStringList tail = rest.mid(2);
-    const bool drift = tail == QStringList{u"drift"_s}
-            || tail == QStringList{u"drift"_s, u"export"_s};
+    const bool drift =
+            tail == QStringList{u"drift"_s} || tail == QStringList{u"drift"_s, u"export"_s};
     if (drift) {
         if (request.method != "GET")
             return reply(methodNotAllowed(request, "GET"));

@@ -18,10 +18,11 @@ void ConnectionHandler::reconnect(const QString &connection, const HttpReply &re
         }
     }
     m_engine.reconnect(connection);
-    reply(HttpResponse::json(
-            202, QJsonObject{{u"connection"_s, connection.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                                                     : QJsonValue(connection)},
-                             {u"action"_s, u"reconnect"_s}}));
+    reply(HttpResponse::json(202,
+                             QJsonObject{{u"connection"_s,
+                                          connection.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                               : QJsonValue(connection)},
+                                         {u"action"_s, u"reconnect"_s}}));
 }
 
 } // namespace tidemark::service

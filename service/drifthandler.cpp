@@ -19,8 +19,8 @@ bool isNoCheck(const QString &error)
 
 HttpResponse noCheck(const QString &mapping)
 {
-    return HttpResponse::error(
-            404, u"no drift check of '%1' since this service started"_s.arg(mapping));
+    return HttpResponse::error(404,
+                               u"no drift check of '%1' since this service started"_s.arg(mapping));
 }
 
 } // namespace
@@ -30,9 +30,8 @@ DriftHandler::DriftHandler(Engine &engine, QObject *parent)
     , m_engine(engine)
     , m_folder(QDir::temp().filePath(u"tidemark-serve-XXXXXX"_s))
 {
-    connect(&engine, &Engine::driftChecked, this, [this](quint64, const DriftCheckResult &r) {
-        m_latest.insert(r.mapping, r);
-    });
+    connect(&engine, &Engine::driftChecked, this,
+            [this](quint64, const DriftCheckResult &r) { m_latest.insert(r.mapping, r); });
     connect(&engine, &Engine::driftExported, this, &DriftHandler::handleExported);
 }
 
@@ -62,8 +61,9 @@ void DriftHandler::exportLatest(const QString &mapping, const QString &format,
 {
     if (format != u"csv" && format != u"html") {
         reply(HttpResponse::error(
-                400, u"format=%1 is not an export format; use format=csv or format=html"_s.arg(
-                             format.isEmpty() ? u"(none)"_s : format)));
+                400,
+                u"format=%1 is not an export format; use format=csv or format=html"_s.arg(
+                        format.isEmpty() ? u"(none)"_s : format)));
         return;
     }
     // Asking the engine would only return the same answer later.
@@ -72,8 +72,8 @@ void DriftHandler::exportLatest(const QString &mapping, const QString &format,
         return;
     }
     if (!m_folder.isValid()) {
-        reply(HttpResponse::error(500, u"no private folder to export into: %1"_s.arg(
-                                               m_folder.errorString())));
+        reply(HttpResponse::error(
+                500, u"no private folder to export into: %1"_s.arg(m_folder.errorString())));
         return;
     }
     const QString path = m_folder.filePath(u"export-%1.%2"_s.arg(++m_lastFile).arg(format));
@@ -101,8 +101,8 @@ void DriftHandler::handleExported(quint64 requestId, const DriftExportResult &re
         return;
     }
     if (!file.open(QIODevice::ReadOnly)) {
-        reply(HttpResponse::error(500, u"cannot read the export '%1': %2"_s.arg(
-                                               result.path, file.errorString())));
+        reply(HttpResponse::error(
+                500, u"cannot read the export '%1': %2"_s.arg(result.path, file.errorString())));
         return;
     }
     const QByteArray bytes = file.readAll();

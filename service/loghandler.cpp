@@ -44,8 +44,8 @@ void LogHandler::handle(const HttpRequest &request, const HttpReply &reply) cons
         bool ok = false;
         limit = request.query.queryItemValue(u"limit"_s).toInt(&ok);
         if (!ok || limit < 1) {
-            reply(HttpResponse::error(
-                    400, u"limit must be a number from 1 to %1"_s.arg(kMaxLimit)));
+            reply(HttpResponse::error(400,
+                                      u"limit must be a number from 1 to %1"_s.arg(kMaxLimit)));
             return;
         }
         limit = std::min(limit, kMaxLimit);

@@ -41,10 +41,9 @@ Service::Service(Engine &engine, ServeOptions options, QObject *parent)
     m_drift = std::make_unique<DriftHandler>(engine);
     m_connections = std::make_unique<ConnectionHandler>(engine);
     m_log = std::make_unique<LogHandler>();
-    m_router = std::make_unique<ApiRouter>(ApiRouter::Parts{*m_access, *m_status, *m_metrics,
-                                                            *m_runs, *m_actions, *m_drift,
-                                                            *m_connections, *m_log,
-                                                            [this] { return m_ready; }});
+    m_router = std::make_unique<ApiRouter>(
+            ApiRouter::Parts{*m_access, *m_status, *m_metrics, *m_runs, *m_actions, *m_drift,
+                             *m_connections, *m_log, [this] { return m_ready; }});
     m_adapter = std::make_unique<HttpAdapter>(
             [this](const HttpRequest &request, const HttpReply &reply) {
                 m_router->handle(request, reply);

@@ -119,21 +119,20 @@ QJsonObject encodeExplanation(const Explanation &e)
 {
     // An invalid cursor (no checkpoint yet) stays null rather than a typed NULL, so that it
     // decodes to what it was.
-    const QJsonValue cursor = e.checkpoint.cursor.isValid()
-            ? encodeTypedValue(e.checkpoint.cursor)
-            : QJsonValue(QJsonValue::Null);
-    return QJsonObject{{u"key"_s, encodeTypedList(e.key)},
-                       {u"source"_s, encodeTypedList(e.source)},
-                       {u"mirror"_s, encodeTypedList(e.mirror)},
-                       {u"checkpoint"_s,
-                        QJsonObject{{u"cursor"_s, cursor},
-                                    {u"key"_s, encodeTypedList(e.checkpoint.key)}}},
-                       {u"equal"_s, e.equal},
-                       {u"kind"_s, diffKindName(e.kind)},
-                       {u"reason"_s, diffReasonName(e.reason)},
-                       {u"columns"_s, QJsonArray::fromStringList(e.columns)},
-                       {u"position"_s, e.position},
-                       {u"verdict"_s, e.verdict}};
+    const QJsonValue cursor = e.checkpoint.cursor.isValid() ? encodeTypedValue(e.checkpoint.cursor)
+                                                            : QJsonValue(QJsonValue::Null);
+    return QJsonObject{
+            {u"key"_s, encodeTypedList(e.key)},
+            {u"source"_s, encodeTypedList(e.source)},
+            {u"mirror"_s, encodeTypedList(e.mirror)},
+            {u"checkpoint"_s,
+             QJsonObject{{u"cursor"_s, cursor}, {u"key"_s, encodeTypedList(e.checkpoint.key)}}},
+            {u"equal"_s, e.equal},
+            {u"kind"_s, diffKindName(e.kind)},
+            {u"reason"_s, diffReasonName(e.reason)},
+            {u"columns"_s, QJsonArray::fromStringList(e.columns)},
+            {u"position"_s, e.position},
+            {u"verdict"_s, e.verdict}};
 }
 
 std::optional<Explanation> decodeExplanation(const QJsonObject &o, QString *error,
@@ -275,8 +274,7 @@ std::optional<DriftCheckResult> decodeCheck(const QJsonObject &o, QString *error
     c.truncated = r.boolean(o, u"truncated"_s);
     c.history = readObjects<DriftSummary>(r, o, u"history"_s,
                                           [error](const QJsonObject &s, const QString &path) {
-                                              return statusjson::decodeDriftSummary(s, error,
-                                                                                    path);
+                                              return statusjson::decodeDriftSummary(s, error, path);
                                           });
     if (!r.ok())
         return std::nullopt;

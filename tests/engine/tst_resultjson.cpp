@@ -38,7 +38,7 @@ QVariantList trickyRow()
     return {QVariant(qlonglong(9007199254740993LL)),
             QVariant(qulonglong(18446744073709551615ULL)),
             QVariant(u"12345678901234567890.000000001"_s), // a decimal, as text
-            QVariant(u"2026-11-21 10:15:00.123456"_s),      // a timestamp with microseconds
+            QVariant(u"2026-11-21 10:15:00.123456"_s),     // a timestamp with microseconds
             QVariant(at(0)),
             QVariant(QByteArray("\x00\xff\x01 blob", 9)),
             QVariant(QByteArray("")),
@@ -171,8 +171,8 @@ void TestResultJson::checkRoundTrips()
     r.scheduled = true;
     r.result = u"ok"_s;
     r.summary = summary(0);
-    r.columns = {u"id"_s, u"big"_s, u"amount"_s, u"ts"_s, u"dt"_s, u"blob"_s,
-                 u"empty"_s, u"nothing"_s, u"real"_s, u"flag"_s, u"name ü"_s};
+    r.columns = {u"id"_s,    u"big"_s,     u"amount"_s, u"ts"_s,   u"dt"_s,    u"blob"_s,
+                 u"empty"_s, u"nothing"_s, u"real"_s,   u"flag"_s, u"name ü"_s};
     r.keyColumns = {u"id"_s, u"name ü"_s};
     RowDifference changed;
     changed.kind = DiffKind::Changed;
@@ -383,8 +383,8 @@ void TestResultJson::malformedIsRefusedWithTheField_data()
     QJsonObject counts = badCount.value(u"counts"_s).toObject();
     counts[u"refused"_s] = u"yes"_s;
     badCount[u"counts"_s] = counts;
-    QTest::newRow("repair counts") << u"repair"_s << QJsonDocument(badCount).toJson()
-                                   << u"repair.counts.refused"_s;
+    QTest::newRow("repair counts")
+            << u"repair"_s << QJsonDocument(badCount).toJson() << u"repair.counts.refused"_s;
 
     QJsonObject badRun = resultjson::encodeOperationResult(OperationResult{});
     badRun[u"would_delete"_s] = u"many"_s;
@@ -394,8 +394,8 @@ void TestResultJson::malformedIsRefusedWithTheField_data()
     QJsonObject run = noKind.value(u"run"_s).toObject();
     run.remove(u"kind"_s);
     noKind[u"run"_s] = run;
-    QTest::newRow("the run's kind") << u"operation"_s << QJsonDocument(noKind).toJson()
-                                    << u"result.run.kind"_s;
+    QTest::newRow("the run's kind")
+            << u"operation"_s << QJsonDocument(noKind).toJson() << u"result.run.kind"_s;
 
     DriftExplainResult explain;
     explain.mapping = u"orders"_s;

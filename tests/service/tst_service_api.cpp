@@ -137,9 +137,9 @@ void TestServiceApi::badBodiesNameTheField_data()
     QTest::addColumn<QByteArray>("path");
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("contains");
-    QTest::newRow("dry_run as text") << QByteArray("/api/v1/mappings/orders/sweep")
-                                     << QByteArray(R"({"dry_run": "yes"})")
-                                     << u"'dry_run' must be true or false"_s;
+    QTest::newRow("dry_run as text")
+            << QByteArray("/api/v1/mappings/orders/sweep") << QByteArray(R"({"dry_run": "yes"})")
+            << u"'dry_run' must be true or false"_s;
     QTest::newRow("key_from not a list") << QByteArray("/api/v1/mappings/orders/backfill")
                                          << QByteArray(R"({"key_from": 5})") << u"'key_from'"_s;
     QTest::newRow("key_to with a bad tag")
@@ -152,9 +152,9 @@ void TestServiceApi::badBodiesNameTheField_data()
     QTest::newRow("dry_run is no option of diff")
             << QByteArray("/api/v1/mappings/orders/diff") << QByteArray(R"({"dry_run": true})")
             << u"options: force, key_from, key_to"_s;
-    QTest::newRow("cancel takes no options") << QByteArray("/api/v1/mappings/orders/cancel")
-                                             << QByteArray(R"({"force": true})")
-                                             << u"options: none"_s;
+    QTest::newRow("cancel takes no options")
+            << QByteArray("/api/v1/mappings/orders/cancel") << QByteArray(R"({"force": true})")
+            << u"options: none"_s;
 }
 
 void TestServiceApi::badBodiesNameTheField()
@@ -211,8 +211,12 @@ void TestServiceApi::backfillOfAKeyRange()
     const QJsonObject run = m_serve->waitRun(runId(accepted));
     QVERIFY2(run.value(u"result"_s).toString() == u"ok"_s, QJsonDocument(run).toJson().constData());
     QVERIFY(!run.value(u"dry_run"_s).toBool());
-    const QString note =
-            run.value(u"outcome"_s).toObject().value(u"run"_s).toObject().value(u"note"_s).toString();
+    const QString note = run.value(u"outcome"_s)
+                                 .toObject()
+                                 .value(u"run"_s)
+                                 .toObject()
+                                 .value(u"note"_s)
+                                 .toString();
     QVERIFY2(note.contains(u"key range only: read 20 rows"_s), qPrintable(note));
 }
 
@@ -322,8 +326,8 @@ void TestServiceApi::logAfterSequence()
     QVERIFY(e.value(u"seq"_s).toDouble() > 0);
     QVERIFY(QDateTime::fromString(e.value(u"time"_s).toString(), Qt::ISODateWithMs).isValid());
     QVERIFY(e.value(u"time"_s).toString().endsWith(u'Z'));
-    QVERIFY(QStringList({u"trace"_s, u"debug"_s, u"info"_s, u"warning"_s, u"error"_s,
-                         u"critical"_s})
+    QVERIFY(QStringList(
+                    {u"trace"_s, u"debug"_s, u"info"_s, u"warning"_s, u"error"_s, u"critical"_s})
                     .contains(e.value(u"level"_s).toString()));
     QVERIFY(!e.value(u"logger"_s).toString().isEmpty());
     const qint64 last = qint64(first.json().value(u"last"_s).toDouble());
@@ -333,7 +337,8 @@ void TestServiceApi::logAfterSequence()
     QCOMPARE(limited.json().value(u"entries"_s).toArray().size(), 1);
 
     // New work logs new lines; after= returns only those.
-    const HttpResult sync = m_serve->post("/api/v1/mappings/orders/backfill", R"({"no_gate": true})");
+    const HttpResult sync =
+            m_serve->post("/api/v1/mappings/orders/backfill", R"({"no_gate": true})");
     QVERIFY2(sync.status == 202, sync.describe().constData());
     m_serve->waitRun(runId(sync));
     const HttpResult newer = m_serve->get("/api/v1/log?after=" + QByteArray::number(last));
