@@ -2,6 +2,9 @@
 
 #include "accesspolicy.h"
 #include "actionhandler.h"
+#include "connectionhandler.h"
+#include "drifthandler.h"
+#include "loghandler.h"
 #include "prometheuswriter.h"
 #include "runregistry.h"
 #include "servicemetrics.h"
@@ -86,13 +89,40 @@ void ApiRouter::handle(const HttpRequest &request, const HttpReply &reply)
                                                  "started)"_s.arg(rest[1])));
             return reply(HttpResponse::json(200, *run));
         }
-        if (rest.size() == 3 && rest[0] == u"mappings") {
+        if ((rest.size() == 3 || rest.size() == 4) && rest[0] == u"mappings")
+            return mapping(request, rest, reply);
+        if (rest == QStringList{u"log"_s}) {
+            if (!get)
+                return reply(methodNotAllowed(request, "GET"));
+            return m_p.log.handle(request, reply);
+        }
+        // /connections/reconnect: every connection not connected; /connections/NAME/reconnect.
+        const bool allConnections = rest == QStringList{u"connections"_s, u"reconnect"_s};
+        if (allConnections
+            || (rest.size() == 3 && rest[0] == u"connections" && rest[2] == u"reconnect")) {
             if (request.method != "POST")
                 return reply(methodNotAllowed(request, "POST"));
-            return m_p.actions.handle(rest[1], rest[2], request.body, reply);
+            return m_p.connections.reconnect(allConnections ? QString() : rest[1], reply);
         }
     }
     reply(HttpResponse::error(404, u"no such endpoint: %1"_s.arg(request.path())));
+}
+
+void ApiRouter::mapping(const HttpRequest &request, const QStringList &rest, const HttpReply &reply)
+{
+    const QStringList tail = rest.mid(2);
+    const bool drift =
+            tail == QStringList{u"drift"_s} || tail == QStringList{u"drift"_s, u"export"_s};
+    if (drift) {
+        if (request.method != "GET")
+            return reply(methodNotAllowed(request, "GET"));
+        return m_p.drift.handle(rest[1], tail, request.query, reply);
+    }
+    if (tail.size() != 1)
+        return reply(HttpResponse::error(404, u"no such endpoint: %1"_s.arg(request.path())));
+    if (request.method != "POST")
+        return reply(methodNotAllowed(request, "POST"));
+    m_p.actions.handle(rest[1], tail[0], request.body, reply);
 }
 
 void ApiRouter::status(const HttpRequest &request, const HttpReply &reply)

@@ -12,6 +12,9 @@ namespace tidemark::service {
 
 class AccessPolicy;
 class ActionHandler;
+class ConnectionHandler;
+class DriftHandler;
+class LogHandler;
 class RunRegistry;
 class ServiceMetrics;
 class StatusBoard;
@@ -26,6 +29,9 @@ public:
         ServiceMetrics &metrics;
         RunRegistry &runs;
         ActionHandler &actions;
+        DriftHandler &drift;
+        ConnectionHandler &connections;
+        LogHandler &log;
         std::function<bool()> ready; // the project is loaded and the scheduler runs
     };
     explicit ApiRouter(Parts parts)
@@ -37,6 +43,8 @@ public:
 
 private:
     void status(const HttpRequest &request, const HttpReply &reply);
+    // /api/v1/mappings/NAME/...: an action (POST), or the drift check and its export (GET).
+    void mapping(const HttpRequest &request, const QStringList &rest, const HttpReply &reply);
     Parts m_p;
 };
 

@@ -1,5 +1,6 @@
 #include "runregistry.h"
 
+#include "api/resultjson.h"
 #include "api/statusjson.h"
 
 using namespace Qt::StringLiterals;
@@ -15,7 +16,8 @@ RunRegistry::RunRegistry(Engine &engine, QObject *parent)
                 if (r.orphansFound >= 0)
                     detail[u"orphans_found"_s] = double(r.orphansFound);
                 finish(Kind::Operation, id, r.run.result,
-                       r.refusal.isEmpty() ? r.run.error : r.refusal, detail);
+                       r.refusal.isEmpty() ? r.run.error : r.refusal, detail,
+                       resultjson::encodeOperationResult(r));
             });
     connect(&engine, &Engine::driftChecked, this, [this](quint64 id, const DriftCheckResult &r) {
         const QJsonObject detail{{u"missing"_s, double(r.summary.missing)},
@@ -25,7 +27,8 @@ RunRegistry::RunRegistry(Engine &engine, QObject *parent)
                                  {u"source_rows"_s, double(r.summary.sourceRows)},
                                  {u"mirror_rows"_s, double(r.summary.mirrorRows)},
                                  {u"duration_ms"_s, double(r.summary.durationMs)}};
-        finish(Kind::DriftCheck, id, r.result, r.error, detail);
+        m_driftProgress.remove(r.mapping);
+        finish(Kind::DriftCheck, id, r.result, r.error, detail, resultjson::encodeCheck(r));
     });
     connect(&engine, &Engine::driftRepaired, this, [this](quint64 id, const DriftRepairResult &r) {
         const QJsonObject detail{{u"differences"_s, double(r.differences)},
@@ -34,13 +37,26 @@ RunRegistry::RunRegistry(Engine &engine, QObject *parent)
                                  {u"deleted"_s, double(r.counts.deleted)},
                                  {u"already_equal"_s, double(r.counts.alreadyEqual)},
                                  {u"still_differing"_s, double(r.counts.stillDiffering)}};
-        finish(Kind::DriftRepair, id, r.result, r.error, detail);
+        m_driftProgress.remove(r.mapping);
+        finish(Kind::DriftRepair, id, r.result, r.error, detail, resultjson::encodeRepair(r));
     });
+    connect(&engine, &Engine::driftExplained, this,
+            [this](quint64 id, const DriftExplainResult &r) {
+                const QJsonObject detail{{u"equal"_s, r.explanation.equal},
+                                         {u"verdict"_s, r.explanation.verdict}};
+                finish(Kind::DriftExplain, id, r.result, r.error, detail,
+                       resultjson::encodeExplain(r));
+            });
+    connect(&engine, &Engine::driftProgressed, this,
+            [this](const QString &mapping, const Progress &p) { m_driftProgress[mapping] = p; });
 }
 
-quint64 RunRegistry::add(Kind kind, quint64 engineId, const QString &mapping, const QString &action)
+quint64 RunRegistry::add(Kind kind, quint64 engineId, const QString &mapping, const QString &action,
+                         bool dryRun)
 {
     Run run;
+    run.kind = kind;
+    run.dryRun = dryRun;
     run.id = ++m_lastId;
     run.mapping = mapping;
     run.action = action;
@@ -60,7 +76,7 @@ quint64 RunRegistry::add(Kind kind, quint64 engineId, const QString &mapping, co
 }
 
 void RunRegistry::finish(Kind kind, quint64 engineId, const QString &result, const QString &error,
-                         const QJsonObject &detail)
+                         const QJsonObject &detail, const QJsonObject &outcome)
 {
     const QList<quint64> ids = m_waiting.take({int(kind), engineId});
     if (ids.isEmpty())
@@ -73,13 +89,17 @@ void RunRegistry::finish(Kind kind, quint64 engineId, const QString &result, con
         it->result = result;
         it->error = error;
         it->detail = detail;
+        it->outcome = outcome;
     }
     if (m_changed)
         m_changed();
 }
 
-QJsonObject RunRegistry::toJson(const Run &run)
+QJsonObject RunRegistry::toJson(const Run &run) const
 {
+    const bool pending = !run.finishedAt.isValid();
+    const bool drift = run.kind == Kind::DriftCheck || run.kind == Kind::DriftRepair;
+    const auto progress = m_driftProgress.constFind(run.mapping);
     return QJsonObject{
             {u"id"_s, double(run.id)},
             {u"mapping"_s, run.mapping},
@@ -95,6 +115,15 @@ QJsonObject RunRegistry::toJson(const Run &run)
              run.error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.error)},
             {u"detail"_s,
              run.detail.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.detail)},
+            {u"outcome"_s, pending ? QJsonValue(QJsonValue::Null) : QJsonValue(run.outcome)},
+            {u"dry_run"_s, run.dryRun},
+            // The mapping's drift progress, not this run's own: a check and a repair of one
+            // mapping run one at a time, so while this one is pending it is this one's or
+            // that of the one before it in the mapping's queue.
+            {u"progress"_s,
+             pending && drift && progress != m_driftProgress.cend()
+                     ? QJsonValue(resultjson::encodeProgress(*progress))
+                     : QJsonValue(QJsonValue::Null)},
     };
 }
 

@@ -7,6 +7,7 @@
 #include "api/engine.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
@@ -20,14 +21,20 @@ namespace tidemark::service {
 class RunRegistry final : public QObject
 {
 public:
-    static constexpr int kKeep = 500; // finished runs kept; the oldest go first
+    // Finished runs kept; the oldest go first. This cap is what bounds the registry's memory:
+    // each run keeps its full outcome, and the largest (a drift check's, with up to
+    // DriftCheckResult::kMaxRows = 2,000 rows, or a dry-run repair's up to 5,000 statements)
+    // is a few MB of JSON at worst, so 500 of them stay a bounded, if generous, amount; runs
+    // are asked for by operators and the monitor, not by a loop.
+    static constexpr int kKeep = 500;
 
     explicit RunRegistry(Engine &engine, QObject *parent = nullptr);
 
-    // Records a run the engine accepted under `engineId` (from request(), checkDrift() or
-    // repairDrift()); returns the run's id in the API.
-    enum class Kind { Operation, DriftCheck, DriftRepair };
-    quint64 add(Kind kind, quint64 engineId, const QString &mapping, const QString &action);
+    // Records a run the engine accepted under `engineId` (from request(), checkDrift(),
+    // repairDrift() or explainDriftKey()); returns the run's id in the API.
+    enum class Kind { Operation, DriftCheck, DriftRepair, DriftExplain };
+    quint64 add(Kind kind, quint64 engineId, const QString &mapping, const QString &action,
+                bool dryRun = false);
 
     std::optional<QJsonObject> find(quint64 id) const;
     // The newest `n` runs, newest first.
@@ -47,15 +54,21 @@ private:
         QString result;       // "ok", "skipped", "refused", "error", "cancelled"
         QString error;
         QJsonObject detail; // the run record, or the check's / repair's counts
+        Kind kind = Kind::Operation;
+        bool dryRun = false;
+        QJsonObject outcome; // the engine's whole result (api/resultjson.h), once finished
     };
     void finish(Kind kind, quint64 engineId, const QString &result, const QString &error,
-                const QJsonObject &detail);
-    static QJsonObject toJson(const Run &run);
+                const QJsonObject &detail, const QJsonObject &outcome);
+    QJsonObject toJson(const Run &run) const;
 
     quint64 m_lastId = 0;
     QMap<quint64, Run> m_runs;                           // by API id
     QMap<QPair<int, quint64>, QList<quint64>> m_waiting; // (kind, engine id) -> API ids
     std::function<void()> m_changed;
+    // The latest drift progress of each mapping whose check or repair runs; dropped when it
+    // ends, so a finished run never shows a stale one.
+    QHash<QString, Progress> m_driftProgress;
 };
 
 } // namespace tidemark::service

@@ -3,8 +3,11 @@
 #include "accesspolicy.h"
 #include "actionhandler.h"
 #include "apirouter.h"
+#include "connectionhandler.h"
+#include "drifthandler.h"
 #include "guardedserver.h"
 #include "httpadapter.h"
+#include "loghandler.h"
 #include "runregistry.h"
 #include "servicemetrics.h"
 #include "statusboard.h"
@@ -35,8 +38,12 @@ Service::Service(Engine &engine, ServeOptions options, QObject *parent)
     m_runs->setChangedHandler([this] { m_status->rebuild(); });
     m_metrics = std::make_unique<ServiceMetrics>(engine);
     m_actions = std::make_unique<ActionHandler>(engine, *m_runs);
-    m_router = std::make_unique<ApiRouter>(ApiRouter::Parts{
-            *m_access, *m_status, *m_metrics, *m_runs, *m_actions, [this] { return m_ready; }});
+    m_drift = std::make_unique<DriftHandler>(engine);
+    m_connections = std::make_unique<ConnectionHandler>(engine);
+    m_log = std::make_unique<LogHandler>();
+    m_router = std::make_unique<ApiRouter>(
+            ApiRouter::Parts{*m_access, *m_status, *m_metrics, *m_runs, *m_actions, *m_drift,
+                             *m_connections, *m_log, [this] { return m_ready; }});
     m_adapter = std::make_unique<HttpAdapter>(
             [this](const HttpRequest &request, const HttpReply &reply) {
                 m_router->handle(request, reply);

@@ -24,6 +24,9 @@ namespace tidemark::service {
 class AccessPolicy;
 class ActionHandler;
 class ApiRouter;
+class ConnectionHandler;
+class DriftHandler;
+class LogHandler;
 class HttpAdapter;
 class RunRegistry;
 class ServiceMetrics;
@@ -68,6 +71,9 @@ private:
     std::unique_ptr<StatusBoard> m_status;
     std::unique_ptr<ServiceMetrics> m_metrics;
     std::unique_ptr<ActionHandler> m_actions;
+    std::unique_ptr<DriftHandler> m_drift;
+    std::unique_ptr<ConnectionHandler> m_connections;
+    std::unique_ptr<LogHandler> m_log;
     std::unique_ptr<ApiRouter> m_router;
     std::unique_ptr<HttpAdapter> m_adapter;
 };

@@ -67,7 +67,10 @@ ServiceMetrics::ServiceMetrics(Engine &engine, QObject *parent)
     }
     connect(&engine, &Engine::operationFinished, this,
             [this](quint64, const QString &, const OperationResult &r) {
-                count(r.run.kind, r.run.result, r.run.durationS(), r.run.rowsWritten);
+                // A dry run (a pre-flight, or one a client asked for) writes nothing and is no
+                // run of the mapping: counted, it would make a refused sweep look like a run.
+                if (!r.dryRun)
+                    count(r.run.kind, r.run.result, r.run.durationS(), r.run.rowsWritten);
             });
     connect(&engine, &Engine::driftChecked, this, [this](quint64, const DriftCheckResult &r) {
         count(u"diff"_s, r.result, r.summary.durationMs / 1000.0, 0);

@@ -23,6 +23,9 @@ enum class Detail { Cli, Full };
 QJsonObject encodeRun(const RunRecord &run);
 QJsonObject encodeMapping(const MappingStatus &status, Detail detail);
 QJsonObject encodeConnection(const ConnectionStatus &status);
+// A drift check's summary in the Full form (segments, key_from/key_to included): the "drift"
+// of a mapping, and each summary of a check's result and history (api/resultjson.h).
+QJsonObject encodeDriftSummary(const DriftSummary &summary);
 // {"mappings": [...], "connections": [...]}
 QJsonObject encodeDocument(const QList<MappingStatus> &mappings,
                            const QList<ConnectionStatus> &connections, Detail detail);
@@ -32,6 +35,9 @@ QJsonObject encodeDocument(const QList<MappingStatus> &mappings,
 std::optional<RunRecord> decodeRun(const QJsonObject &json, QString *error);
 std::optional<MappingStatus> decodeMapping(const QJsonObject &json, QString *error);
 std::optional<ConnectionStatus> decodeConnection(const QJsonObject &json, QString *error);
+// `path` prefixes the field named in `error` ("check.history[2].segments[0].source_sum: ...").
+std::optional<DriftSummary> decodeDriftSummary(const QJsonObject &json, QString *error,
+                                               const QString &path = QStringLiteral("drift"));
 
 struct Document
 {

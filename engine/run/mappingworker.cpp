@@ -184,6 +184,7 @@ void MappingWorker::runOperation(quint64 requestId, OperationKind kind, Operatio
 {
     Q_EMIT operationStarted(requestId, m_mapping, kind);
     OperationResult result;
+    result.dryRun = options.dryRun;
     try {
         MappingContext &ctx = context();
         if (!holdMapping(ctx)) {

@@ -186,6 +186,7 @@ OperationResult runOperation(OperationKind kind, MappingContext &ctx,
 {
     auto log = logger("sync.operations");
     OperationResult result;
+    result.dryRun = options.dryRun;
     RunRecord &run = result.run;
     run.kind = operationName(kind);
     run.startedAt = QDateTime::currentDateTimeUtc();

@@ -41,6 +41,9 @@ struct OperationResult
     // record says it wrote and deleted nothing, which is what happened.
     qint64 wouldWrite = 0;
     qint64 wouldDelete = 0;
+    // Asked with OperationOptions::dryRun: nothing was written, and it is no run of the
+    // mapping (the service's run counters leave it out).
+    bool dryRun = false;
     bool ok() const { return run.result == u"ok" || run.result == u"skipped"; }
     bool refused() const { return run.result == u"refused"; }
 };
