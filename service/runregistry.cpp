@@ -90,17 +90,23 @@ void RunRegistry::finish(Kind kind, quint64 engineId, const QString &result, con
         it->error = error;
         it->detail = detail;
         it->outcome = outcome;
+        m_withOutcome.append(id);
+    }
+    while (m_withOutcome.size() > kKeepOutcomes) {
+        const auto old = m_runs.find(m_withOutcome.takeFirst());
+        if (old != m_runs.end())
+            old->outcome = {};
     }
     if (m_changed)
         m_changed();
 }
 
-QJsonObject RunRegistry::toJson(const Run &run) const
+QJsonObject RunRegistry::toJson(const Run &run, bool withOutcome) const
 {
     const bool pending = !run.finishedAt.isValid();
     const bool drift = run.kind == Kind::DriftCheck || run.kind == Kind::DriftRepair;
     const auto progress = m_driftProgress.constFind(run.mapping);
-    return QJsonObject{
+    QJsonObject o{
             {u"id"_s, double(run.id)},
             {u"mapping"_s, run.mapping},
             {u"action"_s, run.action},
@@ -115,7 +121,6 @@ QJsonObject RunRegistry::toJson(const Run &run) const
              run.error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.error)},
             {u"detail"_s,
              run.detail.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.detail)},
-            {u"outcome"_s, pending ? QJsonValue(QJsonValue::Null) : QJsonValue(run.outcome)},
             {u"dry_run"_s, run.dryRun},
             // The mapping's drift progress, not this run's own: a check and a repair of one
             // mapping run one at a time, so while this one is pending it is this one's or
@@ -125,6 +130,10 @@ QJsonObject RunRegistry::toJson(const Run &run) const
                      ? QJsonValue(resultjson::encodeProgress(*progress))
                      : QJsonValue(QJsonValue::Null)},
     };
+    if (withOutcome)
+        o[u"outcome"_s] = pending || run.outcome.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                           : QJsonValue(run.outcome);
+    return o;
 }
 
 std::optional<QJsonObject> RunRegistry::find(quint64 id) const
@@ -132,7 +141,7 @@ std::optional<QJsonObject> RunRegistry::find(quint64 id) const
     const auto it = m_runs.constFind(id);
     if (it == m_runs.cend())
         return std::nullopt;
-    return toJson(*it);
+    return toJson(*it, true);
 }
 
 QJsonArray RunRegistry::recent(int n) const
@@ -140,7 +149,7 @@ QJsonArray RunRegistry::recent(int n) const
     QJsonArray list;
     for (auto it = m_runs.cend(); it != m_runs.cbegin() && list.size() < n;) {
         --it;
-        list.append(toJson(*it));
+        list.append(toJson(*it, false));
     }
     return list;
 }

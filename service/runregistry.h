@@ -21,11 +21,12 @@ namespace tidemark::service {
 class RunRegistry final : public QObject
 {
 public:
-    // Finished runs kept; the oldest go first. This cap is what bounds the registry's memory:
-    // each run keeps its full outcome, and the largest (a drift check's, with up to
-    // DriftCheckResult::kMaxRows = 2,000 rows, or a dry-run repair's up to 5,000 statements)
-    // is a few MB of JSON at worst, so 500 of them stay a bounded, if generous, amount; runs
-    // are asked for by operators and the monitor, not by a loop.
+    // Finished runs kept; the oldest go first. Outcomes are kept for the newest kKeepOutcomes
+    // runs only: the largest (a drift check's, with up to DriftCheckResult::kMaxRows = 2,000
+    // rows, or a dry-run repair's up to 5,000 statements) is a few MB of JSON, so 500 of them
+    // could be gigabytes. Older runs keep their record and `detail`, with `outcome` null; a
+    // client polls its runs as they finish, long before 50 newer ones have.
+    static constexpr int kKeepOutcomes = 50;
     static constexpr int kKeep = 500;
 
     explicit RunRegistry(Engine &engine, QObject *parent = nullptr);
@@ -37,7 +38,8 @@ public:
                 bool dryRun = false);
 
     std::optional<QJsonObject> find(quint64 id) const;
-    // The newest `n` runs, newest first.
+    // The newest `n` runs, newest first, without their outcomes (GET /api/v1/runs/ID has
+    // them): the status document lists runs, and must stay small.
     QJsonArray recent(int n) const;
 
     // Called whenever a run was added or finished.
@@ -58,9 +60,10 @@ private:
         bool dryRun = false;
         QJsonObject outcome; // the engine's whole result (api/resultjson.h), once finished
     };
+    QList<quint64> m_withOutcome; // finished runs holding an outcome, oldest first
     void finish(Kind kind, quint64 engineId, const QString &result, const QString &error,
                 const QJsonObject &detail, const QJsonObject &outcome);
-    QJsonObject toJson(const Run &run) const;
+    QJsonObject toJson(const Run &run, bool withOutcome) const;
 
     quint64 m_lastId = 0;
     QMap<quint64, Run> m_runs;                           // by API id
