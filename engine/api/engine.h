@@ -1,7 +1,7 @@
 #pragma once
 // The facade the GUI and the CLI's watch mode use: requests in, value snapshots out. The GUI
-// never reaches past it, so a UI test can drive a fake engine, and a remote engine (talking to
-// `tidemark-cli serve`) can take the embedded one's place later.
+// never reaches past it, so a UI test can drive a fake engine, and the remote engine (a `serve`
+// elsewhere, api/remoteengine.h) takes the embedded one's place when the monitor is attached.
 
 #include "api/drifttypes.h"
 #include "api/types.h"

@@ -16,6 +16,13 @@ void RingBufferSink::sink_it_(const spdlog::details::log_msg &msg)
     entry.level = msg.level;
     entry.logger = QString::fromUtf8(msg.logger_name.data(), qsizetype(msg.logger_name.size()));
     entry.message = QString::fromUtf8(msg.payload.data(), qsizetype(msg.payload.size()));
+    append(std::move(entry));
+}
+
+void RingBufferSink::append(LogEntry entry)
+{
+    // Every change of the entries and the sequence happens under m_readMutex, whether it came
+    // through spdlog (which also holds its own mutex) or from here.
     std::lock_guard lock(m_readMutex);
     entry.sequence = ++m_sequence;
     m_entries.push_back(std::move(entry));

@@ -29,6 +29,9 @@ public:
 
     // Entries with sequence > `after`, oldest first (at most the capacity).
     QList<LogEntry> entriesSince(quint64 after) const;
+    // Adds an entry written elsewhere (another process's log, read by the remote engine). Its
+    // time, level, logger and message are kept; its sequence is this buffer's next.
+    void append(LogEntry entry);
     quint64 lastSequence() const;
     size_t capacity() const { return m_capacity; }
 
