@@ -151,8 +151,13 @@ QString PasswordStore::identity(const ConnectionConfig &c)
 
 void PasswordStore::remember(const ConnectionConfig &connection, const QString &password)
 {
+    rememberSecret(identity(connection), password);
+}
+
+void PasswordStore::rememberSecret(const QString &identity, const QString &secret)
+{
     QMutexLocker lock(&m_mutex);
-    m_passwords.insert(identity(connection), password);
+    m_passwords.insert(identity, secret);
 }
 
 void PasswordStore::forget(const ConnectionConfig &connection)
@@ -163,8 +168,13 @@ void PasswordStore::forget(const ConnectionConfig &connection)
 
 std::optional<QString> PasswordStore::remembered(const ConnectionConfig &connection) const
 {
+    return rememberedSecret(identity(connection));
+}
+
+std::optional<QString> PasswordStore::rememberedSecret(const QString &identity) const
+{
     QMutexLocker lock(&m_mutex);
-    const auto it = m_passwords.constFind(identity(connection));
+    const auto it = m_passwords.constFind(identity);
     if (it == m_passwords.constEnd())
         return std::nullopt;
     return *it;
@@ -195,8 +205,12 @@ QString PasswordStore::keychainUnsupportedReason()
 
 void PasswordStore::writeToKeychain(const ConnectionConfig &connection, const QString &password)
 {
-    remember(connection, password);
-    const QString id = identity(connection);
+    writeSecretToKeychain(identity(connection), password);
+}
+
+void PasswordStore::writeSecretToKeychain(const QString &id, const QString &password)
+{
+    rememberSecret(id, password);
 #ifdef TIDEMARK_HAVE_KEYCHAIN
     auto *job = new QKeychain::WritePasswordJob(KeychainService, this);
     job->setKey(id);
@@ -225,14 +239,18 @@ void PasswordStore::writeToKeychain(const ConnectionConfig &connection, const QS
 
 void PasswordStore::readFromKeychain(const ConnectionConfig &connection)
 {
-    const QString id = identity(connection);
+    readSecretFromKeychain(identity(connection));
+}
+
+void PasswordStore::readSecretFromKeychain(const QString &id)
+{
 #ifdef TIDEMARK_HAVE_KEYCHAIN
     auto *job = new QKeychain::ReadPasswordJob(KeychainService, this);
     job->setKey(id);
     // The job deletes itself after `finished`; read its text in the handler, before that.
-    QObject::connect(job, &QKeychain::Job::finished, this, [this, connection](QKeychain::Job *j) {
+    QObject::connect(job, &QKeychain::Job::finished, this, [this, id](QKeychain::Job *j) {
         if (j->error() == QKeychain::NoError)
-            remember(connection, static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+            rememberSecret(id, static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
     });
     runKeychainJob(job, m_keychainTimeoutMs, this, [this, id](bool ok, const QString &error) {
         if (!ok)

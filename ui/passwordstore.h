@@ -72,6 +72,13 @@ public:
     // connection fails with the server's own message. Runs on the GUI thread.
     void prepare(const Project &project, QWidget *parent);
 
+    // The same for a secret that is not a database password (the token of a service the
+    // monitor attaches to), under an identity of the caller's choosing ("tidemark-serve:URL").
+    void rememberSecret(const QString &identity, const QString &secret);
+    std::optional<QString> rememberedSecret(const QString &identity) const;
+    void writeSecretToKeychain(const QString &identity, const QString &secret);
+    void readSecretFromKeychain(const QString &identity);
+
 Q_SIGNALS:
     void keychainWritten(const QString &identity, bool ok, const QString &error);
     void keychainRead(const QString &identity, bool ok, const QString &error);

@@ -119,6 +119,13 @@ void ProjectEditorActions::setProject(const Project &project)
     updateActions();
 }
 
+void ProjectEditorActions::clearProject()
+{
+    m_project.reset();
+    m_modified = false;
+    updateActions();
+}
+
 void ProjectEditorActions::applyEdit(const Project &edited)
 {
     if (m_project && *m_project == edited)

@@ -30,6 +30,8 @@ public:
 
     // The application opened `project`: it becomes the one edited and the newest recent entry.
     void setProject(const Project &project);
+    // The monitor attached to a service instead: there is no local project to edit or save.
+    void clearProject();
     const std::optional<Project> &project() const { return m_project; }
     bool isModified() const { return m_modified; }
 

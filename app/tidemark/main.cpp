@@ -2,16 +2,19 @@
 // and shows the window; nothing here knows how a mapping is synced.
 
 #include "api/embeddedengine.h"
+#include "api/remoteengine.h"
 #include "log/logging.h"
 #include "mainwindow.h"
 #include "passwordstore.h"
 #include "projecteditoractions.h"
 #include "project/projectloader.h"
 #include "quitonsignal.h"
+#include "serviceattach.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QFileInfo>
 #include <QIcon>
 #include <QMessageBox>
@@ -48,7 +51,8 @@ QIcon applicationIcon()
     return QIcon::fromTheme(u"io.github.tidemark.Tidemark"_s, builtIn);
 }
 
-// Owns the running engine and swaps it when the operator opens another project.
+// Owns the running engine and swaps it when the operator opens another project or attaches
+// to a service.
 class ProjectSession
 {
 public:
@@ -86,13 +90,32 @@ public:
                     loaded.project->mappings.size());
         m_engine = std::make_unique<tidemark::EmbeddedEngine>(std::move(*loaded.project));
         m_engine->start();
+        if (onEngine)
+            onEngine(nullptr);
         m_window.setEngine(m_engine.get());
         m_window.setWindowTitle(u"Tidemark — "_s + info.fileName());
         QSettings().setValue(LastProjectKey, info.absoluteFilePath());
     }
 
+    // Replaces the running engine with the service at `url`. The service's runs go on; only
+    // the view of them changes hands.
+    void attach(const QUrl &url, const QString &token)
+    {
+        close();
+        auto remote = std::make_unique<tidemark::RemoteEngine>(url, token);
+        tidemark::RemoteEngine *engine = remote.get();
+        m_engine = std::move(remote);
+        m_engine->start();
+        m_window.setEngine(m_engine.get());
+        m_window.setWindowTitle(u"Tidemark — "_s + url.toString());
+        if (onEngine)
+            onEngine(engine);
+    }
+
     // Called with a loaded project before its engine starts (passwords, the project editor).
     std::function<void(const tidemark::Project &)> beforeStart;
+    // Called when the engine changed: the remote one, or null for an embedded one.
+    std::function<void(tidemark::RemoteEngine *)> onEngine;
 
     // Stops the engine before it goes: its workers finish or roll back the batch in hand.
     void close()
@@ -101,6 +124,8 @@ public:
             return;
         m_window.setEngine(nullptr);
         m_window.setWindowTitle(u"Tidemark"_s);
+        if (onEngine)
+            onEngine(nullptr);
         m_engine->stop();
         m_engine.reset();
     }
@@ -125,7 +150,7 @@ private:
     }
 
     tidemark::MainWindow &m_window;
-    std::unique_ptr<tidemark::EmbeddedEngine> m_engine;
+    std::unique_ptr<tidemark::Engine> m_engine;
     std::shared_ptr<spdlog::logger> m_log = tidemark::logger("app.monitor");
 };
 
@@ -154,6 +179,20 @@ int main(int argc, char *argv[])
                                                                        "The project file to open."),
                                            u"FILE"_s);
     parser.addOption(projectOption);
+    const QCommandLineOption attachOption(
+            u"attach"_s,
+            QCoreApplication::translate("tidemark",
+                                        "Attach to the tidemark-cli serve at URL instead of "
+                                        "opening a project."),
+            u"URL"_s);
+    parser.addOption(attachOption);
+    const QCommandLineOption tokenFileOption(
+            u"token-file"_s,
+            QCoreApplication::translate("tidemark",
+                                        "With --attach: read the service's token from FILE "
+                                        "(else the one kept for the address is used)."),
+            u"FILE"_s);
+    parser.addOption(tokenFileOption);
     parser.addPositionalArgument(u"project"_s,
                                  QCoreApplication::translate(
                                          "tidemark", "The project file to open (as --project)."),
@@ -207,6 +246,17 @@ int main(int argc, char *argv[])
     session.beforeStart = [&passwords, &window, projectActions](const tidemark::Project &project) {
         passwords.prepare(project, &window);
         projectActions->setProject(project);
+    };
+    // File > Attach to service: the window shows a `serve` elsewhere instead of a project.
+    auto *attachActions = new tidemark::ServiceAttachActions(&window, &passwords);
+    QObject::connect(attachActions, &tidemark::ServiceAttachActions::attachRequested, &window,
+                     [&session](const QUrl &url, const QString &token) {
+                         session.attach(url, token);
+                     });
+    session.onEngine = [attachActions, projectActions](tidemark::RemoteEngine *remote) {
+        attachActions->setEngine(remote);
+        if (remote)
+            projectActions->clearProject();
     };
     window.show();
 
@@ -266,8 +316,29 @@ int main(int argc, char *argv[])
         if (!last.isEmpty() && QFileInfo::exists(last))
             projectPath = last;
     }
-    if (!projectPath.isEmpty())
+    if (parser.isSet(attachOption)) {
+        QString error;
+        const std::optional<QUrl> url =
+                tidemark::RemoteEngine::parseServiceUrl(parser.value(attachOption), &error);
+        if (!url) {
+            tidemark::logger("app.monitor")->error("--attach: {}", error);
+            window.setHint(u"--attach: "_s + error);
+        } else {
+            tidemark::ServiceAttachment attachment{*url, {}, false};
+            if (parser.isSet(tokenFileOption)) {
+                // The token never travels on the command line, where `ps` shows it.
+                QFile file(parser.value(tokenFileOption));
+                if (file.open(QIODevice::ReadOnly))
+                    attachment.token = QString::fromUtf8(file.readAll()).trimmed();
+                else
+                    tidemark::logger("app.monitor")
+                            ->error("--token-file {}: {}", file.fileName(), file.errorString());
+            }
+            attachActions->attach(attachment);
+        }
+    } else if (!projectPath.isEmpty()) {
         session.open(projectPath);
+    }
 
     // exit() during the message box's loop ends that loop only; a later exec() would run on.
     const int code = screenshotExit ? *screenshotExit : QApplication::exec();

@@ -2,21 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" sourcelanguage="en">
 <context>
+    <name>ServiceAttach</name>
+    <message>
+        <location filename="../../ui/serviceattach.cpp" line="+34"/>
+        <source>Plain http to another machine: the token and every answer cross the network readable by anyone on the way. Serve with --tls-cert and --tls-key and attach with https://.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>tidemark</name>
     <message>
-        <location filename="../../app/tidemark/main.cpp" line="+35"/>
+        <location filename="../../app/tidemark/main.cpp" line="+38"/>
         <source>Open a project (File &gt; Open) or run ./run.sh for the demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>%1 could not be loaded.
 
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+63"/>
         <source>%1 has a problem:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -43,7 +51,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>Attach to the tidemark-cli serve at URL instead of opening a project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>With --attach: read the service&apos;s token from FILE (else the one kept for the address is used).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The project file to open (as --project).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2518,17 +2536,17 @@ Checkpoint: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+87"/>
         <source>This Tidemark was built without QtKeychain (Debian: qtkeychain-qt6-dev), so it cannot use the system keychain. Use an environment variable, or enter the password when the project opens.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+28"/>
         <source>The system keychain could not store the password: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>The system keychain could not give the password: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2791,7 +2809,7 @@ Checkpoint: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+37"/>
         <source>The project has unsaved changes: File &gt; Save project applies them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2887,6 +2905,107 @@ Checkpoint: %2</source>
     <message>
         <location line="+2"/>
         <source>Why a run was skipped, refused or failed; what an ok run did.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ServiceAttachActions</name>
+    <message>
+        <location filename="../../ui/serviceattach.cpp" line="+96"/>
+        <source>Attach to &amp;service…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Watch and operate a tidemark-cli serve instead of running the engine here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Not attached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>No token for %1: enter the one in the service&apos;s token file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>No token for %1: the keychain has none (%2). Enter the one in the service&apos;s token file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>no entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Service %1: connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Service %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Service %1: not answering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Service %1: token refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>⚠ Unencrypted · %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ServiceAttachDialog</name>
+    <message>
+        <location line="-218"/>
+        <source>Attach to service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Watch and operate a &lt;tt&gt;tidemark-cli serve&lt;/tt&gt; running elsewhere. Its token is in the service&apos;s token file (&lt;tt&gt;--token-file&lt;/tt&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>empty: the token kept for this address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the token in the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>&amp;Address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Token:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Attach</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
