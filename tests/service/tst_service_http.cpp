@@ -259,7 +259,7 @@ void TestServiceHttp::revisionAnswers304WhileNothingChanged()
         const qint64 revision = qint64(first.json().value(u"revision"_s).toDouble());
         QVERIFY2(!etag.isEmpty() && revision > 0, first.describe().constData());
         // "EPOCH-REVISION": the epoch tells a restarted service's revisions from the old ones.
-        QVERIFY2(etag.startsWith('"') && etag.endsWith('-' + QByteArray::number(revision) + '"'),
+        QVERIFY2(etag.startsWith('"') && etag.endsWith(QByteArray('-' + QByteArray::number(revision) + '"')),
                  etag.constData());
 
         const HttpResult again = m_serve->get("/api/v1/status", {"If-None-Match: " + etag});
