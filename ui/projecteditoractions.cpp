@@ -1,5 +1,7 @@
 #include "projecteditoractions.h"
 
+#include "filemenu.h"
+
 #include "projecteditor.h"
 #include "project/projectloader.h"
 #include "recentprojects.h"
@@ -65,19 +67,9 @@ void ProjectEditorActions::install()
     rebuildRecentMenu();
 
     // After the window's own Open…, before whatever follows it (Quit).
-    auto *file = m_window->findChild<QMenu *>(u"fileMenu"_s);
-    if (!file) {
-        file = m_window->menuBar()->addMenu(tr("&File"));
-        file->setObjectName(u"fileMenu"_s);
-    }
-    const QList<QAction *> existing = file->actions();
-    QAction *before = nullptr;
-    for (qsizetype i = 0; i < existing.size(); ++i) {
-        if (existing.at(i)->objectName() == u"openAction"_s && i + 1 < existing.size()) {
-            before = existing.at(i + 1);
-            break;
-        }
-    }
+    const FileMenuSlot slot = fileMenuAfterOpen(m_window);
+    QMenu *file = slot.menu;
+    QAction *before = slot.before;
     file->insertMenu(before, m_recentMenu);
     file->insertSeparator(before);
     file->insertActions(before, {m_newAction, m_editAction, m_saveAction, m_saveAsAction});

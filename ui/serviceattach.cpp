@@ -1,5 +1,6 @@
 #include "serviceattach.h"
 
+#include "filemenu.h"
 #include "log/logging.h"
 #include "passwordstore.h"
 
@@ -136,19 +137,9 @@ ServiceAttachActions::ServiceAttachActions(QMainWindow *window, PasswordStore *s
             attach(*a);
     });
 
-    auto *file = window->findChild<QMenu *>(u"fileMenu"_s);
-    if (!file) {
-        file = window->menuBar()->addMenu(tr("&File"));
-        file->setObjectName(u"fileMenu"_s);
-    }
-    const QList<QAction *> existing = file->actions();
-    QAction *before = nullptr;
-    for (qsizetype i = 0; i < existing.size(); ++i) {
-        if (existing.at(i)->objectName() == u"openAction"_s && i + 1 < existing.size()) {
-            before = existing.at(i + 1);
-            break;
-        }
-    }
+    const FileMenuSlot slot = fileMenuAfterOpen(window);
+    QMenu *file = slot.menu;
+    QAction *before = slot.before;
     file->insertAction(before, m_attachAction);
 
     m_linkLabel = new QLabel(window);

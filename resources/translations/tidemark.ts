@@ -4,7 +4,7 @@
 <context>
     <name>ServiceAttach</name>
     <message>
-        <location filename="../../ui/serviceattach.cpp" line="+34"/>
+        <location filename="../../ui/serviceattach.cpp" line="+35"/>
         <source>Plain http to another machine: the token and every answer cross the network readable by anyone on the way. Serve with --tls-cert and --tls-key and attach with https://.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1626,12 +1626,13 @@ source %4 rows, mirror %5 rows
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../ui/filemenu.cpp" line="+19"/>
+        <location filename="../../ui/mainwindowactions.cpp" line="+9"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../ui/mainwindowactions.cpp" line="+6"/>
         <source>&amp;Mapping</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2739,7 +2740,7 @@ Checkpoint: %2</source>
 <context>
     <name>tidemark::ProjectEditorActions</name>
     <message>
-        <location filename="../../ui/projecteditoractions.cpp" line="+28"/>
+        <location filename="../../ui/projecteditoractions.cpp" line="+30"/>
         <source>Save project as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2794,12 +2795,7 @@ Checkpoint: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>&amp;File</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+27"/>
+        <location line="+25"/>
         <source>No recent projects</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2921,12 +2917,7 @@ Checkpoint: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>&amp;File</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+40"/>
+        <location line="+38"/>
         <source>Not attached</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2974,7 +2965,7 @@ Checkpoint: %2</source>
 <context>
     <name>tidemark::ServiceAttachDialog</name>
     <message>
-        <location line="-218"/>
+        <location line="-208"/>
         <source>Attach to service</source>
         <translation type="unfinished"></translation>
     </message>
