@@ -19,6 +19,15 @@ namespace {
 
 std::shared_ptr<spdlog::logger> log() { return logger("remote"); }
 
+// A backfill's or a check's key range, in the typed form the service reads.
+void addKeyRange(QJsonObject &body, const QVariantList &from, const QVariantList &to)
+{
+    if (!from.isEmpty())
+        body[u"key_from"_s] = encodeTypedList(from);
+    if (!to.isEmpty())
+        body[u"key_to"_s] = encodeTypedList(to);
+}
+
 } // namespace
 
 // --- answers ------------------------------------------------------------------------------
@@ -170,10 +179,7 @@ quint64 RemoteEngine::request(const QString &mapping, OperationKind kind,
         body[u"no_gate"_s] = true;
     if (options.dryRun)
         body[u"dry_run"_s] = true;
-    if (!options.keyFrom.isEmpty())
-        body[u"key_from"_s] = encodeTypedList(options.keyFrom);
-    if (!options.keyTo.isEmpty())
-        body[u"key_to"_s] = encodeTypedList(options.keyTo);
+    addKeyRange(body, options.keyFrom, options.keyTo);
     Pending p;
     p.kind = RunKind::Operation;
     p.operation = kind;
@@ -223,10 +229,7 @@ void RemoteEngine::reconnect(const QString &connection)
 quint64 RemoteEngine::checkDrift(const QString &mapping, const DriftCheckOptions &options)
 {
     QJsonObject body;
-    if (!options.keyFrom.isEmpty())
-        body[u"key_from"_s] = encodeTypedList(options.keyFrom);
-    if (!options.keyTo.isEmpty())
-        body[u"key_to"_s] = encodeTypedList(options.keyTo);
+    addKeyRange(body, options.keyFrom, options.keyTo);
     Pending p;
     p.kind = RunKind::Check;
     return postRun(mapping, u"diff"_s, body, p);
