@@ -7,6 +7,8 @@
 #include "db/dberror.h"
 #include "sync/checkpointstore.h"
 
+#include <QSqlQuery>
+
 using namespace Qt::StringLiterals;
 
 namespace tidemark {
@@ -30,26 +32,39 @@ CaptureStatus measureCapture(MappingContext &ctx)
 
     const Dialect &d = ctx.source.dialect();
     const QString log = d.quote(capture::logTable());
-    const QString seq = u"seq"_s;
     const QString table = ctx.sourceTable();
     const qint64 applied = s.appliedSeq.value_or(0);
-    s.logRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + log + u" WHERE tbl = ?"_s, {table})
-                        .toLongLong();
-    s.unnumbered = !s.sequencer ? 0
-                                : ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + log
-                                                            + u" WHERE tbl = ? AND seq IS NULL"_s,
-                                                    {table})
-                                          .toLongLong();
-    s.pending = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + log + u" WHERE tbl = ? AND "_s
-                                          + seq + u" > ?"_s,
-                                  {table, applied})
-                        .toLongLong();
-    const QString notApplied = u"(seq IS NULL OR seq > ?)"_s;
-    const QVariant age = ctx.source.scalar(u"SELECT "_s + sql->ageOfOldest() + u" FROM "_s + log
-                                                   + u" WHERE tbl = ? AND "_s + notApplied,
-                                           {table, applied});
-    if (!age.isNull())
-        s.oldestPendingAgeS = qMax(0.0, age.toDouble());
+    // The three counts in one pass over the table's entries of the (tbl, seq) index, which
+    // holds all it needs: the engine measures after every pass, so this must not read the log
+    // three times over.
+    QSqlQuery counts = ctx.source.exec(u"SELECT COUNT(*), COUNT(CASE WHEN seq IS NULL THEN 1 END),"
+                                       " COUNT(CASE WHEN seq > ? THEN 1 END) FROM "_s
+                                               + log + u" WHERE tbl = ?"_s,
+                                       {applied, table});
+    if (counts.next()) {
+        s.logRows = counts.value(0).toLongLong();
+        s.unnumbered = s.sequencer ? counts.value(1).toLongLong() : 0;
+        s.pending = counts.value(2).toLongLong();
+    }
+    counts.finish();
+    // The oldest change not applied yet: the first numbered one after the checkpoint in number
+    // (commit) order, or the first unnumbered one in log order, whichever was logged earlier.
+    // Each is one step into an index, where MIN(at) over all of them read every pending row.
+    auto ageOfFirst = [&](const QString &where, const QString &order, const QVariantList &binds) {
+        const QVariant age = ctx.source.scalar(
+                u"SELECT "_s + sql->ageOfOldest() + u" FROM "_s + log + u" WHERE id = (SELECT id FROM "_s
+                        + log + u" WHERE tbl = ? AND "_s + where + u" ORDER BY "_s + order
+                        + d.limit(1) + u")"_s,
+                binds);
+        return age.isNull() ? std::optional<double>() : std::optional<double>(qMax(0.0, age.toDouble()));
+    };
+    const std::optional<double> numbered =
+            s.pending > 0 ? ageOfFirst(u"seq > ?"_s, u"seq"_s, {table, applied}) : std::nullopt;
+    const std::optional<double> unnumbered =
+            s.sequencer && s.unnumbered > 0 ? ageOfFirst(u"seq IS NULL"_s, u"id"_s, {table})
+                                            : std::nullopt;
+    if (numbered || unnumbered)
+        s.oldestPendingAgeS = std::max(numbered.value_or(0.0), unnumbered.value_or(0.0));
     return s;
 }
 

@@ -241,6 +241,8 @@ private slots:
     void reinstalledLogStartsOver_data() { sources(); }
     void reinstalledLogStartsOver();
     void validateNamesCaptureProblems();
+    void statusCountsTheLog_data() { sources(); }
+    void statusCountsTheLog();
 };
 
 // Inserts, updates, deletes, a key change, an update then a delete of one key and an insert
@@ -679,6 +681,52 @@ void TestCapture::validateNamesCaptureProblems()
         QVERIFY2(all.contains(u"key column 'k'"_s) && all.contains(u"floating-point"_s),
                  qPrintable(all));
         QVERIFY2(!check.ok(), qPrintable(all));
+    });
+}
+
+// status's capture counts are exact row counts of the log, taken in one pass over it, and the
+// age of the oldest change is that of the first one not applied, numbered or not.
+void TestCapture::statusCountsTheLog()
+{
+    PAIR_FIXTURE(f);
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 10);
+        CaptureCleanup cleanup{f, s};
+        QVERIFY(sync(f, s).ok());
+        const bool numberedByTriggers = f.kind(Side::Source) == DriverKind::Sqlite;
+        const QString t = q(f, Side::Source, s.src);
+        const QString id = q(f, Side::Source, u"id"_s);
+        f.insertRows(Side::Source, s.src, kColumns, {row(100), row(101), row(102)});
+        exec(f, u"UPDATE "_s + t + u" SET "_s + q(f, Side::Source, u"txt"_s)
+                        + u" = 'changed' WHERE "_s + id + u" = 1"_s);
+        exec(f, u"DELETE FROM "_s + t + u" WHERE "_s + id + u" = 2"_s);
+
+        CaptureStatus c = *f.status(s.mapping).capture;
+        QCOMPARE(c.logRows, qint64(5));
+        QCOMPARE(c.unnumbered, numberedByTriggers ? qint64(0) : qint64(5));
+        QCOMPARE(c.pending, numberedByTriggers ? qint64(5) : qint64(0));
+        QVERIFY(c.oldestPendingAgeS.has_value());
+
+        QTest::qWait(1200);
+        f.withContext(s.mapping, [&](MappingContext &ctx) {
+            const std::unique_ptr<CaptureSql> sql = CaptureSql::create(f.kind(Side::Source));
+            Sequencer(ctx.source, *sql).numberAll();
+        });
+        f.insertRows(Side::Source, s.src, kColumns, {row(103), row(104)});
+        c = *f.status(s.mapping).capture;
+        QCOMPARE(c.logRows, qint64(7));
+        QCOMPARE(c.unnumbered, numberedByTriggers ? qint64(0) : qint64(2));
+        QCOMPARE(c.pending, numberedByTriggers ? qint64(7) : qint64(5));
+        // The numbered five were logged over 1.2 s before the two new ones: theirs is the age.
+        QVERIFY2(c.oldestPendingAgeS.value_or(0) >= 1.0,
+                 qPrintable(u"age %1"_s.arg(c.oldestPendingAgeS.value_or(-1))));
+
+        QVERIFY(sync(f, s).ok());
+        c = *f.status(s.mapping).capture;
+        QCOMPARE(c.logRows, qint64(0));
+        QCOMPARE(c.unnumbered, qint64(0));
+        QCOMPARE(c.pending, qint64(0));
+        QVERIFY(!c.oldestPendingAgeS.has_value());
     });
 }
 
