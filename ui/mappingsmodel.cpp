@@ -320,8 +320,18 @@ QVariant MappingsModel::cellData(const MappingStatus &s, int column, int role)
         case NameColumn:
             return QString(u"%1: %2 → %3"_s.arg(s.name, s.source, s.mirror) + warningsText(s));
         case RouteColumn:
-            return tr("Reads %1, writes %2.\nSource rows: %3, mirror rows: %4.")
-                    .arg(s.source, s.mirror, formatCount(s.sourceRows), formatCount(s.mirrorRows));
+        {
+            QString text = tr("Reads %1, writes %2.\nSource rows: %3, mirror rows: %4.")
+                                   .arg(s.source, s.mirror, formatCount(s.sourceRows),
+                                        formatCount(s.mirrorRows));
+            // Large tables are counted less often than they are synced (run/countbudget.h).
+            if (s.rowsCountedAt.isValid())
+                text += u'\n'
+                        + tr("Counted at %1.")
+                                  .arg(QLocale().toString(s.rowsCountedAt.toLocalTime().time(),
+                                                          QLocale::LongFormat));
+            return text;
+        }
         case StateColumn:
             return stateToolTip(s);
         case BacklogColumn:

@@ -217,6 +217,7 @@ QJsonObject encodeMapping(const MappingStatus &s, Detail detail)
             s.hasCursor ? QJsonValue(double(s.nullCursorRows)) : QJsonValue(QJsonValue::Null);
     o[u"rows_per_second"_s] = s.rowsPerSecond;
     o[u"orphans_measured_at"_s] = timeOrNull(s.orphansMeasuredAt);
+    o[u"rows_counted_at"_s] = timeOrNull(s.rowsCountedAt);
     o[u"last_error"_s] = textOrNull(s.lastError);
     o[u"lag"_s] = s.lag ? QJsonValue(*s.lag) : QJsonValue(QJsonValue::Null);
     o[u"warnings"_s] = QJsonArray::fromStringList(s.warnings);
@@ -333,6 +334,7 @@ std::optional<MappingStatus> decodeMappingAt(const QJsonObject &o, QString *erro
     if (orphans != std::numeric_limits<qint64>::min())
         s.orphans = orphans;
     s.orphansMeasuredAt = r.time(o, u"orphans_measured_at"_s);
+    s.rowsCountedAt = r.time(o, u"rows_counted_at"_s);
     const QJsonObject typed = r.object(o, u"checkpoint_typed"_s);
     if (!typed.isEmpty()) {
         Reader cr(error, r.path(u"checkpoint_typed"_s));

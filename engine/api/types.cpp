@@ -40,10 +40,13 @@ MappingStatus MappingStatus::initial(const MappingConfig &mapping)
 
 void MappingStatus::apply(const StatusMeasurement &m)
 {
-    sourceRows = m.sourceRows;
-    mirrorRows = m.mirrorRows;
+    if (m.tableCounts) {
+        sourceRows = m.sourceRows;
+        mirrorRows = m.mirrorRows;
+        nullCursorRows = m.nullCursorRows;
+        rowsCountedAt = m.countedAt;
+    }
     backlog = m.backlog;
-    nullCursorRows = m.nullCursorRows;
     orphans = m.orphans;
     orphansMeasuredAt = m.orphansMeasuredAt;
     drift = m.drift;

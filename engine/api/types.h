@@ -37,6 +37,9 @@ struct MappingStatus
     Progress progress;            // of the running operation
     qint64 sourceRows = -1;       // -1: not measured yet
     qint64 mirrorRows = -1;
+    // When sourceRows, mirrorRows and nullCursorRows were counted: a worker counts whole tables
+    // only as often as its time budget allows (run/mappingworker.h), so they can trail the rest.
+    QDateTime rowsCountedAt;
     qint64 backlog = -1;
     qint64 nullCursorRows = 0;
     std::optional<qint64> orphans;

@@ -7,6 +7,7 @@
 #include "sync/projectchecker.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -228,14 +229,26 @@ void MappingWorker::runOperation(quint64 requestId, OperationKind kind, Operatio
     Q_EMIT operationFinished(requestId, m_mapping, result);
     if (result.connectionLost)
         return;   // measuring would only fail again; the reconnect attempt will tell
-    measure();
+    measureWith(m_countBudget.due(kind, QDateTime::currentDateTimeUtc())
+                        ? MeasureScope::Full
+                        : MeasureScope::SkipTableCounts);
 }
 
 void MappingWorker::measure()
 {
+    measureWith(MeasureScope::Full);
+}
+
+void MappingWorker::measureWith(MeasureScope scope)
+{
     try {
         MappingContext &ctx = context();
-        Q_EMIT measured(m_mapping, measureStatus(ctx));
+        QElapsedTimer clock;
+        clock.start();
+        const StatusMeasurement m = measureStatus(ctx, scope);
+        if (m.tableCounts)
+            m_countBudget.counted(QDateTime::currentDateTimeUtc(), clock.elapsed());
+        Q_EMIT measured(m_mapping, m);
         m_connections.quiet();
     } catch (const DbError &e) {
         Q_EMIT measureFailed(m_mapping, e.message(), e.isTransient());

@@ -5,6 +5,7 @@
 
 #include "api/types.h"
 #include "project/projectconfig.h"
+#include "run/countbudget.h"
 #include "run/mappinghold.h"
 #include "run/workerconnections.h"
 #include "sync/statusprobe.h"
@@ -32,6 +33,7 @@ public:
     // Invoked through QMetaObject::invokeMethod in the worker thread.
     Q_INVOKABLE void runOperation(quint64 requestId, tidemark::OperationKind kind,
                                   tidemark::OperationOptions options);
+    // A full measurement, table counts included.
     Q_INVOKABLE void measure();
     // One reconnect attempt on `connection` (opens it, or checks an open one with a trivial
     // statement) for the engine's connection monitor; reports through connectionObserved.
@@ -72,6 +74,8 @@ private:
     // From the passes' progress: renews a lease in a long pass, and cancels the pass when the
     // lease is lost (it must not write on).
     void renewDuringPass();
+    // With or without the whole-table counts, as m_countBudget says after a run.
+    void measureWith(MeasureScope scope);
 
     Project m_project;           // before m_connections, which refers to it
     QString m_mapping;
@@ -80,6 +84,7 @@ private:
     WorkerConnections m_connections;   // created and destroyed in this thread
     MappingHold m_hold;                // used in this thread
     std::optional<MappingHolder> m_lastHolder;
+    CountBudget m_countBudget;
 };
 
 } // namespace tidemark

@@ -91,17 +91,14 @@ qint64 measureBacklog(MappingContext &ctx, const Checkpoint &checkpoint)
     return past + countChangedTies(ctx, checkpoint);
 }
 
-StatusMeasurement measureStatus(MappingContext &ctx)
+StatusMeasurement measureStatus(MappingContext &ctx, MeasureScope scope)
 {
     const ResolvedMapping &m = ctx.mapping;
     const Dialect &sd = ctx.source.dialect();
     const Dialect &md = ctx.mirror.dialect();
     StatusMeasurement s;
     const QString src = sd.quote(ctx.sourceTable());
-    s.sourceRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src).toLongLong();
-    if (md.tableExists(ctx.mirror, ctx.mirrorTable()))
-        s.mirrorRows = ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s + md.readSource(ctx.mirrorTable()))
-                               .toLongLong();
+    const bool mirrorExists = md.tableExists(ctx.mirror, ctx.mirrorTable());
     CheckpointStore store(ctx.mirror);
     if (store.exists()) {
         s.checkpoint = store.load(m.name());
@@ -110,16 +107,28 @@ StatusMeasurement measureStatus(MappingContext &ctx)
         s.orphansMeasuredAt = store.orphansMeasuredAt(m.name());
         s.drift = DriftResults(ctx.mirror).latest(m.name());
     }
+    const bool backlogFromCounts = m.hasCursor() && !m.config.captured() && s.checkpoint.isNull();
+    s.tableCounts = scope == MeasureScope::Full || backlogFromCounts;
+    if (s.tableCounts) {
+        s.countedAt = QDateTime::currentDateTimeUtc();
+        s.sourceRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src).toLongLong();
+        if (mirrorExists)
+            s.mirrorRows = ctx.mirror.scalar(u"SELECT COUNT(*) FROM "_s
+                                             + md.readSource(ctx.mirrorTable()))
+                                   .toLongLong();
+        if (m.hasCursor())
+            s.nullCursorRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src + u" WHERE "_s
+                                                 + sd.quote(m.config.cursorColumn)
+                                                 + u" IS NULL"_s)
+                                       .toLongLong();
+    }
     if (m.hasCursor()) {
         const QString cursor = sd.quote(m.config.cursorColumn);
-        s.nullCursorRows = ctx.source.scalar(u"SELECT COUNT(*) FROM "_s + src + u" WHERE "_s
-                                             + cursor + u" IS NULL"_s)
-                                   .toLongLong();
         s.sourceNewestCursor = fromDriver(
                 ctx.source.scalar(u"SELECT MAX("_s + cursor + u") FROM "_s + src));
         if (s.checkpoint.isNull())
             s.backlog = s.sourceRows - s.nullCursorRows;
-        else if (s.mirrorRows >= 0)
+        else if (mirrorExists)
             s.backlog = measureBacklog(ctx, s.checkpoint);
     }
     if (m.config.captured()) {

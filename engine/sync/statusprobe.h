@@ -11,8 +11,18 @@
 
 namespace tidemark {
 
+// What a measurement includes. Counting every row of the source and the mirror (and the source's
+// NULL-cursor rows) is the one part whose cost grows with the tables: on a large InnoDB table
+// each count reads the whole table. `SkipTableCounts` leaves those three to the previous
+// measurement; everything else (checkpoint, backlog, capture counts, runs) is measured anyway.
+enum class MeasureScope { Full, SkipTableCounts };
+
 struct StatusMeasurement
 {
+    // False when the scope skipped the table counts: sourceRows, mirrorRows and nullCursorRows
+    // are then not measured, and the ones measured before stand.
+    bool tableCounts = true;
+    QDateTime countedAt;   // when the table counts were taken
     qint64 sourceRows = -1;
     qint64 mirrorRows = -1;
     // Source rows the next incremental pass writes: those with (cursor, key) > checkpoint, plus
@@ -41,6 +51,8 @@ std::optional<double> cursorLag(const QVariant &newest, const QVariant &checkpoi
 // checkpoint; the mirror table must exist.
 qint64 measureBacklog(MappingContext &ctx, const Checkpoint &checkpoint);
 
-StatusMeasurement measureStatus(MappingContext &ctx);
+// A mapping whose cursor checkpoint is still null takes its backlog from the counts, so it is
+// always counted whatever `scope` says.
+StatusMeasurement measureStatus(MappingContext &ctx, MeasureScope scope = MeasureScope::Full);
 
 } // namespace tidemark

@@ -2168,13 +2168,18 @@ source %4 rows, mirror %5 rows
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>Reads %1, writes %2.
 Source rows: %3, mirror rows: %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>Counted at %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>No cursor column: every sync is a full keyset pass.</source>
         <translation type="unfinished"></translation>
     </message>

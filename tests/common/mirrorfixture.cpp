@@ -164,7 +164,7 @@ OperationResult MirrorFixture::run(OperationKind kind, const QString &mapping,
     return runOperation(kind, ctx, options);
 }
 
-StatusMeasurement MirrorFixture::status(const QString &mapping)
+StatusMeasurement MirrorFixture::status(const QString &mapping, MeasureScope scope)
 {
     if (!m_connections)
         m_connections = std::make_unique<ConnectionSet>(m_project, u"fixture"_s);
@@ -174,7 +174,7 @@ StatusMeasurement MirrorFixture::status(const QString &mapping)
     const ResolvedMapping &m = check.mappings.first();
     MappingContext ctx{m, m_connections->get(m.config.source.connection),
                        m_connections->get(m.config.mirror.connection), nullptr, {}};
-    return measureStatus(ctx);
+    return measureStatus(ctx, scope);
 }
 
 Checkpoint MirrorFixture::checkpoint(const QString &mapping)

@@ -42,7 +42,7 @@ public:
     // (like a worker's) unless reset(). Fails the test if the project does not check out.
     OperationResult run(OperationKind kind, const QString &mapping,
                         const OperationOptions &options = {});
-    StatusMeasurement status(const QString &mapping);
+    StatusMeasurement status(const QString &mapping, MeasureScope scope = MeasureScope::Full);
     Checkpoint checkpoint(const QString &mapping);
 
     // The engine's connection to "mirror"/"src" (opened on demand), for statement hooks.

@@ -47,6 +47,7 @@ MappingStatus fullStatus()
     s.nullCursorRows = 5;
     s.orphans = 7;
     s.orphansMeasuredAt = at(-60);
+    s.rowsCountedAt = at(-5);
     // Types that print alike but are not alike: an integer and a text "7".
     s.checkpoint.cursor = QVariant(QDateTime(QDate(2026, 11, 21), QTime(10, 15, 0, 123), Qt::UTC));
     s.checkpoint.key = {QVariant(qlonglong(1042)), QVariant(u"7"_s)};
@@ -160,6 +161,7 @@ void TestStatusJson::mappingRoundTripsEveryField()
     QCOMPARE(d.nullCursorRows, s.nullCursorRows);
     QCOMPARE(d.orphans, s.orphans);
     QCOMPARE(d.orphansMeasuredAt, s.orphansMeasuredAt);
+    QCOMPARE(d.rowsCountedAt, s.rowsCountedAt);
     QCOMPARE(d.checkpoint.cursor, s.checkpoint.cursor);
     QCOMPARE(d.checkpoint.key, s.checkpoint.key);
     QCOMPARE(d.checkpoint.key.at(0).typeId(), s.checkpoint.key.at(0).typeId());
@@ -281,6 +283,7 @@ void TestStatusJson::cliFormIsTheStatusJsonDocument()
                          u"null_cursor_rows"_s,
                          u"orphans"_s,
                          u"orphans_measured_at"_s,
+                         u"rows_counted_at"_s,
                          u"rows_per_second"_s,
                          u"source"_s,
                          u"source_rows"_s,
