@@ -145,19 +145,22 @@ qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
     if (read == 0)
         return after;
 
-    QList<QVariantList> upsertKeys;
-    QList<QVariantList> deleteKeys;
-    for (const QString &id : std::as_const(order)) {
-        const Change &c = changes[id];
-        (c.remove ? deleteKeys : upsertKeys) << c.key;
-    }
-    // The rows as they are now: a later change of the same key is applied early, harmlessly
-    // (its own log row then finds the mirror current), and a key gone since is a delete.
+    QList<QVariantList> keys;
+    for (const QString &id : std::as_const(order))
+        keys << changes[id].key;
+    // The log says which keys changed; the live rows say what they are now, for deletes too. A
+    // later change of the same key is applied early, harmlessly (its own log row then finds the
+    // mirror current). A key gone since is a delete, and a key that is back (deleted, then
+    // inserted again) is an upsert whatever its last logged operation: on MariaDB a
+    // transaction's log rows can be numbered out of their order (the sequencer's SKIP LOCKED
+    // can find a committing transaction's later row unlocked before its earlier one), and a
+    // delete applied on the log's word alone then removed a row the source still had.
     const QHash<QString, QVariantList> live =
             fetchRowsByKeys(m_ctx.source, m.sourceSchema, m_ctx.sourceTable(), m.columns, m.key,
-                            upsertKeys);
+                            keys);
     QList<QVariantList> rows;
-    for (const QVariantList &key : std::as_const(upsertKeys)) {
+    QList<QVariantList> deleteKeys;
+    for (const QVariantList &key : std::as_const(keys)) {
         const auto it = live.constFind(keyIdentity(key));
         if (it == live.constEnd())
             deleteKeys << key;
