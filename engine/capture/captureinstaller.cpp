@@ -58,11 +58,22 @@ QString missingCapture(const ResolvedMapping &m, DbConnection &source)
         return u"the change log '%1' is missing in %2"_s.arg(capture::logTable(),
                                                             source.describe());
     const int n = sql->installedTriggers(source, table);
-    if (n < sql->triggersPerTable())
+    if (n < sql->triggersPerTable()) {
+        const QString why = n > 0 ? sql->incompleteTriggers(source, table) : QString();
         return u"%1 of the %2 capture triggers on table '%3' exist in %4"_s.arg(n)
                 .arg(sql->triggersPerTable())
-                .arg(table, source.describe());
+                .arg(table, source.describe())
+                + (why.isEmpty() ? QString() : u": "_s + why);
+    }
     return {};
+}
+
+QString incompleteCapture(const ResolvedMapping &m, DbConnection &source)
+{
+    const std::unique_ptr<CaptureSql> sql = sqlFor(source);
+    if (!sql->logExists(source) || sql->installedTriggers(source, m.config.source.table) == 0)
+        return {};
+    return missingCapture(m, source);
 }
 
 QStringList cascadingForeignKeys(DbConnection &source, const QString &table)

@@ -2,6 +2,7 @@
 
 #include "capture/captureinstaller.h"
 #include "capture/capturesql.h"
+#include "capture/changebatch.h"
 #include "capture/sequencer.h"
 #include "db/dbconnection.h"
 #include "db/dberror.h"
@@ -24,12 +25,6 @@ namespace {
 // pass, so a large backlog of purgeable rows never holds the source for long.
 constexpr int kPurgeBatch = 5000;
 constexpr int kPurgeBatchesPerPass = 20;
-
-struct Change
-{
-    QVariantList key;
-    bool remove = false;
-};
 
 } // namespace
 
@@ -118,14 +113,25 @@ qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
                                             + seq + u" > ? ORDER BY "_s + seq
                                             + src.limit(m.config.batchRows),
                                     {m_ctx.sourceTable(), after});
-    // The last operation per key, in log order.
-    QHash<QString, Change> changes;
-    QStringList order;
+    // The last operation per key, in log order, after the last truncate (capture/changebatch.h).
+    ChangeBatch batch;
+    // Under "deletes": "none" the mirror keeps what the source deleted, a truncated table's
+    // rows included: a truncate is then no barrier, and the operations before it are applied
+    // as ever (their re-read finds no live row, so they delete, and deletes are skipped).
+    const bool keepDeleted = m.config.deletes == DeletePolicy::None;
     qint64 last = after;
     qint64 read = 0;
+    qint64 truncates = 0;
     while (q.next()) {
         last = q.value(0).toLongLong();
         ++read;
+        const QString op = q.value(1).toString();
+        if (op == capture::truncateOp()) {
+            ++truncates;
+            if (!keepDeleted)
+                batch.addTruncate();
+            continue;
+        }
         const QString text = q.value(2).toString();
         QString error;
         const std::optional<QVariantList> key = parseKeyText(text, m, &error);
@@ -135,22 +141,15 @@ qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
                           " back: %4"_s.arg(m.name())
                                   .arg(last)
                                   .arg(m_ctx.source.describe(), error));
-        const QString id = keyIdentity(*key);
-        if (!changes.contains(id))
-            order << id;
-        changes[id] = Change{*key, q.value(1).toString() == u"D"_s};
+        batch.add(*key, op == u"D"_s);
     }
     q.finish();
     more = read == m.config.batchRows;
     if (read == 0)
         return after;
 
-    QList<QVariantList> upsertKeys;
-    QList<QVariantList> deleteKeys;
-    for (const QString &id : std::as_const(order)) {
-        const Change &c = changes[id];
-        (c.remove ? deleteKeys : upsertKeys) << c.key;
-    }
+    const QList<QVariantList> upsertKeys = batch.upsertKeys();
+    QList<QVariantList> deleteKeys = batch.deleteKeys();
     // The rows as they are now: a later change of the same key is applied early, harmlessly
     // (its own log row then finds the mirror current), and a key gone since is a delete.
     const QHash<QString, QVariantList> live =
@@ -164,16 +163,33 @@ qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
         else
             rows << *it;
     }
-    if (m.config.deletes == DeletePolicy::None)
-        deleteKeys.clear();   // the mirror keeps what the source deleted, as the project says
+    // The mirror keeps what the source deleted, as the project says. After a truncate the
+    // keys to delete are not in the mirror either: it was emptied, and holds only the upserts.
+    if (keepDeleted || batch.truncates())
+        deleteKeys.clear();
 
     MirrorWriter writer(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.columns, m.key);
     CheckpointStore store(m_ctx.mirror);
     Transaction tx(m_ctx.mirror);
+    // Emptied first, in the batch's transaction: the rows logged after the truncate are then
+    // upserted into an empty table, and the checkpoint past the truncate commits with both.
+    const qint64 emptied = batch.truncates() ? writer.deleteAll() : 0;
     const WriteCounts counts = writer.upsertChanged(rows);
-    const qint64 deleted = deleteKeys.isEmpty() ? 0 : writer.deleteKeys(deleteKeys);
+    const qint64 deleted = emptied + (deleteKeys.isEmpty() ? 0 : writer.deleteKeys(deleteKeys));
     store.saveCaptureSeq(m.name(), last, m_logId);
     tx.commit();
+    if (truncates > 0) {
+        result.truncates += truncates;
+        auto log = logger("capture.consumer");
+        if (keepDeleted)
+            log->info("mapping '{}': source table '{}' was truncated; \"deletes\": \"none\""
+                      " keeps the rows of mirror table '{}'",
+                      m.name(), m_ctx.sourceTable(), m_ctx.mirrorTable());
+        else
+            log->info("mapping '{}': source table '{}' was truncated; removed all {} rows of"
+                      " mirror table '{}', then wrote the {} rows inserted or updated after it",
+                      m.name(), m_ctx.sourceTable(), emptied, m_ctx.mirrorTable(), rows.size());
+    }
 
     result.changesRead += read;
     result.upserted += counts.written();

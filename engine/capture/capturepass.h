@@ -3,9 +3,10 @@
 // in number order.
 //
 // Each batch reads the log rows numbered past the mapping's capture checkpoint, keeps the last
-// operation per key, reads the live source rows of the upserted keys again (a key no longer in
-// the source is a delete), and writes upserts, deletes and the new checkpoint in one mirror
-// transaction. Re-reading live rows makes every batch idempotent: a batch applied twice (after
+// operation per key after the batch's last TRUNCATE (capture/changebatch.h), reads the live
+// source rows of the upserted keys again (a key no longer in the source is a delete), and
+// writes the emptying a TRUNCATE asks for, upserts, deletes and the new checkpoint in one
+// mirror transaction. Re-reading live rows makes every batch idempotent: a batch applied twice (after
 // a crash between the mirror's commit and anything later) writes nothing new.
 //
 // The first pass of a mapping (no capture checkpoint yet) backfills first: the log only holds
@@ -28,6 +29,7 @@ struct CaptureResult
     bool backfilled = false;  // this was the mapping's first pass
     qint64 backfillWritten = 0;
     qint64 appliedSeq = 0;    // the capture checkpoint after the pass
+    qint64 truncates = 0;     // TRUNCATEs of the source table applied (PostgreSQL logs them)
 };
 
 // Throws DbError (Permanent) naming the connection and table when capture is not (fully)

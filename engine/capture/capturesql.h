@@ -7,7 +7,9 @@
 // The objects, in the source database (one set per database, shared by its captured tables):
 //  - the change log  _tidemark_changes(id, seq, tbl, op, key_value, at): one row per changed
 //    row; `op` is 'I', 'U' or 'D' (a delete's row is its tombstone); `key_value` the key as a
-//    JSON array of texts; `seq` NULL until the sequencer numbers the row after it committed;
+//    JSON array of texts; `seq` NULL until the sequencer numbers the row after it committed.
+//    PostgreSQL also logs each TRUNCATE of a captured table, by a statement trigger, as one
+//    row with `op` 'T' and an empty key ("[]"): every row of the table went at that point;
 //  - _tidemark_sequencer: one counter row, the last number handed out (never reset, so a
 //    purged log cannot make numbers repeat), locked by the sequencer's transaction, and the
 //    log's identity (a random id made when the log is created): a mirror's capture checkpoint
@@ -38,6 +40,8 @@ QString consumersTable();  // "_tidemark_capture_consumers"
 // "_tidemark_cap_" + 12 hex digits of the table name's SHA-1: a name that is a plain
 // identifier in every dialect, whatever characters the table's own name has.
 QString triggerBaseName(const QString &table);
+// The log's `op` for a TRUNCATE of the table ("T"); its key_value is "[]".
+QString truncateOp();
 
 // Can this key column's value be carried through the log as text and read back exactly?
 // Empty when it can, else why not (validate reports it). Floating point, binary, boolean and
@@ -68,6 +72,9 @@ public:
     virtual int installedTriggers(DbConnection &conn, const QString &table) const = 0;
     virtual int triggersPerTable() const = 0;
     virtual int captureTriggersAnywhere(DbConnection &conn) const = 0;
+    // Why the table's triggers are incomplete, when there is more to say than their count
+    // (PostgreSQL: the TRUNCATE trigger that installs from before it existed lack).
+    virtual QString incompleteTriggers(DbConnection &, const QString &) const { return {}; }
     bool logExists(DbConnection &conn) const;
 
     // Whether a sequencer numbers the rows after they commit. SQLite's triggers number them

@@ -136,6 +136,12 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
             if (r.backfilled)
                 run.note = u"first capture pass: backfilled %1 rows; "_s.arg(r.backfillWritten)
                         + run.note;
+            if (r.truncates > 0)
+                run.note += m.config.deletes == DeletePolicy::None
+                        ? u"; the source table was truncated (%1 in the log); \"deletes\":"
+                          " \"none\" keeps the mirror's rows"_s.arg(r.truncates)
+                        : u"; the source table was truncated (%1 in the log): the mirror was"
+                          " emptied, then given what came after"_s.arg(r.truncates);
             if (r.purged > 0)
                 run.note += u"; %1 log rows purged"_s.arg(r.purged);
         } else if (m.hasCursor()) {
