@@ -4,6 +4,7 @@
 #include "capture/capturesql.h"
 #include "capture/changebatch.h"
 #include "capture/sequencer.h"
+#include "capture/tableidentity.h"
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "drift/keytext.h"
@@ -70,10 +71,15 @@ CaptureResult CapturePass::run()
     // Registered before anything is read: from here on retention keeps this consumer's rows.
     m_ctx.source.exec(sql->registerConsumer(), {captureConsumerId(m_ctx), m_ctx.sourceTable()});
 
+    // Before anything of the table is read: what the mirror is reconciled with below, or by
+    // the first backfill, is the table as it was from here on (capture/tableidentity.h).
+    TableIdentity identity(m_ctx);
+
     CheckpointStore store(m_ctx.mirror);
     Sequencer sequencer(m_ctx.source, *sql);
     m_logId = sequencer.logId();
     std::optional<qint64> applied = store.captureSeq(m.name(), m_logId);
+    Reconciliation reconciled;
     if (!applied) {
         // Never applied, or applied from a log that was removed since (a new log numbers from
         // 1 again): both start over.
@@ -85,8 +91,13 @@ CaptureResult CapturePass::run()
         store.saveCaptureSeq(m.name(), 0, m_logId);
         tx.commit();
         applied = 0;
+        identity.keep();
         log->info("mapping '{}': first capture pass backfilled {} rows; applying the whole log",
                   m.name(), result.backfillWritten);
+    } else {
+        reconciled = reconcileTableIdentity(m_ctx, identity);
+        result.deleted += reconciled.deleted;
+        result.reconciliation = reconciled.note;
     }
 
     // Number what has committed so far; what commits later is numbered by the next pass.
@@ -99,6 +110,11 @@ CaptureResult CapturePass::run()
     }
     result.appliedSeq = after;
     purge(result);
+    if (!reconciled.refusal.isEmpty()) {
+        // Reported after the log was applied, so what the log knows still reaches the mirror.
+        log->warn("{}", reconciled.refusal);
+        result.refusal = reconciled.refusal;
+    }
     return result;
 }
 

@@ -16,7 +16,8 @@
 //    names the log it counts in, so a log removed and installed again, which numbers from 1
 //    again, is never read from an old checkpoint;
 //  - _tidemark_capture_consumers(consumer, tbl, applied_seq): how far each mapping that reads
-//    the log has applied it, for retention;
+//    the log has applied it, for retention; on MariaDB also `table_identity`, the source
+//    table's identity the mapping's mirror was last reconciled with (capture/tableidentity.h);
 //  - per captured table, triggers named after a hash of the table's name.
 
 #include "db/dialect.h"
@@ -66,6 +67,10 @@ public:
     virtual QStringList dropTriggers(DbConnection &conn, const QString &table) const = 0;
     // DROP of everything createLog() made.
     virtual QStringList dropLog() const = 0;
+    // What a log that an older version of Tidemark created lacks, as the statements that add
+    // it (prepare runs them after createLog()); empty when it lacks nothing or does not exist.
+    // The capture is incomplete until they ran (missingCapture()).
+    virtual QStringList upgradeLog(DbConnection &) const { return {}; }
 
     // How many of the triggers createTriggers() makes for `table` exist (complete when it
     // equals triggersPerTable()), and how many of ours exist on any table.
@@ -75,6 +80,14 @@ public:
     // Why the table's triggers are incomplete, when there is more to say than their count
     // (PostgreSQL: the TRUNCATE trigger that installs from before it existed lack).
     virtual QString incompleteTriggers(DbConnection &, const QString &) const { return {}; }
+
+    // Where the database runs no trigger for a TRUNCATE (MariaDB), capture instead notices that
+    // the table is no longer the one the mirror was reconciled with (capture/tableidentity.h).
+    // tracksIdentity() says whether this dialect does; tableIdentity() reads the identity
+    // (MariaDB: InnoDB's table id, which TRUNCATE, OPTIMIZE and rebuilding ALTERs change), and
+    // throws DbError (Permanent) saying why it cannot (a missing privilege, not InnoDB).
+    virtual bool tracksIdentity() const { return false; }
+    virtual QString tableIdentity(DbConnection &, const QString &) const { return {}; }
     bool logExists(DbConnection &conn) const;
 
     // Whether a sequencer numbers the rows after they commit. SQLite's triggers number them

@@ -4,6 +4,7 @@
 #include "capture/capturepass.h"
 #include "capture/capturesql.h"
 #include "capture/sequencer.h"
+#include "capture/tableidentity.h"
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "log/logging.h"
@@ -69,7 +70,13 @@ void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord
 void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &run,
               OperationResult &result)
 {
+    // Read before the sweep reads anything: a sweep that ran reconciles the mirror with the
+    // captured table as it was then (capture/tableidentity.h).
+    std::optional<TableIdentity> identity =
+            options.dryRun ? std::nullopt : identityBeforeSweep(ctx);
     const SweepResult s = OrphanSweep(ctx).run(options.force, options.dryRun);
+    if (identity && !s.refused)
+        identity->keep();
     result.orphansFound = s.orphans;
     (options.dryRun ? result.wouldDelete : run.rowsDeleted) += options.dryRun ? s.orphans
                                                                                : s.deleted;
@@ -142,8 +149,13 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
                           " \"none\" keeps the mirror's rows"_s.arg(r.truncates)
                         : u"; the source table was truncated (%1 in the log): the mirror was"
                           " emptied, then given what came after"_s.arg(r.truncates);
+            if (!r.reconciliation.isEmpty())
+                run.note += u"; "_s + r.reconciliation;
             if (r.purged > 0)
                 run.note += u"; %1 log rows purged"_s.arg(r.purged);
+            // The rows and note above stay in the run's record beside the refusal.
+            if (!r.refusal.isEmpty())
+                throw DbError(DbError::Kind::Refused, r.refusal);
         } else if (m.hasCursor()) {
             const IncrementalResult r = IncrementalPass(ctx).run();
             run.rowsWritten = r.rowsWritten;
