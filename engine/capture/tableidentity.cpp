@@ -49,8 +49,8 @@ namespace {
 QString describeChange(const MappingContext &ctx, const QString &kept, const QString &current)
 {
     if (kept.isEmpty())
-        return u"source table '%1' has no identity recorded for this mapping yet (capture was"
-               " prepared by a version of Tidemark that did not record one), so a TRUNCATE"
+        return u"source table '%1' has no identity recorded for this mapping yet (its capture"
+               " was prepared by a version of Tidemark that did not record one), so a TRUNCATE"
                " since cannot be ruled out (it is now %2)"_s.arg(ctx.sourceTable(), current);
     return u"source table '%1' was truncated or created anew since mirror table '%2' was last"
            " reconciled with it (its identity was %3, now %4; MariaDB runs no triggers for a"
@@ -103,9 +103,15 @@ Reconciliation reconcileTableIdentity(MappingContext &ctx, TableIdentity &identi
     return r;
 }
 
-std::optional<TableIdentity> identityBeforeSweep(MappingContext &ctx)
+std::optional<TableIdentity> identityBefore(MappingContext &ctx)
 {
     if (!ctx.mapping.config.captured())
+        return std::nullopt;
+    const std::unique_ptr<CaptureSql> sql = CaptureSql::create(ctx.source.config().driver);
+    // No consumers table, or one from before it kept identities (until `prepare` runs again):
+    // nowhere to keep it, and the sweep or backfill must not fail for that.
+    if (!sql || !sql->tracksIdentity() || !sql->logExists(ctx.source)
+        || !sql->upgradeLog(ctx.source).isEmpty())
         return std::nullopt;
     try {
         TableIdentity identity(ctx);
@@ -116,7 +122,7 @@ std::optional<TableIdentity> identityBeforeSweep(MappingContext &ctx)
         if (e.isTransient())
             throw;
         logger("capture.consumer")
-                ->warn("mapping '{}': the sweep cannot record the source table's identity: {}",
+                ->warn("mapping '{}': cannot record the source table's identity: {}",
                        ctx.mapping.name(), e.message());
         return std::nullopt;
     }

@@ -67,10 +67,10 @@ struct Reconciliation
 // included: the new identity is kept without a sweep.
 Reconciliation reconcileTableIdentity(MappingContext &ctx, TableIdentity &identity);
 
-// The identity read before a sweep of a captured mapping, so that the sweep (forced or not)
-// keeps it once it ran; nullopt where none is tracked or it cannot be read (the sweep runs
-// anyway, and the next capture pass reports why).
-std::optional<TableIdentity> identityBeforeSweep(MappingContext &ctx);
+// The identity read before a sweep of a captured mapping, or the backfill that gives it its
+// start in the log, so that the operation keeps it once it ran; nullopt where none is tracked
+// or it cannot be read (the operation runs anyway, and the next capture pass reports why).
+std::optional<TableIdentity> identityBefore(MappingContext &ctx);
 
 // For `status`: why the mapping needs an operator, or empty. The table changed since its
 // mirror was reconciled with it (the next sync sweeps; a refused sweep names its command), or

@@ -73,7 +73,7 @@ void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &r
     // Read before the sweep reads anything: a sweep that ran reconciles the mirror with the
     // captured table as it was then (capture/tableidentity.h).
     std::optional<TableIdentity> identity =
-            options.dryRun ? std::nullopt : identityBeforeSweep(ctx);
+            options.dryRun ? std::nullopt : identityBefore(ctx);
     const SweepResult s = OrphanSweep(ctx).run(options.force, options.dryRun);
     if (identity && !s.refused)
         identity->keep();
@@ -91,8 +91,10 @@ void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &r
 // A full backfill of a captured mapping that has never applied the log gives it its starting
 // point: the whole log, applied on top of the backfill by the next sync (a change logged during
 // the backfill is applied again, harmlessly: the consumer re-reads live rows).
+// `identity`: the source table's, read before the backfill (capture/tableidentity.h); the
+// mirror is reconciled with it as far as the first capture pass's backfill would have.
 void startCaptureAfterBackfill(MappingContext &ctx, const OperationOptions &options,
-                               const RunRecord &run)
+                               const RunRecord &run, std::optional<TableIdentity> &identity)
 {
     if (!ctx.mapping.config.captured() || options.dryRun || options.hasKeyRange()
         || run.result != u"ok")
@@ -107,6 +109,17 @@ void startCaptureAfterBackfill(MappingContext &ctx, const OperationOptions &opti
     Transaction tx(ctx.mirror);
     store.saveCaptureSeq(ctx.mapping.name(), 0, logId);
     tx.commit();
+    if (identity)
+        identity->keep();
+}
+
+// Read before a full backfill of a captured mapping, for startCaptureAfterBackfill().
+std::optional<TableIdentity> identityBeforeBackfill(MappingContext &ctx,
+                                                    const OperationOptions &options)
+{
+    if (options.dryRun || options.hasKeyRange())
+        return std::nullopt;
+    return identityBefore(ctx);
 }
 
 void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &options,
@@ -171,10 +184,12 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
             runBackfill(ctx, full, run, result);
         }
         return;
-    case OperationKind::Backfill:
+    case OperationKind::Backfill: {
+        std::optional<TableIdentity> identity = identityBeforeBackfill(ctx, options);
         runBackfill(ctx, options, run, result);
-        startCaptureAfterBackfill(ctx, options, run);
+        startCaptureAfterBackfill(ctx, options, run, identity);
         return;
+    }
     case OperationKind::Sweep:
         if (m.config.deletes == DeletePolicy::None && !options.dryRun)
             throw DbError(DbError::Kind::Permanent,
@@ -188,8 +203,9 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
         if (m.config.deletes == DeletePolicy::Sweep)
             runSweep(ctx, options, run, result);
         const QString sweepNote = run.note;
+        std::optional<TableIdentity> identity = identityBeforeBackfill(ctx, options);
         runBackfill(ctx, options, run, result);
-        startCaptureAfterBackfill(ctx, options, run);
+        startCaptureAfterBackfill(ctx, options, run, identity);
         if (!sweepNote.isEmpty())
             run.note = sweepNote + u"; "_s + run.note;
         return;

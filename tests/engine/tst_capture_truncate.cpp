@@ -141,6 +141,7 @@ private slots:
     void mariadbOptimizeSweepsNothing();
     void mariadbTruncateUnderDeletesNone();
     void mariadbInstallWithoutIdentity();
+    void mariadbBackfillStartKeepsIdentity();
     void mariadbIdentityNeedsProcess();
 };
 
@@ -684,6 +685,28 @@ void TestCaptureTruncate::mariadbInstallWithoutIdentity()
         QCOMPARE(f.compare(s.mapping), QString());
         const OperationResult again = sync(f, s);
         QVERIFY2(!again.run.note.contains(u"sweep"_s), qPrintable(again.run.note));
+    });
+}
+
+// An explicit backfill that gives a new captured mapping its start in the log keeps the
+// identity read before it, as the first sync's own backfill does: the sync after it has no
+// reason to sweep.
+void TestCaptureTruncate::mariadbBackfillStartKeepsIdentity()
+{
+    TIDEMARK_SERVER_OR_SKIP(DriverKind::MariaDb, u"src"_s, server);
+    PairFixture f(DriverKind::MariaDb, DriverKind::Sqlite, server, std::nullopt);
+    QVERIFY2(f.setupError().isEmpty(), qPrintable(f.setupError()));
+    PAIR_TRY(f, {
+        const Setup s = captured(f, 10);
+        CaptureCleanup cleanup{f, s};
+        const OperationResult backfill = f.run(OperationKind::Backfill, s.mapping);
+        QVERIFY2(backfill.ok(), qPrintable(PairFixture::describeResult(backfill)));
+        QVERIFY(f.status(s.mapping).capture->appliedSeq.has_value());
+        const OperationResult r = sync(f, s);
+        QVERIFY2(r.ok(), qPrintable(PairFixture::describeResult(r)));
+        QVERIFY2(!r.run.note.contains(u"first capture pass"_s), qPrintable(r.run.note));
+        QVERIFY2(!r.run.note.contains(u"sweep"_s), qPrintable(r.run.note));
+        QCOMPARE(f.compare(s.mapping), QString());
     });
 }
 
