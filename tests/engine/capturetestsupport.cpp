@@ -2,7 +2,12 @@
 
 #include "capture/captureinstaller.h"
 #include "capture/capturesql.h"
+#include "project/projectloader.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
 #include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
@@ -108,6 +113,47 @@ qint64 count(PairFixture &f, Side side, const QString &table)
 {
     const Dialect &d = f.connection(side).dialect();
     return f.scalar(side, u"SELECT COUNT(*) FROM "_s + d.readSource(table)).toLongLong();
+}
+
+QString ids(PairFixture &f, Side side, const QString &table)
+{
+    const Dialect &d = f.connection(side).dialect();
+    QSqlQuery query = f.exec(side, u"SELECT "_s + d.quote(u"id"_s) + u" FROM "_s
+                                           + d.readSource(table) + u" ORDER BY 1"_s);
+    QStringList out;
+    while (query.next())
+        out << query.value(0).toString();
+    return out.join(u',');
+}
+
+void truncate(PairFixture &f, const Setup &s)
+{
+    exec(f, u"TRUNCATE TABLE "_s + q(f, Side::Source, s.src));
+}
+
+CliRun cli(PairFixture &f, const QStringList &args)
+{
+    QFile file(f.project().filePath);
+    if (!file.open(QIODevice::WriteOnly) || file.write(ProjectLoader::toJson(f.project())) < 0)
+        return {-1, {}, u"cannot write "_s + file.fileName()};
+    file.close();
+    QProcess p;
+    p.start(qEnvironmentVariable("TIDEMARK_CLI"),
+            args + QStringList{u"--project"_s, f.project().filePath});
+    if (!p.waitForFinished(120000))
+        return {-1, {}, u"tidemark-cli did not finish: "_s + p.errorString()};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QJsonObject cliStatus(PairFixture &f, const QString &mapping)
+{
+    const CliRun status = cli(f, {u"status"_s, u"--json"_s, u"--mapping"_s, mapping});
+    const QJsonArray mappings =
+            QJsonDocument::fromJson(status.out.toUtf8()).object().value(u"mappings"_s).toArray();
+    return mappings.isEmpty() ? QJsonObject{{u"output"_s, status.all()}}
+                              : mappings.first().toObject();
 }
 
 QStringList catalog(PairFixture &f, const QString &table)

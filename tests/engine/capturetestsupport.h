@@ -6,6 +6,7 @@
 #include "db/dberror.h"
 #include "pairfixture.h"
 
+#include <QJsonObject>
 #include <QTest>
 
 namespace capturetest {
@@ -59,6 +60,21 @@ tidemark::OperationResult sync(PairFixture &f, const Setup &s);
 qint64 logRows(PairFixture &f, const Setup &s);
 // Rows of `table` on `side`.
 qint64 count(PairFixture &f, Side side, const QString &table);
+// The ids (kColumns' key) of `table` on `side`, in order, joined by commas.
+QString ids(PairFixture &f, Side side, const QString &table);
+void truncate(PairFixture &f, const Setup &s);
+
+// tidemark-cli (TIDEMARK_CLI) on the fixture's project, written to its file first.
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;   // standard output
+    QString err;   // standard error
+    QString all() const { return out + err; }
+};
+CliRun cli(PairFixture &f, const QStringList &args);
+// `status --json`'s entry for the mapping ({"output": ...} when there is none).
+QJsonObject cliStatus(PairFixture &f, const QString &mapping);
 
 // The source's catalog as far as this test's table and trigger capture are concerned: the
 // table's columns, every trigger on it, and every capture object in the database.
