@@ -40,7 +40,7 @@ private:
     };
     QList<QVariantList> keysWhere(bool remove) const;
 
-    QHash<QString, Change> m_changes;   // by keyIdentity()
+    QHash<QString, Change> m_changes; // by keyIdentity()
     QStringList m_order;
     bool m_truncates = false;
 };

@@ -83,8 +83,8 @@ Reconciliation reconcileTableIdentity(MappingContext &ctx, TableIdentity &identi
         log->info("mapping '{}': {}", m.name(), r.note);
         return r;
     }
-    log->warn("mapping '{}': {}; sweeping mirror table '{}' for rows the source lost",
-              m.name(), change, ctx.mirrorTable());
+    log->warn("mapping '{}': {}; sweeping mirror table '{}' for rows the source lost", m.name(),
+              change, ctx.mirrorTable());
     const SweepResult sweep = OrphanSweep(ctx).run(false);
     if (sweep.refused) {
         r.refusal = u"mapping '%1': %2. The sweep that removes the rows the source lost was"
@@ -95,8 +95,9 @@ Reconciliation reconcileTableIdentity(MappingContext &ctx, TableIdentity &identi
     }
     identity.keep();
     r.deleted = sweep.deleted;
-    r.note = change + u"; the sweep deleted %1 mirror rows whose key the source no longer has"_s.arg(
-                     sweep.deleted);
+    r.note = change
+            + u"; the sweep deleted %1 mirror rows whose key the source no longer has"_s.arg(
+                    sweep.deleted);
     log->info("mapping '{}': reconciled after the table's identity changed: {} of {} mirror rows"
               " deleted; identity {} kept",
               m.name(), sweep.deleted, sweep.mirrorRows, identity.current());

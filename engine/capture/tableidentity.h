@@ -56,10 +56,10 @@ private:
 
 struct Reconciliation
 {
-    bool changed = false;   // the identity differed from the one kept
-    qint64 deleted = 0;     // mirror rows the sweep deleted
-    QString note;           // what happened, for the run's note (empty when unchanged)
-    QString refusal;        // why the mirror is not reconciled, naming what to run
+    bool changed = false; // the identity differed from the one kept
+    qint64 deleted = 0;   // mirror rows the sweep deleted
+    QString note;         // what happened, for the run's note (empty when unchanged)
+    QString refusal;      // why the mirror is not reconciled, naming what to run
 };
 
 // A capture pass's reconciliation after the identity changed (see above). Under

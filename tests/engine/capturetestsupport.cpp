@@ -102,9 +102,9 @@ OperationResult sync(PairFixture &f, const Setup &s)
 
 qint64 logRows(PairFixture &f, const Setup &s)
 {
-    return f.scalar(Side::Source, u"SELECT COUNT(*) FROM "_s + q(f, Side::Source,
-                                                                 capture::logTable())
-                                          + u" WHERE tbl = ?"_s,
+    return f.scalar(Side::Source,
+                    u"SELECT COUNT(*) FROM "_s + q(f, Side::Source, capture::logTable())
+                            + u" WHERE tbl = ?"_s,
                     {s.src})
             .toLongLong();
 }
@@ -118,8 +118,9 @@ qint64 count(PairFixture &f, Side side, const QString &table)
 QString ids(PairFixture &f, Side side, const QString &table)
 {
     const Dialect &d = f.connection(side).dialect();
-    QSqlQuery query = f.exec(side, u"SELECT "_s + d.quote(u"id"_s) + u" FROM "_s
-                                           + d.readSource(table) + u" ORDER BY 1"_s);
+    QSqlQuery query = f.exec(side,
+                             u"SELECT "_s + d.quote(u"id"_s) + u" FROM "_s + d.readSource(table)
+                                     + u" ORDER BY 1"_s);
     QStringList out;
     while (query.next())
         out << query.value(0).toString();
@@ -170,7 +171,8 @@ QStringList catalog(PairFixture &f, const QString &table)
               " ESCAPE '\\' OR name = 'sqlite_sequence' ORDER BY 1"_s;
         break;
     case DriverKind::Postgres:
-        sql = u"SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = to_regclass(quote_ident(?))"
+        sql = u"SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = "
+              u"to_regclass(quote_ident(?))"
               " UNION ALL SELECT 'relation ' || relname FROM pg_class WHERE relnamespace ="
               " current_schema()::regnamespace AND (relname LIKE '\\_tidemark\\_changes%' OR"
               " relname LIKE '\\_tidemark\\_sequencer%' OR relname LIKE"

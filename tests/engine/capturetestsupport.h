@@ -20,9 +20,10 @@ using tidemark::test::Side;
     try {                                                                                          \
         __VA_ARGS__;                                                                               \
     } catch (const tidemark::DbError &e) {                                                         \
-        QFAIL(qPrintable(f.pairing() + QStringLiteral(": ") + e.message()                         \
-                         + (e.detail().isEmpty() ? QString()                                       \
-                                                 : QStringLiteral("\n  in: ") + e.detail().left(400)))); \
+        QFAIL(qPrintable(f.pairing() + QStringLiteral(": ") + e.message()                          \
+                         + (e.detail().isEmpty()                                                   \
+                                    ? QString()                                                    \
+                                    : QStringLiteral("\n  in: ") + e.detail().left(400))));        \
     }
 
 // The source kinds capture supports.
@@ -68,8 +69,8 @@ void truncate(PairFixture &f, const Setup &s);
 struct CliRun
 {
     int exitCode = -1;
-    QString out;   // standard output
-    QString err;   // standard error
+    QString out; // standard output
+    QString err; // standard error
     QString all() const { return out + err; }
 };
 CliRun cli(PairFixture &f, const QStringList &args);

@@ -105,8 +105,11 @@ void TestCaptureTableIdentity::mariadbTruncateRefusedUntilForced()
 
         // What an operator sees from the command line.
         const QJsonObject status = cliStatus(f, s.mapping);
-        QVERIFY2(status.value(u"capture"_s).toObject().value(u"attention"_s).toString().contains(
-                         command),
+        QVERIFY2(status.value(u"capture"_s)
+                         .toObject()
+                         .value(u"attention"_s)
+                         .toString()
+                         .contains(command),
                  qPrintable(QString::fromUtf8(QJsonDocument(status).toJson())));
         const CliRun refused = cli(f, {u"sync"_s, u"--mapping"_s, s.mapping});
         QVERIFY2(refused.exitCode == 3 && refused.all().contains(command),
@@ -140,8 +143,7 @@ void TestCaptureTableIdentity::mariadbOptimizeSweepsNothing()
         DbConnection &c = f.connection(Side::Source);
         const QString before = sql->tableIdentity(c, s.src);
         QSqlQuery optimize = c.exec(u"OPTIMIZE TABLE "_s + c.dialect().quote(s.src));
-        while (optimize.next()) {
-        }
+        while (optimize.next()) {}
         QVERIFY(sql->tableIdentity(c, s.src) != before);
         QCOMPARE(count(f, Side::Source, s.src), qint64(20));
 
@@ -164,8 +166,8 @@ void TestCaptureTableIdentity::mariadbTruncateUnderDeletesNone()
     PairFixture f(DriverKind::MariaDb, DriverKind::Sqlite, server, std::nullopt);
     QVERIFY2(f.setupError().isEmpty(), qPrintable(f.setupError()));
     PAIR_TRY(f, {
-        const Setup s = captured(f, 8, 50,
-                                 [](MappingConfig &m) { m.deletes = DeletePolicy::None; });
+        const Setup s =
+                captured(f, 8, 50, [](MappingConfig &m) { m.deletes = DeletePolicy::None; });
         CaptureCleanup cleanup{f, s};
         QVERIFY(sync(f, s).ok());
         truncate(f, s);
@@ -192,8 +194,9 @@ void TestCaptureTableIdentity::mariadbInstallWithoutIdentity()
         CaptureCleanup cleanup{f, s};
         QVERIFY(sync(f, s).ok());
         const QStringList complete = catalog(f, s.src);
-        exec(f, u"ALTER TABLE "_s + q(f, Side::Source, capture::consumersTable())
-                        + u" DROP COLUMN table_identity"_s);
+        exec(f,
+             u"ALTER TABLE "_s + q(f, Side::Source, capture::consumersTable())
+                     + u" DROP COLUMN table_identity"_s);
         f.reset();
         const QJsonObject status = cliStatus(f, s.mapping);
         const QJsonObject capture = status.value(u"capture"_s).toObject();
@@ -205,8 +208,9 @@ void TestCaptureTableIdentity::mariadbInstallWithoutIdentity()
         QCOMPARE(sync(f, s).run.result, u"error"_s);
 
         // Rows deleted while the identity was not kept: only a sweep can find them now.
-        exec(f, u"DELETE FROM "_s + q(f, Side::Source, s.src) + u" WHERE "_s
-                        + q(f, Side::Source, u"id"_s) + u" < 3"_s);
+        exec(f,
+             u"DELETE FROM "_s + q(f, Side::Source, s.src) + u" WHERE "_s
+                     + q(f, Side::Source, u"id"_s) + u" < 3"_s);
         exec(f, u"DELETE FROM "_s + q(f, Side::Source, capture::logTable()) + u" WHERE tbl = ?"_s,
              {s.src});
 
@@ -262,8 +266,9 @@ void TestCaptureTableIdentity::mariadbIdentityNeedsProcess()
         exec(f, u"DROP USER IF EXISTS "_s + account);
         exec(f, u"CREATE USER "_s + account + u" IDENTIFIED BY '"_s + password + u"'"_s);
         const QString database = server.database;
-        exec(f, u"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, TRIGGER ON "_s
-                        + q(f, Side::Source, database) + u".* TO "_s + account);
+        exec(f,
+             u"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, TRIGGER ON "_s
+                     + q(f, Side::Source, database) + u".* TO "_s + account);
         struct DropUser
         {
             PairFixture &f;

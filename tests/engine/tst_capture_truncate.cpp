@@ -136,7 +136,7 @@ void TestCaptureTruncate::postgresTruncateEmptiesMirror()
         const OperationResult r = sync(f, s);
         QVERIFY2(r.ok(), qPrintable(PairFixture::describeResult(r)));
         QCOMPARE(r.run.kind, u"sync"_s);
-        QCOMPARE(r.orphansFound, qint64(-1));   // no sweep: the log did it
+        QCOMPARE(r.orphansFound, qint64(-1)); // no sweep: the log did it
         QCOMPARE(r.run.rowsDeleted, qint64(40));
         QVERIFY2(r.run.note.contains(u"truncated (1 in the log)"_s), qPrintable(r.run.note));
         QCOMPARE(count(f, Side::Mirror, s.mir), qint64(0));
@@ -191,7 +191,7 @@ void TestCaptureTruncate::postgresTruncateEndsBatch()
         CaptureCleanup cleanup{f, s};
         QVERIFY(sync(f, s).ok());
         f.insertRows(Side::Source, s.src, kColumns, {row(100), row(101), row(102)});
-        truncate(f, s);   // the 4th entry: the first batch ends with it
+        truncate(f, s); // the 4th entry: the first batch ends with it
         f.insertRows(Side::Source, s.src, kColumns, {row(200)});
 
         QList<qint64> mirrorAfterBatch;
@@ -239,8 +239,8 @@ void TestCaptureTruncate::postgresTruncateUnderDeletesNone()
 {
     PAIR_FIXTURE(f);
     PAIR_TRY(f, {
-        const Setup s = captured(f, 5, 50,
-                                 [](MappingConfig &m) { m.deletes = DeletePolicy::None; });
+        const Setup s =
+                captured(f, 5, 50, [](MappingConfig &m) { m.deletes = DeletePolicy::None; });
         CaptureCleanup cleanup{f, s};
         QVERIFY(sync(f, s).ok());
         f.insertRows(Side::Source, s.src, kColumns, {row(300)});
@@ -268,9 +268,10 @@ void TestCaptureTruncate::postgresTruncateCascadeAndSeveralTables()
         const Setup child{f.tableName(u"tc_src"_s), f.tableName(u"tc_mir"_s),
                           f.mappingName(u"tc"_s)};
         f.createTable(Side::Source, parent.src, kColumns, {u"id"_s});
-        f.exec(Side::Source, u"CREATE TABLE "_s + q(f, Side::Source, child.src)
-                                     + u" (id bigint PRIMARY KEY, parent bigint REFERENCES "_s
-                                     + q(f, Side::Source, parent.src) + u" (id))"_s);
+        f.exec(Side::Source,
+               u"CREATE TABLE "_s + q(f, Side::Source, child.src)
+                       + u" (id bigint PRIMARY KEY, parent bigint REFERENCES "_s
+                       + q(f, Side::Source, parent.src) + u" (id))"_s);
         f.dropLater(Side::Source, child.src);
         for (const Setup *s : {&parent, &child}) {
             MappingConfig &m = f.addMapping(s == &parent ? u"tp"_s : u"tc"_s, s->src, s->mir);
@@ -285,17 +286,17 @@ void TestCaptureTruncate::postgresTruncateCascadeAndSeveralTables()
         CaptureCleanup childCleanup{f, child};
         auto fill = [&] {
             f.insertRows(Side::Source, parent.src, kColumns, {row(1), row(2), row(3)});
-            exec(f, u"INSERT INTO "_s + q(f, Side::Source, child.src)
-                            + u" VALUES (10, 1), (11, 2)"_s);
+            exec(f,
+                 u"INSERT INTO "_s + q(f, Side::Source, child.src) + u" VALUES (10, 1), (11, 2)"_s);
             for (const Setup *s : {&parent, &child})
                 QVERIFY(sync(f, *s).ok());
             QCOMPARE(count(f, Side::Mirror, parent.mir), qint64(3));
             QCOMPARE(count(f, Side::Mirror, child.mir), qint64(2));
         };
         auto truncatedEntries = [&](const Setup &s) {
-            return f.scalar(Side::Source, u"SELECT COUNT(*) FROM "_s
-                                                  + q(f, Side::Source, capture::logTable())
-                                                  + u" WHERE tbl = ? AND op = 'T'"_s,
+            return f.scalar(Side::Source,
+                            u"SELECT COUNT(*) FROM "_s + q(f, Side::Source, capture::logTable())
+                                    + u" WHERE tbl = ? AND op = 'T'"_s,
                             {s.src})
                     .toLongLong();
         };
@@ -321,8 +322,9 @@ void TestCaptureTruncate::postgresTruncateCascadeAndSeveralTables()
         fill();
         if (QTest::currentTestFailed())
             return;
-        exec(f, u"TRUNCATE TABLE "_s + q(f, Side::Source, child.src) + u", "_s
-                        + q(f, Side::Source, parent.src));
+        exec(f,
+             u"TRUNCATE TABLE "_s + q(f, Side::Source, child.src) + u", "_s
+                     + q(f, Side::Source, parent.src));
         bothEmptied(u"TRUNCATE a, b"_s);
     });
 }
@@ -344,8 +346,9 @@ void TestCaptureTruncate::postgresInstallWithoutTruncateTrigger()
         QCOMPARE(sql->installedTriggers(c, s.src), 2);
         const QStringList complete = catalog(f, s.src);
         // What the version before this one installed.
-        exec(f, u"DROP TRIGGER "_s + q(f, Side::Source, capture::triggerBaseName(s.src) + u"_t"_s)
-                        + u" ON "_s + q(f, Side::Source, s.src));
+        exec(f,
+             u"DROP TRIGGER "_s + q(f, Side::Source, capture::triggerBaseName(s.src) + u"_t"_s)
+                     + u" ON "_s + q(f, Side::Source, s.src));
         QCOMPARE(sql->installedTriggers(c, s.src), 1);
 
         f.reset();
@@ -380,7 +383,7 @@ void TestCaptureTruncate::postgresInstallWithoutTruncateTrigger()
         QVERIFY(f.run(OperationKind::Prepare, s.mapping).ok());
         QCOMPARE(sql->installedTriggers(c, s.src), 2);
         QCOMPARE(catalog(f, s.src), complete);
-        QVERIFY(f.run(OperationKind::Prepare, s.mapping).ok());   // idempotent
+        QVERIFY(f.run(OperationKind::Prepare, s.mapping).ok()); // idempotent
         QCOMPARE(catalog(f, s.src), complete);
 
         truncate(f, s);
@@ -402,8 +405,8 @@ void TestCaptureTruncate::postgresDryRunPrintsTruncateTrigger()
         m.capture = CaptureMode::Triggers;
         f.reset();
         const QStringList before = catalog(f, table);
-        const CliRun dry = cli(f, {u"prepare"_s, u"--dry-run"_s, u"--mapping"_s,
-                                   f.mappingName(u"dry"_s)});
+        const CliRun dry =
+                cli(f, {u"prepare"_s, u"--dry-run"_s, u"--mapping"_s, f.mappingName(u"dry"_s)});
         QVERIFY2(dry.exitCode == 0, qPrintable(dry.all()));
         const QString trigger = capture::triggerBaseName(table) + u"_t"_s;
         QVERIFY2(dry.out.contains(u"CREATE TRIGGER \""_s + trigger + u"\" AFTER TRUNCATE ON \""_s
