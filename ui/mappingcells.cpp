@@ -47,6 +47,9 @@ QString captureText(const MappingStatus &s)
                                                         "sequencer runs with each sync")
                           : QCoreApplication::translate("tidemark::cells",
                                                         "numbered by the triggers (SQLite)"));
+    // The engine's own sentence, like `problem` above: it names the table and the command.
+    if (!c.attention.isEmpty())
+        parts << c.attention;
     return parts.join(u" · "_s);
 }
 

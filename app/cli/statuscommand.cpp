@@ -169,6 +169,8 @@ int runStatus(const Options &o, QTextStream &out, QTextStream &err)
                                              .arg(c.unnumbered)
                                              .arg(c.logRows)
                                    : u"log not applied yet"_s;
+            if (!c.attention.isEmpty())
+                tail += u" / attention: "_s + c.attention;
         }
         if (s.lastRun)
             tail += u" / %1 %2 at %3"_s.arg(s.lastRun->kind, s.lastRun->result,

@@ -85,6 +85,8 @@ QJsonObject encodeCapture(const CaptureStatus &c, Detail detail)
                                        : QJsonValue(QJsonValue::Null)}};
     if (!c.problem.isEmpty())
         o[u"problem"_s] = c.problem;
+    if (!c.attention.isEmpty())
+        o[u"attention"_s] = c.attention;
     if (detail == Detail::Full)
         o[u"sequencer"_s] = c.sequencer;
     return o;
@@ -158,6 +160,7 @@ std::optional<CaptureStatus> decodeCapture(const QJsonObject &o, QString *error,
     CaptureStatus c;
     c.installed = r.boolean(o, u"installed"_s);
     c.problem = r.text(o, u"problem"_s);
+    c.attention = r.text(o, u"attention"_s);
     c.unnumbered = r.count(o, u"unnumbered"_s);
     c.pending = r.count(o, u"pending"_s);
     c.logRows = r.count(o, u"log_rows"_s);

@@ -3,6 +3,7 @@
 #include "capture/capturepass.h"
 #include "capture/capturesql.h"
 #include "db/dbconnection.h"
+#include "db/dberror.h"
 #include "log/logging.h"
 
 #include <QSqlQuery>
@@ -44,9 +45,21 @@ QStringList captureProblems(const ResolvedMapping &m, DbConnection &source)
             problems << u"key column '%1' (%2) cannot be captured: %3"_s.arg(c.name,
                                                                            c.declaredType, why);
     }
-    const QString server = sqlFor(source)->serverProblem(source);
+    const std::unique_ptr<CaptureSql> sql = sqlFor(source);
+    const QString server = sql->serverProblem(source);
     if (!server.isEmpty())
         problems << server + u" (%1)"_s.arg(source.describe());
+    if (sql->tracksIdentity()) {
+        // Without the table's identity a TRUNCATE, which runs no triggers here, could never
+        // be noticed: capture would lose those deletes silently.
+        try {
+            sql->tableIdentity(source, m.config.source.table);
+        } catch (const DbError &e) {
+            if (e.isTransient())
+                throw;
+            problems << e.message();
+        }
+    }
     return problems;
 }
 
@@ -58,11 +71,25 @@ QString missingCapture(const ResolvedMapping &m, DbConnection &source)
         return u"the change log '%1' is missing in %2"_s.arg(capture::logTable(),
                                                             source.describe());
     const int n = sql->installedTriggers(source, table);
-    if (n < sql->triggersPerTable())
+    if (n < sql->triggersPerTable()) {
+        const QString why = n > 0 ? sql->incompleteTriggers(source, table) : QString();
         return u"%1 of the %2 capture triggers on table '%3' exist in %4"_s.arg(n)
                 .arg(sql->triggersPerTable())
-                .arg(table, source.describe());
+                .arg(table, source.describe())
+                + (why.isEmpty() ? QString() : u": "_s + why);
+    }
+    if (!sql->upgradeLog(source).isEmpty())
+        return u"the change log's tables in %1 were created by an older version of Tidemark and"
+               " lack what detects a TRUNCATE of table '%2'"_s.arg(source.describe(), table);
     return {};
+}
+
+QString incompleteCapture(const ResolvedMapping &m, DbConnection &source)
+{
+    const std::unique_ptr<CaptureSql> sql = sqlFor(source);
+    if (!sql->logExists(source) || sql->installedTriggers(source, m.config.source.table) == 0)
+        return {};
+    return missingCapture(m, source);
 }
 
 QStringList cascadingForeignKeys(DbConnection &source, const QString &table)
@@ -100,6 +127,7 @@ CapturePlan planCaptureInstall(MappingContext &ctx)
     const std::unique_ptr<CaptureSql> sql = sqlFor(ctx);
     CapturePlan plan;
     plan.statements << sql->createLog();
+    plan.statements << sql->upgradeLog(ctx.source);
     plan.statements << sql->createTriggers(ctx.source, ctx.sourceTable(), keyColumns(ctx.mapping));
     plan.consumer = captureConsumerId(ctx);
     return plan;

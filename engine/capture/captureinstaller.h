@@ -30,6 +30,9 @@ QStringList cascadingForeignKeys(DbConnection &source, const QString &table);
 // What is missing of the mapping's capture in the source (the log, its triggers): empty when
 // complete.
 QString missingCapture(const ResolvedMapping &m, DbConnection &source);
+// missingCapture() for a table that has some of its capture already (an install by an older
+// version of Tidemark, or one cut short): empty when nothing or everything is installed.
+QString incompleteCapture(const ResolvedMapping &m, DbConnection &source);
 
 CapturePlan planCaptureInstall(MappingContext &ctx);
 CapturePlan planCaptureRemoval(MappingContext &ctx);

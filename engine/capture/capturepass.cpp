@@ -2,7 +2,9 @@
 
 #include "capture/captureinstaller.h"
 #include "capture/capturesql.h"
+#include "capture/changebatch.h"
 #include "capture/sequencer.h"
+#include "capture/tableidentity.h"
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "drift/keytext.h"
@@ -24,12 +26,6 @@ namespace {
 // pass, so a large backlog of purgeable rows never holds the source for long.
 constexpr int kPurgeBatch = 5000;
 constexpr int kPurgeBatchesPerPass = 20;
-
-struct Change
-{
-    QVariantList key;
-    bool remove = false;
-};
 
 } // namespace
 
@@ -75,10 +71,15 @@ CaptureResult CapturePass::run()
     // Registered before anything is read: from here on retention keeps this consumer's rows.
     m_ctx.source.exec(sql->registerConsumer(), {captureConsumerId(m_ctx), m_ctx.sourceTable()});
 
+    // Before anything of the table is read: what the mirror is reconciled with below, or by
+    // the first backfill, is the table as it was from here on (capture/tableidentity.h).
+    TableIdentity identity(m_ctx);
+
     CheckpointStore store(m_ctx.mirror);
     Sequencer sequencer(m_ctx.source, *sql);
     m_logId = sequencer.logId();
     std::optional<qint64> applied = store.captureSeq(m.name(), m_logId);
+    Reconciliation reconciled;
     if (!applied) {
         // Never applied, or applied from a log that was removed since (a new log numbers from
         // 1 again): both start over.
@@ -90,8 +91,13 @@ CaptureResult CapturePass::run()
         store.saveCaptureSeq(m.name(), 0, m_logId);
         tx.commit();
         applied = 0;
+        identity.keep();
         log->info("mapping '{}': first capture pass backfilled {} rows; applying the whole log",
                   m.name(), result.backfillWritten);
+    } else {
+        reconciled = reconcileTableIdentity(m_ctx, identity);
+        result.deleted += reconciled.deleted;
+        result.reconciliation = reconciled.note;
     }
 
     // Number what has committed so far; what commits later is numbered by the next pass.
@@ -104,6 +110,11 @@ CaptureResult CapturePass::run()
     }
     result.appliedSeq = after;
     purge(result);
+    if (!reconciled.refusal.isEmpty()) {
+        // Reported after the log was applied, so what the log knows still reaches the mirror.
+        log->warn("{}", reconciled.refusal);
+        result.refusal = reconciled.refusal;
+    }
     return result;
 }
 
@@ -118,14 +129,25 @@ qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
                                             + seq + u" > ? ORDER BY "_s + seq
                                             + src.limit(m.config.batchRows),
                                     {m_ctx.sourceTable(), after});
-    // The last operation per key, in log order.
-    QHash<QString, Change> changes;
-    QStringList order;
+    // The last operation per key, in log order, after the last truncate (capture/changebatch.h).
+    ChangeBatch batch;
+    // Under "deletes": "none" the mirror keeps what the source deleted, a truncated table's
+    // rows included: a truncate is then no barrier, and the operations before it are applied
+    // as ever (their re-read finds no live row, so they delete, and deletes are skipped).
+    const bool keepDeleted = m.config.deletes == DeletePolicy::None;
     qint64 last = after;
     qint64 read = 0;
+    qint64 truncates = 0;
     while (q.next()) {
         last = q.value(0).toLongLong();
         ++read;
+        const QString op = q.value(1).toString();
+        if (op == capture::truncateOp()) {
+            ++truncates;
+            if (!keepDeleted)
+                batch.addTruncate();
+            continue;
+        }
         const QString text = q.value(2).toString();
         QString error;
         const std::optional<QVariantList> key = parseKeyText(text, m, &error);
@@ -135,19 +157,14 @@ qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
                           " back: %4"_s.arg(m.name())
                                   .arg(last)
                                   .arg(m_ctx.source.describe(), error));
-        const QString id = keyIdentity(*key);
-        if (!changes.contains(id))
-            order << id;
-        changes[id] = Change{*key, q.value(1).toString() == u"D"_s};
+        batch.add(*key, op == u"D"_s);
     }
     q.finish();
     more = read == m.config.batchRows;
     if (read == 0)
         return after;
 
-    QList<QVariantList> keys;
-    for (const QString &id : std::as_const(order))
-        keys << changes[id].key;
+    const QList<QVariantList> keys = batch.keys();
     // The log says which keys changed; the live rows say what they are now, for deletes too. A
     // later change of the same key is applied early, harmlessly (its own log row then finds the
     // mirror current). A key gone since is a delete, and a key that is back (deleted, then
@@ -167,16 +184,33 @@ qint64 CapturePass::applyBatch(qint64 after, CaptureResult &result, bool &more)
         else
             rows << *it;
     }
-    if (m.config.deletes == DeletePolicy::None)
-        deleteKeys.clear();   // the mirror keeps what the source deleted, as the project says
+    // The mirror keeps what the source deleted, as the project says. After a truncate the
+    // keys to delete are not in the mirror either: it was emptied, and holds only the upserts.
+    if (keepDeleted || batch.truncates())
+        deleteKeys.clear();
 
     MirrorWriter writer(m_ctx.mirror, m.mirrorSchema, m_ctx.mirrorTable(), m.columns, m.key);
     CheckpointStore store(m_ctx.mirror);
     Transaction tx(m_ctx.mirror);
+    // Emptied first, in the batch's transaction: the rows logged after the truncate are then
+    // upserted into an empty table, and the checkpoint past the truncate commits with both.
+    const qint64 emptied = batch.truncates() ? writer.deleteAll() : 0;
     const WriteCounts counts = writer.upsertChanged(rows);
-    const qint64 deleted = deleteKeys.isEmpty() ? 0 : writer.deleteKeys(deleteKeys);
+    const qint64 deleted = emptied + (deleteKeys.isEmpty() ? 0 : writer.deleteKeys(deleteKeys));
     store.saveCaptureSeq(m.name(), last, m_logId);
     tx.commit();
+    if (truncates > 0) {
+        result.truncates += truncates;
+        auto log = logger("capture.consumer");
+        if (keepDeleted)
+            log->info("mapping '{}': source table '{}' was truncated; \"deletes\": \"none\""
+                      " keeps the rows of mirror table '{}'",
+                      m.name(), m_ctx.sourceTable(), m_ctx.mirrorTable());
+        else
+            log->info("mapping '{}': source table '{}' was truncated; removed all {} rows of"
+                      " mirror table '{}', then wrote the {} rows inserted or updated after it",
+                      m.name(), m_ctx.sourceTable(), emptied, m_ctx.mirrorTable(), rows.size());
+    }
 
     result.changesRead += read;
     result.upserted += counts.written();

@@ -3,14 +3,19 @@
 // in number order.
 //
 // Each batch reads the log rows numbered past the mapping's capture checkpoint, keeps the last
-// operation per key, reads the live source rows of the upserted keys again (a key no longer in
-// the source is a delete), and writes upserts, deletes and the new checkpoint in one mirror
-// transaction. Re-reading live rows makes every batch idempotent: a batch applied twice (after
+// operation per key after the batch's last TRUNCATE (capture/changebatch.h), reads the live
+// source rows of the upserted keys again (a key no longer in the source is a delete), and
+// writes the emptying a TRUNCATE asks for, upserts, deletes and the new checkpoint in one
+// mirror transaction. Re-reading live rows makes every batch idempotent: a batch applied twice (after
 // a crash between the mirror's commit and anything later) writes nothing new.
 //
 // The first pass of a mapping (no capture checkpoint yet) backfills first: the log only holds
 // changes made since its triggers were installed. It then applies the whole log on top, so a
 // delete logged before or during the backfill still reaches the mirror.
+//
+// Where TRUNCATE runs no trigger (MariaDB), a pass first checks that the source table is still
+// the one its mirror was reconciled with, and sweeps when it is not (capture/tableidentity.h).
+// A refused sweep makes the pass's result "refused", after the log was applied.
 
 #include "sync/mappingcontext.h"
 
@@ -28,6 +33,13 @@ struct CaptureResult
     bool backfilled = false;  // this was the mapping's first pass
     qint64 backfillWritten = 0;
     qint64 appliedSeq = 0;    // the capture checkpoint after the pass
+    qint64 truncates = 0;     // TRUNCATEs of the source table applied (PostgreSQL logs them)
+    // What the pass did after the source table's identity changed (capture/tableidentity.h);
+    // empty when it had not.
+    QString reconciliation;
+    // Why the mirror could not be reconciled (a refused sweep, naming what to run): the pass
+    // applied the log, and its result is "refused" with this message.
+    QString refusal;
 };
 
 // Throws DbError (Permanent) naming the connection and table when capture is not (fully)

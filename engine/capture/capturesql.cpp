@@ -32,6 +32,11 @@ QString triggerBaseName(const QString &table)
     return u"_tidemark_cap_"_s + QString::fromLatin1(digest.toHex().left(12));
 }
 
+QString truncateOp()
+{
+    return u"T"_s;
+}
+
 QString keyColumnProblem(const ColumnInfo &column)
 {
     switch (column.valueClass) {

@@ -7,14 +7,17 @@
 // The objects, in the source database (one set per database, shared by its captured tables):
 //  - the change log  _tidemark_changes(id, seq, tbl, op, key_value, at): one row per changed
 //    row; `op` is 'I', 'U' or 'D' (a delete's row is its tombstone); `key_value` the key as a
-//    JSON array of texts; `seq` NULL until the sequencer numbers the row after it committed;
+//    JSON array of texts; `seq` NULL until the sequencer numbers the row after it committed.
+//    PostgreSQL also logs each TRUNCATE of a captured table, by a statement trigger, as one
+//    row with `op` 'T' and an empty key ("[]"): every row of the table went at that point;
 //  - _tidemark_sequencer: one counter row, the last number handed out (never reset, so a
 //    purged log cannot make numbers repeat), locked by the sequencer's transaction, and the
 //    log's identity (a random id made when the log is created): a mirror's capture checkpoint
 //    names the log it counts in, so a log removed and installed again, which numbers from 1
 //    again, is never read from an old checkpoint;
 //  - _tidemark_capture_consumers(consumer, tbl, applied_seq): how far each mapping that reads
-//    the log has applied it, for retention;
+//    the log has applied it, for retention; on MariaDB also `table_identity`, the source
+//    table's identity the mapping's mirror was last reconciled with (capture/tableidentity.h);
 //  - per captured table, triggers named after a hash of the table's name.
 
 #include "db/dialect.h"
@@ -38,6 +41,8 @@ QString consumersTable();  // "_tidemark_capture_consumers"
 // "_tidemark_cap_" + 12 hex digits of the table name's SHA-1: a name that is a plain
 // identifier in every dialect, whatever characters the table's own name has.
 QString triggerBaseName(const QString &table);
+// The log's `op` for a TRUNCATE of the table ("T"); its key_value is "[]".
+QString truncateOp();
 
 // Can this key column's value be carried through the log as text and read back exactly?
 // Empty when it can, else why not (validate reports it). Floating point, binary, boolean and
@@ -62,12 +67,27 @@ public:
     virtual QStringList dropTriggers(DbConnection &conn, const QString &table) const = 0;
     // DROP of everything createLog() made.
     virtual QStringList dropLog() const = 0;
+    // What a log that an older version of Tidemark created lacks, as the statements that add
+    // it (prepare runs them after createLog()); empty when it lacks nothing or does not exist.
+    // The capture is incomplete until they ran (missingCapture()).
+    virtual QStringList upgradeLog(DbConnection &) const { return {}; }
 
     // How many of the triggers createTriggers() makes for `table` exist (complete when it
     // equals triggersPerTable()), and how many of ours exist on any table.
     virtual int installedTriggers(DbConnection &conn, const QString &table) const = 0;
     virtual int triggersPerTable() const = 0;
     virtual int captureTriggersAnywhere(DbConnection &conn) const = 0;
+    // Why the table's triggers are incomplete, when there is more to say than their count
+    // (PostgreSQL: the TRUNCATE trigger that installs from before it existed lack).
+    virtual QString incompleteTriggers(DbConnection &, const QString &) const { return {}; }
+
+    // Where the database runs no trigger for a TRUNCATE (MariaDB), capture instead notices that
+    // the table is no longer the one the mirror was reconciled with (capture/tableidentity.h).
+    // tracksIdentity() says whether this dialect does; tableIdentity() reads the identity
+    // (MariaDB: InnoDB's table id, which TRUNCATE, OPTIMIZE and rebuilding ALTERs change), and
+    // throws DbError (Permanent) saying why it cannot (a missing privilege, not InnoDB).
+    virtual bool tracksIdentity() const { return false; }
+    virtual QString tableIdentity(DbConnection &, const QString &) const { return {}; }
     bool logExists(DbConnection &conn) const;
 
     // Whether a sequencer numbers the rows after they commit. SQLite's triggers number them

@@ -1,10 +1,14 @@
 // MariaDB (10.6 or later) and MySQL 8: three triggers per captured table, an AUTO_INCREMENT
-// log, and a sequencer serialised by its counter row's lock, picking with SKIP LOCKED.
+// log, and a sequencer serialised by its counter row's lock, picking with SKIP LOCKED. TRUNCATE
+// runs no triggers here: capture notices it by InnoDB's table id instead (tableIdentity()).
 #include "capture/capturesql_internal.h"
 
 #include "db/dbconnection.h"
+#include "db/dberror.h"
 
+#include <QCryptographicHash>
 #include <QRegularExpression>
+#include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -43,9 +47,28 @@ public:
             u"CREATE TABLE IF NOT EXISTS "_s + m_d->quote(consumersTable())
                     + u" (consumer VARCHAR(512)"_s + bin + u" NOT NULL PRIMARY KEY,"
                       " tbl VARCHAR(255)"_s + bin + u" NOT NULL,"
-                      " applied_seq BIGINT NOT NULL DEFAULT 0, updated_at DATETIME(6) NULL)"
-                      " ENGINE=InnoDB"_s,
+                      " applied_seq BIGINT NOT NULL DEFAULT 0, updated_at DATETIME(6) NULL, "_s
+                    + identityColumn() + u") ENGINE=InnoDB"_s,
         };
+    }
+
+    QStringList upgradeLog(DbConnection &conn) const override
+    {
+        // Consumers tables from before TRUNCATE was detected have no identity column. Asked
+        // of the catalog rather than added with ADD COLUMN IF NOT EXISTS, which MySQL lacks.
+        const bool lacking =
+                conn.scalar(u"SELECT COUNT(*) FROM information_schema.TABLES t WHERE"
+                            " t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME = ? AND NOT EXISTS"
+                            " (SELECT 1 FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA ="
+                            " t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME AND c.COLUMN_NAME ="
+                            " 'table_identity')"_s,
+                            {consumersTable()})
+                        .toInt()
+                > 0;
+        if (!lacking)
+            return {};
+        return {u"ALTER TABLE "_s + m_d->quote(consumersTable()) + u" ADD COLUMN "_s
+                + identityColumn()};
     }
 
     QStringList createTriggers(DbConnection &, const QString &table,
@@ -118,6 +141,69 @@ public:
                 .toInt();
     }
 
+    bool tracksIdentity() const override { return true; }
+
+    QString tableIdentity(DbConnection &conn, const QString &table) const override
+    {
+        // InnoDB gives a table a new id whenever it creates the table anew: TRUNCATE (checked
+        // on MariaDB 10.11: a new id every time, while information_schema.TABLES.CREATE_TIME
+        // stays as it was, so the creation time cannot tell), OPTIMIZE TABLE, ALTER TABLE
+        // with a rebuild, DROP and CREATE. Ids are never handed out twice, a server restart
+        // keeps them, and DELETE, instant ALTERs and RENAME leave them alone. The catalog
+        // names a table by its file name (`db/t`, characters outside [0-9A-Za-z_] encoded as
+        // `@XXXX`), which the server's own `filename` character set spells; a partitioned
+        // table has one id per partition (`db/t#P#p0`), all of which count.
+        const bool mariadb = conn.scalar(u"SELECT VERSION()"_s)
+                                     .toString()
+                                     .contains(u"MariaDB"_s, Qt::CaseInsensitive);
+        const QString catalog = mariadb ? u"information_schema.INNODB_SYS_TABLES"_s
+                                        : u"information_schema.INNODB_TABLES"_s;
+        const QString sql =
+                u"SELECT COUNT(*), GROUP_CONCAT(t.TABLE_ID ORDER BY t.TABLE_ID SEPARATOR ',') FROM "_s
+                + catalog
+                + u" t, (SELECT CONCAT(CAST(CONVERT(DATABASE() USING filename) AS BINARY), '/',"
+                  " CAST(CONVERT(IF(@@lower_case_table_names = 1, LOWER(?), ?) USING filename)"
+                  " AS BINARY)) AS n) k WHERE t.NAME = k.n OR (LEFT(t.NAME, LENGTH(k.n)) = k.n"
+                  " AND UPPER(SUBSTRING(t.NAME, LENGTH(k.n) + 1, 3)) = '#P#')"_s;
+        QVariantList row;
+        try {
+            QSqlQuery q = conn.exec(sql, {table, table});
+            if (q.next())
+                row = {q.value(0), q.value(1)};
+        } catch (const DbError &e) {
+            if (e.isTransient())
+                throw;
+            throw DbError(DbError::Kind::Permanent,
+                          u"cannot read InnoDB's id of table '%1' from %2 in %3, which is how"
+                          " capture notices a TRUNCATE (MariaDB runs no triggers for it): %4."
+                          " Grant the connection's user the PROCESS privilege (GRANT PROCESS ON"
+                          " *.* TO ...), which that table needs"_s.arg(table, catalog,
+                                                                      conn.describe(),
+                                                                      e.message()),
+                          e.detail());
+        }
+        if (row.isEmpty() || row.at(0).toInt() == 0) {
+            const QString engine = conn.scalar(u"SELECT ENGINE FROM information_schema.TABLES"
+                                               " WHERE TABLE_SCHEMA = DATABASE() AND"
+                                               " TABLE_NAME = ?"_s,
+                                               {table})
+                                           .toString();
+            throw DbError(DbError::Kind::Permanent,
+                          u"table '%1' in %2 is not an InnoDB table (engine %3): capture notices"
+                          " a TRUNCATE, which runs no triggers, by InnoDB's table id, so it"
+                          " needs an InnoDB table"_s.arg(table, conn.describe(),
+                                                         engine.isEmpty() ? u"unknown"_s
+                                                                          : engine));
+        }
+        // Hundreds of partitions would not fit the consumers table's column: their digest does.
+        const QString ids = row.at(1).toString();
+        if (ids.size() <= 200)
+            return u"innodb:"_s + ids;
+        return u"innodb-sha1:"_s
+                + QString::fromLatin1(
+                        QCryptographicHash::hash(ids.toLatin1(), QCryptographicHash::Sha1).toHex());
+    }
+
     QStringList beforeSequencerTransaction() const override
     {
         return {u"SET TRANSACTION ISOLATION LEVEL READ COMMITTED"_s};
@@ -160,6 +246,13 @@ public:
     }
 
 private:
+    // The consumers table's column that holds the table identity a mirror was last reconciled
+    // with (capture/tableidentity.h).
+    QString identityColumn() const
+    {
+        return m_d->quote(u"table_identity"_s) + u" VARCHAR(1024) NULL"_s;
+    }
+
     std::unique_ptr<Dialect> m_d = Dialect::create(DriverKind::MariaDb);
 };
 

@@ -1,4 +1,5 @@
-// PostgreSQL: a trigger function per captured table, a bigserial log, and a sequencer that
+// PostgreSQL: a trigger function per captured table, run by a row trigger for INSERT, UPDATE
+// and DELETE and by a statement trigger for TRUNCATE; a bigserial log, and a sequencer that
 // holds a transaction advisory lock while it numbers.
 #include "capture/capturesql_internal.h"
 
@@ -73,9 +74,17 @@ public:
             newKey << u"NEW."_s + m_d->quote(c.name);
         }
         const QString function = schema + u'.' + m_d->quote(name);
+        // TRUNCATE runs no row triggers: its statement trigger logs one entry with an empty
+        // key, in the truncating transaction (a rolled-back TRUNCATE leaves none). TRUNCATE
+        // waits for every transaction that wrote the table and holds back every later writer
+        // until it commits, so its entry's id lies after every change it removed and before
+        // every change made after it, which is the order the sequencer numbers them in.
+        const QString truncateEntry = u"INSERT INTO "_s + log + u" (tbl, op, key_value) VALUES ("_s
+                + escapeString(table) + u", '"_s + truncateOp() + u"', '[]');"_s;
         const QString body =
                 u"BEGIN\n"
-                "  IF TG_OP = 'INSERT' THEN\n    "_s + entry(u"I"_s, u"NEW"_s)
+                "  IF TG_OP = 'TRUNCATE' THEN\n    "_s + truncateEntry
+                + u"\n  ELSIF TG_OP = 'INSERT' THEN\n    "_s + entry(u"I"_s, u"NEW"_s)
                 + u"\n  ELSIF TG_OP = 'UPDATE' THEN\n"
                   "    IF ROW("_s + oldKey.join(u", "_s) + u") IS DISTINCT FROM ROW("_s
                 + newKey.join(u", "_s) + u") THEN\n      "_s + entry(u"D"_s, u"OLD"_s)
@@ -90,13 +99,21 @@ public:
             u"CREATE TRIGGER "_s + m_d->quote(name) + u" AFTER INSERT OR UPDATE OR DELETE ON "_s
                     + m_d->quote(table) + u" FOR EACH ROW EXECUTE FUNCTION "_s + function
                     + u"()"_s,
+            u"DROP TRIGGER IF EXISTS "_s + m_d->quote(truncateTrigger(table)) + u" ON "_s
+                    + m_d->quote(table),
+            u"CREATE TRIGGER "_s + m_d->quote(truncateTrigger(table)) + u" AFTER TRUNCATE ON "_s
+                    + m_d->quote(table) + u" FOR EACH STATEMENT EXECUTE FUNCTION "_s + function
+                    + u"()"_s,
         };
     }
 
     QStringList dropTriggers(DbConnection &, const QString &table) const override
     {
+        // Both triggers before the function they run.
         const QString name = m_d->quote(triggerBaseName(table));
         return {u"DROP TRIGGER IF EXISTS "_s + name + u" ON "_s + m_d->quote(table),
+                u"DROP TRIGGER IF EXISTS "_s + m_d->quote(truncateTrigger(table)) + u" ON "_s
+                        + m_d->quote(table),
                 u"DROP FUNCTION IF EXISTS "_s + name + u"()"_s};
     }
 
@@ -108,13 +125,28 @@ public:
 
     int installedTriggers(DbConnection &conn, const QString &table) const override
     {
-        // One trigger; its function cannot be dropped while the trigger uses it.
-        return conn.scalar(u"SELECT count(*) FROM pg_trigger WHERE tgname = ? AND"
+        // The row trigger and the TRUNCATE trigger; their function cannot be dropped while
+        // either uses it.
+        return conn.scalar(u"SELECT count(*) FROM pg_trigger WHERE tgname IN (?, ?) AND"
                            " NOT tgisinternal AND tgrelid = ?::regclass"_s,
-                           {triggerBaseName(table), m_d->quote(table)})
+                           {triggerBaseName(table), truncateTrigger(table), m_d->quote(table)})
                 .toInt();
     }
-    int triggersPerTable() const override { return 1; }
+    int triggersPerTable() const override { return 2; }
+
+    QString incompleteTriggers(DbConnection &conn, const QString &table) const override
+    {
+        const bool truncate = conn.scalar(u"SELECT count(*) FROM pg_trigger WHERE tgname = ? AND"
+                                          " NOT tgisinternal AND tgrelid = ?::regclass"_s,
+                                          {truncateTrigger(table), m_d->quote(table)})
+                                      .toInt()
+                > 0;
+        if (truncate)
+            return {};
+        return u"the TRUNCATE trigger '%1' is missing (capture installed by a version of"
+               " Tidemark that did not capture TRUNCATE), so a TRUNCATE of the table would never"
+               " reach the mirror"_s.arg(truncateTrigger(table));
+    }
 
     int captureTriggersAnywhere(DbConnection &conn) const override
     {
@@ -138,6 +170,12 @@ public:
     }
 
 private:
+    // Trigger names are per table: the row trigger has the base name, this one a suffix.
+    static QString truncateTrigger(const QString &table)
+    {
+        return triggerBaseName(table) + u"_t"_s;
+    }
+
     std::unique_ptr<Dialect> m_d = Dialect::create(DriverKind::Postgres);
 };
 

@@ -21,6 +21,9 @@ struct CaptureStatus
     std::optional<qint64> appliedSeq;        // the capture checkpoint
     std::optional<double> oldestPendingAgeS; // age of the oldest change not yet applied
     bool sequencer = true;         // false where the database needs none (SQLite)
+    // What needs an operator although capture is installed: the source table was truncated
+    // or created anew since the mirror was reconciled with it (capture/tableidentity.h).
+    QString attention;
 };
 
 CaptureStatus measureCapture(MappingContext &ctx);

@@ -220,6 +220,12 @@ qint64 Dialect::deleteKeys(DbConnection &conn, const QString &table, const Table
     return deleted;
 }
 
+qint64 Dialect::deleteAllRows(DbConnection &conn, const QString &table, const QStringList &) const
+{
+    QSqlQuery q = conn.exec(u"DELETE FROM "_s + quote(table));
+    return std::max(0, q.numRowsAffected());
+}
+
 void Dialect::writeState(DbConnection &conn, const QString &table, const QStringList &columns,
                          const QVariantList &values) const
 {

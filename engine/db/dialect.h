@@ -196,6 +196,12 @@ public:
     // chunks; ClickHouse writes tombstones.
     virtual qint64 deleteKeys(DbConnection &conn, const QString &table, const TableSchema &schema,
                               const QStringList &keyColumns, const QList<QVariantList> &keys) const;
+    // Deletes every row of `table` in the caller's transaction and returns how many went: a
+    // TRUNCATE of a captured source table reaching its mirror. The base implementation is one
+    // DELETE (not TRUNCATE, which is not transactional everywhere and would commit the batch
+    // before its checkpoint); ClickHouse writes a tombstone for every live key, server-side.
+    virtual qint64 deleteAllRows(DbConnection &conn, const QString &table,
+                                 const QStringList &keyColumns) const;
     // The state table (sync/checkpointstore.h) by partial rows. writeState() sets `columns`
     // (the first one the key, e.g. "mapping") to `values` for one key and leaves the other
     // columns as they are; selectState() is a SELECT of `columns` for the key bound to its one

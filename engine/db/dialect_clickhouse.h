@@ -74,6 +74,10 @@ public:
     qint64 deleteKeys(DbConnection &conn, const QString &table, const TableSchema &schema,
                       const QStringList &keyColumns,
                       const QList<QVariantList> &keys) const override;
+    // One INSERT ... SELECT of tombstones from the table's own live rows: the keys never leave
+    // the server, however many there are.
+    qint64 deleteAllRows(DbConnection &conn, const QString &table,
+                         const QStringList &keyColumns) const override;
     // The state table keeps one row per (mapping, field), each with its own version, so a
     // write of some fields never needs the others: see createStateTable().
     void writeState(DbConnection &conn, const QString &table, const QStringList &columns,

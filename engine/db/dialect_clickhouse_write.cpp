@@ -296,6 +296,25 @@ qint64 ClickHouseDialect::deleteKeys(DbConnection &conn, const QString &table,
     return deleted;
 }
 
+qint64 ClickHouseDialect::deleteAllRows(DbConnection &conn, const QString &table,
+                                        const QStringList &keyColumns) const
+{
+    const qint64 live = conn.scalar(u"SELECT count() FROM "_s + readSource(table)).toLongLong();
+    if (live == 0)
+        return 0;
+    // One version for every tombstone: versions order the rows of one key, and this one is
+    // newer than every version written to the table before (nextVersions), so each live key's
+    // tombstone replaces its row. Columns other than the key take their defaults, as
+    // deleteKeys()'s tombstones do. Reading the keys into the client instead would hold every
+    // key of a large mirror in memory at once.
+    const quint64 version = nextVersions(conn, table, 1);
+    const QString keys = columnList(keyColumns);
+    conn.exec(u"INSERT INTO %1 (%2, %3, %4) SELECT %2, toUInt64(%5), toUInt8(1) FROM %6"_s.arg(
+            quote(table), keys, quote(kVersion), quote(kDeleted), QString::number(version),
+            readSource(table)));
+    return live;
+}
+
 void ClickHouseDialect::writeState(DbConnection &conn, const QString &table,
                                    const QStringList &columns, const QVariantList &values) const
 {

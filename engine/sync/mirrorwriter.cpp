@@ -224,4 +224,9 @@ qint64 MirrorWriter::deleteKeys(const QList<QVariantList> &keys)
     return m_mirror.dialect().deleteKeys(m_mirror, m_table, m_schema, m_key, keys);
 }
 
+qint64 MirrorWriter::deleteAll()
+{
+    return m_mirror.dialect().deleteAllRows(m_mirror, m_table, m_key);
+}
+
 } // namespace tidemark

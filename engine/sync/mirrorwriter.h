@@ -38,6 +38,8 @@ public:
     // nothing, and its counts say exactly what was wrong.
     WriteCounts upsertChanged(const QList<QVariantList> &rows, bool write = true);
     qint64 deleteKeys(const QList<QVariantList> &keys);
+    // Every row of the table (Dialect::deleteAllRows); returns how many went.
+    qint64 deleteAll();
 
 private:
     // One multi-row statement: rows [first, next). `built`: every value was converted, so a

@@ -4,6 +4,7 @@
 #include "capture/capturepass.h"
 #include "capture/capturesql.h"
 #include "capture/sequencer.h"
+#include "capture/tableidentity.h"
 #include "db/dbconnection.h"
 #include "db/dberror.h"
 #include "log/logging.h"
@@ -69,7 +70,13 @@ void runBackfill(MappingContext &ctx, const OperationOptions &options, RunRecord
 void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &run,
               OperationResult &result)
 {
+    // Read before the sweep reads anything: a sweep that ran reconciles the mirror with the
+    // captured table as it was then (capture/tableidentity.h).
+    std::optional<TableIdentity> identity =
+            options.dryRun ? std::nullopt : identityBefore(ctx);
     const SweepResult s = OrphanSweep(ctx).run(options.force, options.dryRun);
+    if (identity && !s.refused)
+        identity->keep();
     result.orphansFound = s.orphans;
     (options.dryRun ? result.wouldDelete : run.rowsDeleted) += options.dryRun ? s.orphans
                                                                                : s.deleted;
@@ -84,8 +91,10 @@ void runSweep(MappingContext &ctx, const OperationOptions &options, RunRecord &r
 // A full backfill of a captured mapping that has never applied the log gives it its starting
 // point: the whole log, applied on top of the backfill by the next sync (a change logged during
 // the backfill is applied again, harmlessly: the consumer re-reads live rows).
+// `identity`: the source table's, read before the backfill (capture/tableidentity.h); the
+// mirror is reconciled with it as far as the first capture pass's backfill would have.
 void startCaptureAfterBackfill(MappingContext &ctx, const OperationOptions &options,
-                               const RunRecord &run)
+                               const RunRecord &run, std::optional<TableIdentity> &identity)
 {
     if (!ctx.mapping.config.captured() || options.dryRun || options.hasKeyRange()
         || run.result != u"ok")
@@ -100,6 +109,17 @@ void startCaptureAfterBackfill(MappingContext &ctx, const OperationOptions &opti
     Transaction tx(ctx.mirror);
     store.saveCaptureSeq(ctx.mapping.name(), 0, logId);
     tx.commit();
+    if (identity)
+        identity->keep();
+}
+
+// Read before a full backfill of a captured mapping, for startCaptureAfterBackfill().
+std::optional<TableIdentity> identityBeforeBackfill(MappingContext &ctx,
+                                                    const OperationOptions &options)
+{
+    if (options.dryRun || options.hasKeyRange())
+        return std::nullopt;
+    return identityBefore(ctx);
 }
 
 void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &options,
@@ -136,8 +156,19 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
             if (r.backfilled)
                 run.note = u"first capture pass: backfilled %1 rows; "_s.arg(r.backfillWritten)
                         + run.note;
+            if (r.truncates > 0)
+                run.note += m.config.deletes == DeletePolicy::None
+                        ? u"; the source table was truncated (%1 in the log); \"deletes\":"
+                          " \"none\" keeps the mirror's rows"_s.arg(r.truncates)
+                        : u"; the source table was truncated (%1 in the log): the mirror was"
+                          " emptied, then given what came after"_s.arg(r.truncates);
+            if (!r.reconciliation.isEmpty())
+                run.note += u"; "_s + r.reconciliation;
             if (r.purged > 0)
                 run.note += u"; %1 log rows purged"_s.arg(r.purged);
+            // The rows and note above stay in the run's record beside the refusal.
+            if (!r.refusal.isEmpty())
+                throw DbError(DbError::Kind::Refused, r.refusal);
         } else if (m.hasCursor()) {
             const IncrementalResult r = IncrementalPass(ctx).run();
             run.rowsWritten = r.rowsWritten;
@@ -153,10 +184,12 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
             runBackfill(ctx, full, run, result);
         }
         return;
-    case OperationKind::Backfill:
+    case OperationKind::Backfill: {
+        std::optional<TableIdentity> identity = identityBeforeBackfill(ctx, options);
         runBackfill(ctx, options, run, result);
-        startCaptureAfterBackfill(ctx, options, run);
+        startCaptureAfterBackfill(ctx, options, run, identity);
         return;
+    }
     case OperationKind::Sweep:
         if (m.config.deletes == DeletePolicy::None && !options.dryRun)
             throw DbError(DbError::Kind::Permanent,
@@ -170,8 +203,9 @@ void execute(OperationKind kind, MappingContext &ctx, const OperationOptions &op
         if (m.config.deletes == DeletePolicy::Sweep)
             runSweep(ctx, options, run, result);
         const QString sweepNote = run.note;
+        std::optional<TableIdentity> identity = identityBeforeBackfill(ctx, options);
         runBackfill(ctx, options, run, result);
-        startCaptureAfterBackfill(ctx, options, run);
+        startCaptureAfterBackfill(ctx, options, run, identity);
         if (!sweepNote.isEmpty())
             run.note = sweepNote + u"; "_s + run.note;
         return;

@@ -44,6 +44,14 @@ void checkCapture(const ResolvedMapping &m, DbConnection &source, const QString 
                     file, where,
                     u"\"capture\": \"triggers\", but "_s + missing
                             + u"; run `tidemark-cli prepare` to install it"_s});
+    } else if (const QString partial = incompleteCapture(m, source); !partial.isEmpty()) {
+        // Before `prepare` nothing need be there; but an install that lacks part of what this
+        // version installs (the TRUNCATE trigger, say) stops the mapping's syncs until
+        // `prepare` runs again: validate says so now.
+        check.warnings.append(ProjectError{
+                file, where,
+                u"capture is incomplete: "_s + partial
+                        + u"; syncs stop until `tidemark-cli prepare` completes it"_s});
     }
 }
 

@@ -1,5 +1,6 @@
 #include "sync/statusprobe.h"
 
+#include "capture/tableidentity.h"
 #include "db/dbconnection.h"
 #include "db/tablecodec.h"
 #include "db/valuecodec.h"
@@ -135,6 +136,8 @@ StatusMeasurement measureStatus(MappingContext &ctx, MeasureScope scope)
         // The rows the next capture pass applies, counted in the log: not the cursor's view.
         s.capture = measureCapture(ctx);
         s.backlog = s.capture->pending;
+        if (s.capture->installed)
+            s.capture->attention = identityAttention(ctx);
     }
     return s;
 }

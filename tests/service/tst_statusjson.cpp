@@ -85,6 +85,7 @@ MappingStatus fullStatus()
     CaptureStatus c;
     c.installed = true;
     c.problem = u"sequencer late"_s;
+    c.attention = u"source table 't' was truncated or created anew"_s;
     c.unnumbered = 4;
     c.pending = 9;
     c.logRows = 100;
@@ -205,6 +206,7 @@ void TestStatusJson::mappingRoundTripsEveryField()
     QVERIFY(d.capture);
     QCOMPARE(d.capture->installed, s.capture->installed);
     QCOMPARE(d.capture->problem, s.capture->problem);
+    QCOMPARE(d.capture->attention, s.capture->attention);
     QCOMPARE(d.capture->unnumbered, s.capture->unnumbered);
     QCOMPARE(d.capture->pending, s.capture->pending);
     QCOMPARE(d.capture->logRows, s.capture->logRows);
